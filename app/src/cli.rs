@@ -1,0 +1,137 @@
+//! The command line: the console itself, and the subcommands later work fills.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::i18n::Lang;
+
+/// Watchfloor: a command-center console with a city map, a video wall, an
+/// alert queue and a replay timeline.
+#[derive(Debug, Parser)]
+#[command(name = "watchfloor", version, about)]
+pub struct Cli {
+    /// Run the embedded demo scenario.
+    #[arg(long)]
+    pub demo: bool,
+
+    /// UI language: `en` or `zh-CN` (default: from the locale, else English).
+    #[arg(long, value_name = "LANG")]
+    pub lang: Option<Lang>,
+
+    /// Log level or filter, e.g. `info`, `debug`, `watchfloor=trace,wgpu=warn`.
+    #[arg(long, value_name = "FILTER", default_value = "info", global = true)]
+    pub log_level: String,
+
+    /// Render the console headlessly (no display needed) to this PNG and exit.
+    #[arg(long, value_name = "FILE")]
+    pub screenshot: Option<PathBuf>,
+
+    /// Size of the window or the headless render, as WIDTHxHEIGHT.
+    #[arg(long, value_name = "WxH", default_value = "1920x1080", value_parser = parse_size)]
+    pub size: (u32, u32),
+
+    /// In a real window: after SECONDS, save what the window shows to FILE
+    /// and quit (used to check the window under Xvfb).
+    #[arg(long, value_names = ["SECONDS", "FILE"], num_args = 2)]
+    pub window_shot: Option<Vec<String>>,
+
+    /// A subcommand; without one, the console opens.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Subcommands. Those not built yet say so and exit with status 2.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Simulators: `sim cameras` (RTSP cameras), `sim world` (units, drones, incidents).
+    Sim(Reserved),
+    /// Benchmarks, each printing a table (and one JSON object with `--json`).
+    Bench(Reserved),
+    /// Open a recorded incident package for training.
+    Replay(Reserved),
+    /// Export an incident package (video, tracks, events, manifest).
+    Export(Reserved),
+    /// Check or list the audit trail.
+    Audit(Reserved),
+}
+
+/// The arguments of a subcommand that is not built yet, kept so the message
+/// can repeat what was asked.
+#[derive(Debug, clap::Args)]
+pub struct Reserved {
+    /// Arguments for the subcommand.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    pub args: Vec<String>,
+}
+
+impl Command {
+    /// The subcommand's name and the work that will build it.
+    pub fn planned(&self) -> (&'static str, &'static str) {
+        match self {
+            Self::Sim(_) => (
+                "sim",
+                "the camera simulator (issue #4) and the world scenario (issue #5)",
+            ),
+            Self::Bench(_) => (
+                "bench",
+                "the media, layers, render, detect, console and replay benchmarks (issues #4–#9)",
+            ),
+            Self::Replay(_) => ("replay", "trainer replay of incident packages (issue #9)"),
+            Self::Export(_) => (
+                "export",
+                "incident package export and verification (issue #9)",
+            ),
+            Self::Audit(_) => ("audit", "the hash-chained audit trail (issue #9)"),
+        }
+    }
+}
+
+fn parse_size(s: &str) -> Result<(u32, u32), String> {
+    let (w, h) = s
+        .split_once(['x', 'X'])
+        .ok_or_else(|| format!("size `{s}` is not WIDTHxHEIGHT, e.g. 1920x1080"))?;
+    let parse = |v: &str| {
+        v.trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (64..=8192).contains(n))
+            .ok_or_else(|| format!("size `{s}`: each side must be 64–8192 pixels"))
+    };
+    Ok((parse(w)?, parse(h)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn sizes_parse_and_bad_sizes_are_explained() {
+        assert_eq!(parse_size("1920x1080"), Ok((1920, 1080)));
+        assert!(parse_size("1920").unwrap_err().contains("WIDTHxHEIGHT"));
+        assert!(parse_size("10x10").unwrap_err().contains("64–8192"));
+    }
+
+    #[test]
+    fn reserved_subcommands_keep_their_arguments() {
+        let cli = Cli::try_parse_from(["watchfloor", "bench", "media", "--streams", "4", "--json"])
+            .expect("parses");
+        let Some(Command::Bench(reserved)) = cli.command else {
+            panic!("expected bench");
+        };
+        assert_eq!(reserved.args, ["media", "--streams", "4", "--json"]);
+    }
+
+    #[test]
+    fn language_flag_accepts_tags() {
+        let cli = Cli::try_parse_from(["watchfloor", "--lang", "zh-CN"]).expect("parses");
+        assert_eq!(cli.lang, Some(Lang::ZhCn));
+        assert!(Cli::try_parse_from(["watchfloor", "--lang", "xx"]).is_err());
+    }
+}

@@ -1,0 +1,53 @@
+//! The keyboard-shortcut help window (F1).
+
+use super::{Area, Console, area};
+use crate::i18n::Msg;
+
+pub(super) fn show(console: &mut Console, ctx: &egui::Context) {
+    if !console.help_open {
+        return;
+    }
+    let mut open = true;
+    let rows: Vec<(String, &'static str)> = Area::ALL
+        .iter()
+        .map(|a| {
+            (
+                ctx.format_shortcut(&a.shortcut()),
+                console.t(a.shortcut_help()),
+            )
+        })
+        .chain([
+            (
+                ctx.format_shortcut(&area::TOGGLE_LIST),
+                console.t(Msg::ShortcutToggleList),
+            ),
+            (
+                ctx.format_shortcut(&area::SWITCH_LANGUAGE),
+                console.t(Msg::ShortcutLanguage),
+            ),
+            (
+                ctx.format_shortcut(&area::FULLSCREEN),
+                console.t(Msg::ShortcutFullscreen),
+            ),
+            (
+                ctx.format_shortcut(&area::HELP),
+                console.t(Msg::ShortcutHelp),
+            ),
+        ])
+        .collect();
+    egui::Window::new(console.t(Msg::KeyboardShortcuts))
+        .open(&mut open)
+        .collapsible(false)
+        .resizable(false)
+        .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
+        .show(ctx, |ui| {
+            egui::Grid::new("shortcuts").striped(true).show(ui, |ui| {
+                for (keys, what) in rows {
+                    ui.monospace(keys);
+                    ui.label(what);
+                    ui.end_row();
+                }
+            });
+        });
+    console.help_open = open;
+}

@@ -1,0 +1,281 @@
+//! The console window's contents, independent of how they reach the screen:
+//! eframe drives [`Console::ui`] in a real window, and the headless
+//! screenshot and the tests drive the very same function.
+
+pub mod area;
+pub mod fonts;
+pub mod theme;
+
+mod alerts;
+mod help;
+mod map_panel;
+mod status_bar;
+mod timeline;
+mod top_bar;
+mod units_list;
+mod wall;
+
+use std::time::Duration;
+
+use crate::i18n::{Lang, Msg};
+use crate::wiring::startup::{StartupChecks, SystemReport};
+use area::Area;
+
+/// Which list the units & cameras panel shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ListTab {
+    /// Patrol units and drones.
+    #[default]
+    Units,
+    /// Cameras.
+    Cameras,
+}
+
+/// How the console was started.
+#[derive(Debug, Clone, Default)]
+pub struct ConsoleOptions {
+    /// The language to start in.
+    pub lang: Lang,
+    /// Whether the embedded demo scenario runs.
+    pub demo: bool,
+}
+
+/// The console's UI state.
+pub struct Console {
+    lang: Lang,
+    demo: bool,
+    focus: Area,
+    list_open: bool,
+    list_tab: ListTab,
+    help_open: bool,
+    system: Option<SystemReport>,
+    checks: Option<StartupChecks>,
+    gpu: Option<String>,
+    clock: Clock,
+}
+
+/// Where the console reads the time from.
+#[derive(Debug, Clone, Copy)]
+enum Clock {
+    /// The system clock, in local time.
+    System,
+    /// A fixed instant (tests and reproducible renders).
+    Fixed(chrono::DateTime<chrono::FixedOffset>),
+}
+
+impl Console {
+    /// A console in its initial state; start-up checks are attached separately.
+    pub fn new(options: &ConsoleOptions) -> Self {
+        Self {
+            lang: options.lang,
+            demo: options.demo,
+            focus: Area::Map,
+            list_open: true,
+            list_tab: ListTab::default(),
+            help_open: false,
+            system: None,
+            checks: None,
+            gpu: None,
+            clock: Clock::System,
+        }
+    }
+
+    /// Takes over the background start-up checks; their report shows in the
+    /// status bar when it arrives.
+    pub fn attach_checks(&mut self, checks: StartupChecks) {
+        self.checks = Some(checks);
+    }
+
+    /// Waits (bounded) for the start-up report: for headless renders only,
+    /// never in a live window.
+    pub fn wait_for_checks(&mut self, timeout: Duration) {
+        if let Some(report) = self.checks.as_ref().and_then(|c| c.wait_report(timeout)) {
+            self.system = Some(report);
+            self.checks = None;
+        }
+    }
+
+    /// Sets the GPU adapter description shown in the status bar.
+    pub fn set_gpu(&mut self, description: String) {
+        self.gpu = Some(description);
+    }
+
+    /// Shows a fixed time instead of the system clock.
+    pub fn freeze_clock(&mut self, at: chrono::DateTime<chrono::FixedOffset>) {
+        self.clock = Clock::Fixed(at);
+    }
+
+    /// The language the console speaks now.
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    /// The area that has keyboard focus.
+    pub fn focus(&self) -> Area {
+        self.focus
+    }
+
+    /// Whether the units & cameras list is shown.
+    pub fn list_open(&self) -> bool {
+        self.list_open
+    }
+
+    /// Whether the shortcut help is open.
+    pub fn help_open(&self) -> bool {
+        self.help_open
+    }
+
+    /// Switches the language at run time.
+    pub fn set_lang(&mut self, lang: Lang) {
+        if lang != self.lang {
+            tracing::info!(lang = %lang, "language switched");
+            self.lang = lang;
+        }
+    }
+
+    fn t(&self, msg: Msg) -> &'static str {
+        msg.text(self.lang)
+    }
+
+    fn now(&self) -> chrono::DateTime<chrono::FixedOffset> {
+        match self.clock {
+            Clock::System => chrono::Local::now().fixed_offset(),
+            Clock::Fixed(at) => at,
+        }
+    }
+
+    /// Builds one frame of the whole console into `ui`.
+    pub fn ui(&mut self, ui: &mut egui::Ui) {
+        self.poll_checks();
+        self.handle_shortcuts(ui.ctx());
+
+        top_bar::show(self, ui);
+        status_bar::show(self, ui);
+        timeline::show(self, ui);
+        let mut list_open = self.list_open;
+        egui::Panel::left("units_list")
+            .resizable(true)
+            .default_size(300.0)
+            .min_size(220.0)
+            .show_collapsible(ui, &mut list_open, |ui| units_list::show(self, ui));
+        self.list_open = list_open;
+        egui::Panel::right("alert_queue")
+            .resizable(true)
+            .default_size(360.0)
+            .min_size(260.0)
+            .show(ui, |ui| alerts::show(self, ui));
+        egui::CentralPanel::no_frame().show(ui, |ui| {
+            let wall_width = (ui.available_width() * 0.40).max(320.0);
+            egui::Panel::right("video_wall")
+                .resizable(true)
+                .default_size(wall_width)
+                .min_size(280.0)
+                .frame(egui::Frame::new().fill(theme::CANVAS_FILL))
+                .show(ui, |ui| wall::show(self, ui));
+            egui::CentralPanel::no_frame().show(ui, |ui| map_panel::show(self, ui));
+        });
+        help::show(self, ui.ctx());
+
+        // The clock ticks once a second; nothing else here needs a timer.
+        let subsec = Duration::from_millis(u64::from(self.now().timestamp_subsec_millis()));
+        ui.ctx()
+            .request_repaint_after(Duration::from_secs(1).saturating_sub(subsec));
+    }
+
+    fn poll_checks(&mut self) {
+        if let Some(report) = self.checks.as_ref().and_then(StartupChecks::try_report) {
+            self.system = Some(report);
+            self.checks = None;
+        }
+    }
+
+    fn handle_shortcuts(&mut self, ctx: &egui::Context) {
+        for area in Area::ALL {
+            if ctx.input_mut(|i| i.consume_shortcut(&area.shortcut())) {
+                self.focus_area(area);
+            }
+        }
+        // Check the longer combination first: Ctrl+Shift+L also matches Ctrl+L.
+        if ctx.input_mut(|i| i.consume_shortcut(&area::SWITCH_LANGUAGE)) {
+            self.set_lang(self.lang.next());
+        }
+        if ctx.input_mut(|i| i.consume_shortcut(&area::TOGGLE_LIST)) {
+            self.list_open = !self.list_open;
+            if !self.list_open && self.focus == Area::Units {
+                self.focus = Area::Map;
+            }
+        }
+        if ctx.input_mut(|i| i.consume_shortcut(&area::HELP)) {
+            self.help_open = !self.help_open;
+        }
+        if ctx.input_mut(|i| i.consume_shortcut(&area::FULLSCREEN)) {
+            let fullscreen = ctx.input(|i| i.viewport().fullscreen.unwrap_or(false));
+            ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(!fullscreen));
+        }
+    }
+
+    /// Gives an area keyboard focus (opening the list if it is the list).
+    pub fn focus_area(&mut self, area: Area) {
+        if area == Area::Units {
+            self.list_open = true;
+        }
+        self.focus = area;
+    }
+}
+
+/// Gives the `Ui` that holds a whole area its accessibility label, so screen
+/// readers and tests find the area by name.
+fn name_area(ui: &egui::Ui, label: &str) {
+    let rect = ui.max_rect();
+    ui.ctx().accesskit_node_builder(ui.unique_id(), |node| {
+        node.set_label(label);
+        node.set_role(egui::Role::Region);
+        node.set_bounds(egui::accesskit::Rect {
+            x0: rect.min.x.into(),
+            y0: rect.min.y.into(),
+            x1: rect.max.x.into(),
+            y1: rect.max.y.into(),
+        });
+    });
+}
+
+/// A heading that names an area, highlighted while the area has focus.
+fn area_heading(console: &Console, ui: &mut egui::Ui, area: Area) {
+    let focused = console.focus == area;
+    let text = egui::RichText::new(console.t(area.title()))
+        .heading()
+        .strong();
+    let text = if focused {
+        text.color(theme::FOCUS)
+    } else {
+        text
+    };
+    ui.label(text);
+}
+
+/// Grey explanatory text for an area that has nothing to show yet.
+fn empty_hint(ui: &mut egui::Ui, text: &str) {
+    ui.add(egui::Label::new(egui::RichText::new(text).color(theme::TEXT_WEAK)).wrap());
+}
+
+/// One legend row: coloured symbol and word.
+fn legend_row(console: &Console, ui: &mut egui::Ui, look: theme::StatusLook) {
+    ui.horizontal(|ui| {
+        ui.label(
+            egui::RichText::new(look.symbol)
+                .color(look.color)
+                .size(20.0),
+        );
+        ui.label(console.t(look.label));
+    });
+}
+
+/// Focuses `area` when the primary button is pressed anywhere inside `rect`,
+/// without taking the click from the widgets there; draws the focus frame.
+fn track_focus(console: &mut Console, ui: &egui::Ui, area: Area, rect: egui::Rect) {
+    let pressed_here = ui.input(|i| i.pointer.primary_pressed()) && ui.rect_contains_pointer(rect);
+    if pressed_here {
+        console.focus = area;
+    }
+    area::paint_focus(ui, rect, console.focus == area);
+}

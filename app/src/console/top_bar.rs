@@ -1,0 +1,87 @@
+//! The top bar: name, menus (view, language, help) and the demo badge.
+
+use super::{Console, area, theme};
+use crate::i18n::{Lang, Msg};
+
+pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
+    egui::Panel::top("top_bar").show(ui, |ui| {
+        egui::MenuBar::new().ui(ui, |ui| {
+            ui.label(
+                egui::RichText::new(console.t(Msg::AppName))
+                    .heading()
+                    .strong(),
+            );
+            ui.label(egui::RichText::new(console.t(Msg::AppSubtitle)).color(theme::TEXT_WEAK));
+            ui.separator();
+            view_menu(console, ui);
+            language_menu(console, ui);
+            help_menu(console, ui);
+            if console.demo {
+                ui.separator();
+                ui.label(
+                    egui::RichText::new(console.t(Msg::DemoBadge))
+                        .strong()
+                        .color(theme::CANVAS_FILL)
+                        .background_color(theme::palette::ORANGE),
+                )
+                .on_hover_text(console.t(Msg::DemoTooltip));
+            }
+        });
+    });
+}
+
+fn shortcut_text(ui: &egui::Ui, shortcut: &egui::KeyboardShortcut) -> String {
+    ui.ctx().format_shortcut(shortcut)
+}
+
+fn view_menu(console: &mut Console, ui: &mut egui::Ui) {
+    ui.menu_button(console.t(Msg::MenuView), |ui| {
+        let mut open = console.list_open;
+        let toggle = egui::Checkbox::new(&mut open, console.t(Msg::ShowUnitList));
+        if ui.add(toggle).changed() {
+            console.list_open = open;
+        }
+        for area in super::Area::ALL {
+            let button = egui::Button::new(console.t(area.shortcut_help()))
+                .shortcut_text(shortcut_text(ui, &area.shortcut()));
+            if ui.add(button).clicked() {
+                console.focus_area(area);
+                ui.close();
+            }
+        }
+        let fullscreen = egui::Button::new(console.t(Msg::Fullscreen))
+            .shortcut_text(shortcut_text(ui, &area::FULLSCREEN));
+        if ui.add(fullscreen).clicked() {
+            let now = ui.ctx().input(|i| i.viewport().fullscreen.unwrap_or(false));
+            ui.ctx()
+                .send_viewport_cmd(egui::ViewportCommand::Fullscreen(!now));
+            ui.close();
+        }
+        ui.separator();
+        if ui.button(console.t(Msg::Quit)).clicked() {
+            ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+    });
+}
+
+fn language_menu(console: &mut Console, ui: &mut egui::Ui) {
+    ui.menu_button(console.t(Msg::MenuLanguage), |ui| {
+        for lang in Lang::ALL {
+            if ui.radio(console.lang == lang, lang.native_name()).clicked() {
+                console.set_lang(lang);
+                ui.close();
+            }
+        }
+    });
+}
+
+fn help_menu(console: &mut Console, ui: &mut egui::Ui) {
+    ui.menu_button(console.t(Msg::MenuHelp), |ui| {
+        let button = egui::Button::new(console.t(Msg::KeyboardShortcuts))
+            .shortcut_text(shortcut_text(ui, &area::HELP));
+        if ui.add(button).clicked() {
+            console.help_open = true;
+            ui.close();
+        }
+    });
+}

@@ -1,0 +1,143 @@
+//! The one catalogue of UI strings, English and Simplified Chinese side by
+//! side. A key without both translations does not compile.
+//!
+//! Strings never carry placeholders: the UI puts values beside them
+//! (`label: value`), so word order never needs to change between languages.
+
+use super::Lang;
+
+macro_rules! catalogue {
+    ($($key:ident => $en:literal, $zh:literal;)+) => {
+        /// A UI string's key.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Msg {
+            $(#[doc = $en] $key,)+
+        }
+
+        impl Msg {
+            /// Every key, in catalogue order.
+            pub const ALL: &'static [Msg] = &[$(Msg::$key,)+];
+
+            /// The string in `lang`.
+            pub fn text(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $((Msg::$key, Lang::En) => $en, (Msg::$key, Lang::ZhCn) => $zh,)+
+                }
+            }
+        }
+    };
+}
+
+catalogue! {
+    // The window and its menus.
+    AppName => "Watchfloor", "Watchfloor 指挥台";
+    AppSubtitle => "Command console", "指挥控制台";
+    MenuView => "View", "视图";
+    MenuLanguage => "Language", "语言";
+    MenuHelp => "Help", "帮助";
+    ShowUnitList => "Show units & cameras list", "显示警力与摄像机列表";
+    Fullscreen => "Full screen", "全屏";
+    KeyboardShortcuts => "Keyboard shortcuts", "键盘快捷键";
+    Close => "Close", "关闭";
+    Quit => "Quit", "退出";
+    DemoBadge => "DEMO", "演示";
+    DemoTooltip => "Running the embedded demo scenario", "正在运行内置演示场景";
+
+    // The main areas (their names are also their accessibility labels).
+    AreaMap => "Map", "地图";
+    AreaWall => "Video wall", "视频墙";
+    AreaAlerts => "Alert queue", "警情队列";
+    AreaUnits => "Units & cameras", "警力与摄像机";
+    AreaTimeline => "Timeline", "时间轴";
+    AreaStatus => "Status bar", "状态栏";
+
+    // What empty areas will show.
+    MapEmpty => "No basemap loaded yet. The city map with checkpoints, control rings, patrol units, drones and alerts is drawn here.",
+        "尚未加载底图。城市地图及检查站、管控圈、巡逻警力、无人机和警情将显示在此处。";
+    WallEmpty => "No cameras connected. Live camera tiles appear here.",
+        "尚未接入摄像机。实时视频画面将显示在此处。";
+    WallTileEmpty => "Empty tile: drag a camera here", "空画面：将摄像机拖到此处";
+    AlertsEmpty => "No open alerts. Alerts from detection, one-click alarms and field reports queue here, most severe first.",
+        "暂无未处理警情。来自智能检测、一键报警和现场上报的警情将按严重程度排列在此。";
+    TabUnits => "Units", "警力";
+    TabCameras => "Cameras", "摄像机";
+    UnitsEmpty => "No units reporting. Patrol units and drones appear here when their feeds (CoT, MAVLink) connect.",
+        "暂无警力上报。巡逻警力和无人机的数据链路（CoT、MAVLink）接通后将显示在此。";
+    CamerasEmpty => "No cameras configured. Cameras from the site configuration appear here.",
+        "尚未配置摄像机。站点配置中的摄像机将显示在此。";
+    TimelineLive => "LIVE", "实时";
+    TimelineEmpty => "Nothing recorded yet. Recorded incidents can be scrubbed and replayed here.",
+        "暂无记录。可在此拖动时间轴回放已记录的事件。";
+
+    // Legends.
+    Severity => "Severity", "严重程度";
+    SeverityCritical => "Critical", "紧急";
+    SeverityHigh => "High", "高";
+    SeverityMedium => "Medium", "中";
+    SeverityLow => "Low", "低";
+    UnitStatus => "Unit status", "警力状态";
+    UnitAvailable => "Available", "空闲";
+    UnitEnRoute => "En route", "在途";
+    UnitOnScene => "On scene", "到场";
+    UnitOffDuty => "Off duty", "休班";
+    FeedLive => "Live", "在线";
+    FeedConnecting => "Connecting", "连接中";
+    FeedStalled => "Stalled", "停滞";
+    FeedOffline => "Offline", "离线";
+
+    // The status bar.
+    StatusCameras => "Cameras", "摄像机";
+    StatusFeeds => "Feeds", "数据链路";
+    StatusNone => "none", "无";
+    StatusVideo => "Video", "视频";
+    StatusDetector => "Detector", "检测器";
+    StatusGpu => "GPU", "图形";
+    StatusChecking => "checking…", "检测中…";
+    StatusUnavailable => "unavailable", "不可用";
+    StatusMissing => "missing", "缺少";
+
+    // Keyboard shortcuts, as listed in the help window.
+    ShortcutFocusMap => "Focus the map", "聚焦地图";
+    ShortcutFocusWall => "Focus the video wall", "聚焦视频墙";
+    ShortcutFocusAlerts => "Focus the alert queue", "聚焦警情队列";
+    ShortcutFocusUnits => "Focus units & cameras", "聚焦警力与摄像机";
+    ShortcutFocusTimeline => "Focus the timeline", "聚焦时间轴";
+    ShortcutToggleList => "Show or hide the units & cameras list", "显示或隐藏警力与摄像机列表";
+    ShortcutLanguage => "Switch language", "切换语言";
+    ShortcutFullscreen => "Full screen on or off", "开启或关闭全屏";
+    ShortcutHelp => "Show this help", "显示此帮助";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn has_cjk(s: &str) -> bool {
+        s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+    }
+
+    #[test]
+    fn every_string_is_present_in_both_languages() {
+        for msg in Msg::ALL {
+            for lang in Lang::ALL {
+                assert!(
+                    !msg.text(lang).trim().is_empty(),
+                    "{msg:?} is empty in {lang}"
+                );
+            }
+        }
+    }
+
+    /// A Chinese entry that is a copy of the English one was forgotten.
+    #[test]
+    fn chinese_strings_are_translated() {
+        for msg in Msg::ALL {
+            let zh = msg.text(Lang::ZhCn);
+            assert!(has_cjk(zh), "{msg:?} has no Chinese text: {zh:?}");
+            assert!(
+                !has_cjk(msg.text(Lang::En)),
+                "{msg:?} has Chinese in English"
+            );
+        }
+    }
+}

@@ -1,0 +1,11 @@
+//! The Watchfloor console: the eframe shell, its panels, the command line,
+//! and the wiring between the `render`, `media` and `layers` crates.
+//!
+//! This is the only crate that knows all three; it translates between them.
+
+pub mod cli;
+pub mod console;
+pub mod i18n;
+pub mod screenshot;
+pub mod window;
+pub mod wiring;

@@ -1,0 +1,84 @@
+//! `watchfloor`: the console, and its subcommands.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use clap::Parser;
+use tracing_subscriber::EnvFilter;
+use watchfloor_app::cli::Cli;
+use watchfloor_app::console::{Console, ConsoleOptions};
+use watchfloor_app::i18n::Lang;
+use watchfloor_app::wiring::startup::StartupChecks;
+use watchfloor_app::{screenshot, window};
+
+/// Exit status for a subcommand that is not built yet.
+const EXIT_NOT_BUILT: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if let Err(e) = init_logging(&cli.log_level) {
+        // Logging is not up, so this one message goes to stderr directly.
+        #[expect(clippy::print_stderr, reason = "logging failed to start")]
+        {
+            eprintln!("watchfloor: {e:#}");
+        }
+        return ExitCode::FAILURE;
+    }
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            tracing::error!("{e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(filter: &str) -> anyhow::Result<()> {
+    let filter = EnvFilter::try_new(filter)
+        .with_context(|| format!("--log-level `{filter}` is not a valid level or filter"))?;
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+    Ok(())
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    if let Some(command) = &cli.command {
+        let (name, planned) = command.planned();
+        tracing::error!(
+            "`watchfloor {name}` is not built yet: it arrives with {planned}. Nothing was run."
+        );
+        return Ok(ExitCode::from(EXIT_NOT_BUILT));
+    }
+
+    let options = ConsoleOptions {
+        lang: cli.lang.unwrap_or_else(Lang::from_environment),
+        demo: cli.demo,
+    };
+    tracing::info!(lang = %options.lang, demo = options.demo, "starting the console");
+    let mut console = Console::new(&options);
+
+    if let Some(path) = &cli.screenshot {
+        console.attach_checks(StartupChecks::spawn(|| {})?);
+        screenshot::write_screenshot(&mut console, cli.size, path)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+
+    let window_shot = match cli.window_shot.as_deref() {
+        Some([seconds, file]) => {
+            let seconds: f64 = seconds
+                .parse()
+                .ok()
+                .filter(|s: &f64| s.is_finite() && *s >= 0.0)
+                .with_context(|| {
+                    format!("--window-shot: `{seconds}` is not a number of seconds")
+                })?;
+            Some((Duration::from_secs_f64(seconds), file.into()))
+        }
+        _ => None,
+    };
+    window::run(console, cli.size, window_shot)?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,63 @@
+//! Rendering the console without a window: the same `Console::ui` a window
+//! runs, drawn offscreen by `watchfloor-render` and written as PNG. Needs no
+//! display server, only a wgpu adapter (Mesa's lavapipe on a GPU-less machine).
+
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use watchfloor_render::{HeadlessRenderer, RgbaImage};
+
+use crate::console::{Console, theme};
+
+/// Frames run before the one that is kept, so layout, fonts and panel sizes
+/// have settled (egui sizes some things from the previous frame).
+const SETTLE_FRAMES: u32 = 4;
+
+/// How long to wait for start-up checks so the status bar shows their result.
+const CHECKS_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// Renders `console` at `size` (pixels) and returns the image and the adapter.
+pub fn render_console(
+    console: &mut Console,
+    size: (u32, u32),
+) -> anyhow::Result<(RgbaImage, String)> {
+    let mut renderer = HeadlessRenderer::new().context("headless rendering needs a GPU adapter")?;
+    let adapter = renderer.adapter().to_string();
+    console.set_gpu(adapter.clone());
+    console.wait_for_checks(CHECKS_TIMEOUT);
+
+    let ctx = egui::Context::default();
+    theme::apply(&ctx);
+    let screen =
+        egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(size.0 as f32, size.1 as f32));
+    let mut merged: Option<egui::FullOutput> = None;
+    for frame in 0..=SETTLE_FRAMES {
+        let input = egui::RawInput {
+            screen_rect: Some(screen),
+            time: Some(f64::from(frame) * 0.5),
+            predicted_dt: 0.5,
+            ..Default::default()
+        };
+        let output = ctx.run_ui(input, |ui| console.ui(ui));
+        match merged.as_mut() {
+            Some(all) => all.append(output),
+            None => merged = Some(output),
+        }
+    }
+    let output = merged.context("no frame was produced")?;
+    let image = renderer.render(&ctx, output)?;
+    Ok((image, adapter))
+}
+
+/// Renders the console and writes it to `path` as PNG.
+pub fn write_screenshot(
+    console: &mut Console,
+    size: (u32, u32),
+    path: &Path,
+) -> anyhow::Result<()> {
+    let (image, adapter) = render_console(console, size)?;
+    image.write_png(path)?;
+    tracing::info!(path = %path.display(), %adapter, "screenshot written");
+    Ok(())
+}

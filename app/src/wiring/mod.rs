@@ -1,0 +1,3 @@
+//! Threads, channels and the work that must stay off the UI thread.
+
+pub mod startup;

@@ -1,0 +1,11 @@
+//! Media for the console: cameras in, frames and detections out.
+//!
+//! GStreamer does camera ingest, decode and recording; ONNX Runtime runs object
+//! detection. This crate knows nothing of egui, wgpu or the map: it hands out
+//! plain frames, counters and boxes, and `app` decides what to draw.
+
+pub mod detect;
+pub mod error;
+pub mod gst_probe;
+
+pub use error::MediaError;
