@@ -53,6 +53,22 @@ if (( ${#missing[@]} )); then
   rm -rf "${HOME}/.cache/gstreamer-1.0"
 fi
 
+# --- Rust toolchain pieces --------------------------------------------------
+command -v cargo >/dev/null || {
+  log "cargo not found: install Rust ${RUST_VERSION:-1.95} with rustup (https://rustup.rs) first"; exit 1; }
+if (( want_test )); then
+  for component in rustfmt clippy; do
+    if ! cargo "${component/rustfmt/fmt}" --version >/dev/null 2>&1; then
+      log "installing the Rust component $component"
+      rustup component add "$component"
+    fi
+  done
+  if ! cargo nextest --version >/dev/null 2>&1; then
+    log "installing cargo-nextest from crates.io (one-time, a few minutes)"
+    cargo install --locked cargo-nextest
+  fi
+fi
+
 # --- ONNX Runtime shared library (project-local) --------------------------
 ort_version="1.31.1"
 ort_dir="$root/.deps/onnxruntime"
@@ -62,9 +78,10 @@ if ! ls "$ort_dir"/libonnxruntime.so.* >/dev/null 2>&1 \
   tmp="$(mktemp -d)"
   trap 'rm -rf "$tmp"' EXIT
   py="$(command -v python3)"
+  arch="$(uname -m)"
   "$py" -m pip download -q --no-deps --only-binary=:all: \
-    --platform manylinux_2_27_x86_64 --platform manylinux_2_28_x86_64 \
-    --platform manylinux_2_17_x86_64 --python-version 3.11 \
+    --platform "manylinux_2_27_$arch" --platform "manylinux_2_28_$arch" \
+    --platform "manylinux_2_17_$arch" --python-version 3.11 \
     -d "$tmp" "onnxruntime==$ort_version"
   whl="$(ls "$tmp"/onnxruntime-*.whl)"
   rm -rf "$ort_dir" && mkdir -p "$ort_dir"

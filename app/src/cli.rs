@@ -27,7 +27,7 @@ pub struct Cli {
     #[arg(long, value_name = "FILE")]
     pub screenshot: Option<PathBuf>,
 
-    /// Size of the window or the headless render, as WIDTHxHEIGHT.
+    /// Size of the window or the headless render, as `WIDTHxHEIGHT`.
     #[arg(long, value_name = "WxH", default_value = "1920x1080", value_parser = parse_size)]
     pub size: (u32, u32),
 

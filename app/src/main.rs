@@ -25,7 +25,7 @@ fn main() -> ExitCode {
         }
         return ExitCode::FAILURE;
     }
-    match run(cli) {
+    match run(&cli) {
         Ok(code) => code,
         Err(e) => {
             tracing::error!("{e:#}");
@@ -44,7 +44,7 @@ fn init_logging(filter: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     if let Some(command) = &cli.command {
         let (name, planned) = command.planned();
         tracing::error!(

@@ -96,7 +96,7 @@ impl WindowShot {
                     pixels: image
                         .pixels
                         .iter()
-                        .flat_map(|c| c.to_srgba_unmultiplied())
+                        .flat_map(egui::Color32::to_srgba_unmultiplied)
                         .collect(),
                 };
                 match rgba.write_png(&path) {

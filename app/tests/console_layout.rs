@@ -1,5 +1,5 @@
 //! The console's layout, language switching and shortcuts, rendered with
-//! egui_kittest on the real wgpu adapter (Mesa's lavapipe on CI).
+//! `egui_kittest` on the real wgpu adapter (Mesa's lavapipe on CI).
 
 use egui::{Key, Modifiers, Role};
 use egui_kittest::kittest::Queryable;

@@ -165,7 +165,7 @@ impl Console {
             .min_size(260.0)
             .show(ui, |ui| alerts::show(self, ui));
         egui::CentralPanel::no_frame().show(ui, |ui| {
-            let wall_width = (ui.available_width() * 0.40).max(320.0);
+            let wall_width = (ui.available_width() * 0.38).max(320.0);
             egui::Panel::right("video_wall")
                 .resizable(true)
                 .default_size(wall_width)

@@ -30,8 +30,8 @@ pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
     });
 }
 
-fn shortcut_text(ui: &egui::Ui, shortcut: &egui::KeyboardShortcut) -> String {
-    ui.ctx().format_shortcut(shortcut)
+fn shortcut_text(ui: &egui::Ui, shortcut: egui::KeyboardShortcut) -> String {
+    ui.ctx().format_shortcut(&shortcut)
 }
 
 fn view_menu(console: &mut Console, ui: &mut egui::Ui) {
@@ -43,14 +43,14 @@ fn view_menu(console: &mut Console, ui: &mut egui::Ui) {
         }
         for area in super::Area::ALL {
             let button = egui::Button::new(console.t(area.shortcut_help()))
-                .shortcut_text(shortcut_text(ui, &area.shortcut()));
+                .shortcut_text(shortcut_text(ui, area.shortcut()));
             if ui.add(button).clicked() {
                 console.focus_area(area);
                 ui.close();
             }
         }
         let fullscreen = egui::Button::new(console.t(Msg::Fullscreen))
-            .shortcut_text(shortcut_text(ui, &area::FULLSCREEN));
+            .shortcut_text(shortcut_text(ui, area::FULLSCREEN));
         if ui.add(fullscreen).clicked() {
             let now = ui.ctx().input(|i| i.viewport().fullscreen.unwrap_or(false));
             ui.ctx()
@@ -78,7 +78,7 @@ fn language_menu(console: &mut Console, ui: &mut egui::Ui) {
 fn help_menu(console: &mut Console, ui: &mut egui::Ui) {
     ui.menu_button(console.t(Msg::MenuHelp), |ui| {
         let button = egui::Button::new(console.t(Msg::KeyboardShortcuts))
-            .shortcut_text(shortcut_text(ui, &area::HELP));
+            .shortcut_text(shortcut_text(ui, area::HELP));
         if ui.add(button).clicked() {
             console.help_open = true;
             ui.close();

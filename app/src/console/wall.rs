@@ -44,13 +44,16 @@ fn tiles(console: &Console, ui: &mut egui::Ui) {
                 egui::Stroke::new(1.0, theme::LINE),
                 egui::StrokeKind::Inside,
             );
-            painter.text(
-                tile.center(),
-                egui::Align2::CENTER_CENTER,
-                console.t(Msg::WallTileEmpty),
+            let mut job = egui::text::LayoutJob::simple(
+                console.t(Msg::WallTileEmpty).to_owned(),
                 egui::TextStyle::Small.resolve(ui.style()),
                 theme::TEXT_WEAK,
+                tile.width() - 16.0,
             );
+            job.halign = egui::Align::Center;
+            let galley = painter.layout_job(job);
+            let top_center = tile.center() - egui::vec2(0.0, galley.size().y / 2.0);
+            painter.galley(top_center, galley, theme::TEXT_WEAK);
         }
     }
     ui.allocate_rect(

@@ -36,6 +36,7 @@ impl Lang {
     }
 
     /// The other language (the shortcut toggles between the two).
+    #[must_use]
     pub fn next(self) -> Self {
         match self {
             Self::En => Self::ZhCn,

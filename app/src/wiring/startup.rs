@@ -2,7 +2,7 @@
 //! ONNX Runtime library) run on their own named thread; the console shows
 //! "checking…" until the report arrives and never waits for it.
 
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, TryRecvError};
+use std::sync::mpsc::{self, Receiver};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -85,18 +85,12 @@ impl StartupChecks {
 
     /// The report if it has arrived; never blocks.
     pub fn try_report(&self) -> Option<SystemReport> {
-        match self.report.try_recv() {
-            Ok(report) => Some(report),
-            Err(TryRecvError::Empty | TryRecvError::Disconnected) => None,
-        }
+        self.report.try_recv().ok()
     }
 
     /// Waits up to `timeout` for the report (for headless screenshots only).
     pub fn wait_report(&self, timeout: Duration) -> Option<SystemReport> {
-        match self.report.recv_timeout(timeout) {
-            Ok(report) => Some(report),
-            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => None,
-        }
+        self.report.recv_timeout(timeout).ok()
     }
 }
 

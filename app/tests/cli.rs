@@ -1,0 +1,111 @@
+//! The `watchfloor` binary as a user runs it.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn watchfloor() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_watchfloor"));
+    cmd.env_remove("ORT_DYLIB_PATH");
+    cmd
+}
+
+fn run(cmd: &mut Command) -> Output {
+    cmd.output().expect("watchfloor runs")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn temp_png(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join(name)
+}
+
+/// Decodes a PNG into (width, height, rgba).
+fn read_png(path: &Path) -> (u32, u32, Vec<u8>) {
+    let decoder = png::Decoder::new(std::io::BufReader::new(
+        std::fs::File::open(path).expect("png exists"),
+    ));
+    let mut reader = decoder.read_info().expect("png header");
+    let mut buf = vec![0; reader.output_buffer_size().expect("size")];
+    let info = reader.next_frame(&mut buf).expect("png data");
+    buf.truncate(info.buffer_size());
+    (info.width, info.height, buf)
+}
+
+/// `--screenshot` needs no display server: `DISPLAY` and `WAYLAND_DISPLAY` are
+/// removed, and the PNG still shows the console, with the start-up checks'
+/// results (GStreamer, ONNX Runtime found without any variable) in it.
+#[test]
+fn screenshot_renders_headlessly_without_a_display() {
+    let path = temp_png("cli-screenshot.png");
+    let _ = std::fs::remove_file(&path);
+    let out = run(watchfloor()
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .args(["--screenshot"])
+        .arg(&path)
+        .args(["--size", "1280x720", "--lang", "zh-CN"]));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let log = stderr(&out);
+    assert!(log.contains("ONNX Runtime loaded"), "{log}");
+    assert!(log.contains("video: GStreamer 1."), "{log}");
+    let (w, h, rgba) = read_png(&path);
+    assert_eq!((w, h), (1280, 720));
+    let distinct: std::collections::HashSet<&[u8]> = rgba.chunks_exact(4).collect();
+    assert!(distinct.len() > 50, "the screenshot looks blank");
+}
+
+#[test]
+fn reserved_subcommands_exit_non_zero_and_say_why() {
+    for sub in ["sim", "bench", "replay", "export", "audit"] {
+        let out = run(watchfloor().args([sub, "anything", "--json"]));
+        assert_eq!(out.status.code(), Some(2), "{sub}: {}", stderr(&out));
+        let text = stderr(&out);
+        assert!(
+            text.contains(&format!("`watchfloor {sub}` is not built yet")),
+            "{text}"
+        );
+        assert!(text.contains("Nothing was run"), "{text}");
+    }
+}
+
+#[test]
+fn bad_arguments_are_named() {
+    let out = run(watchfloor().args(["--log-level", "no=such=level", "--screenshot", "x.png"]));
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("--log-level"), "{}", stderr(&out));
+
+    let out = run(watchfloor().args(["--lang", "fr"]));
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("zh-CN"), "{}", stderr(&out));
+
+    let out = run(watchfloor().args([
+        "--screenshot",
+        "/nonexistent-dir/shot.png",
+        "--size",
+        "320x200",
+    ]));
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("/nonexistent-dir/shot.png"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// A wrong `ORT_DYLIB_PATH` is reported, and the console still renders (the
+/// detector is shown as unavailable, nothing else is lost).
+#[test]
+fn a_wrong_onnx_runtime_path_degrades_detection_only() {
+    let path = temp_png("cli-screenshot-no-ort.png");
+    let out = run(watchfloor()
+        .env("ORT_DYLIB_PATH", "/nonexistent/libonnxruntime.so")
+        .arg("--screenshot")
+        .arg(&path)
+        .args(["--size", "640x400"]));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let log = stderr(&out);
+    assert!(log.contains("detector unavailable"), "{log}");
+    assert!(log.contains("/nonexistent/libonnxruntime.so"), "{log}");
+}

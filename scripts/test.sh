@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Every check, as CI runs it: set-up (idempotent), formatting, the dependency
+# arrows, clippy with warnings as errors, and the whole test suite, including
+# headless renders on Mesa's lavapipe and a real window under Xvfb.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "set-up"
+scripts/setup.sh --test
+
+# A private runtime dir silences Mesa/winit warnings; an empty WGPU_BACKEND
+# makes wgpu find no adapter at all, so drop it rather than pass it on.
+export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$(mktemp -d)}"
+chmod 700 "$XDG_RUNTIME_DIR"
+[[ -n "${WGPU_BACKEND-unset}" ]] || unset WGPU_BACKEND
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "dependency arrows"
+python3 scripts/check_deps.py --self-test
+python3 scripts/check_deps.py
+
+step "cargo clippy -D warnings"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "tests (cargo nextest)"
+cargo nextest run --workspace --locked --profile ci
