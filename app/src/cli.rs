@@ -45,7 +45,8 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Simulators: `sim cameras` (RTSP cameras), `sim world` (units, drones, incidents).
-    Sim(Reserved),
+    #[command(subcommand)]
+    Sim(SimCommand),
     /// Benchmarks, each printing a table (and one JSON object with `--json`).
     Bench(Reserved),
     /// Open a recorded incident package for training.
@@ -54,6 +55,36 @@ pub enum Command {
     Export(Reserved),
     /// Check or list the audit trail.
     Audit(Reserved),
+}
+
+/// What to simulate.
+#[derive(Debug, Subcommand)]
+pub enum SimCommand {
+    /// Serve N RTSP cameras on 127.0.0.1 from looped real footage (H.264,
+    /// encoded once per size and frame rate, never per stream or client).
+    Cameras(SimCamerasArgs),
+    /// Units, drones and incidents over CoT and MAVLink (not built yet).
+    World(Reserved),
+}
+
+/// `watchfloor sim cameras` options.
+#[derive(Debug, clap::Args)]
+pub struct SimCamerasArgs {
+    /// Number of cameras (mounts /cam0 … /camN-1).
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub count: u16,
+    /// TCP port on 127.0.0.1 (0 picks a free one).
+    #[arg(long, default_value_t = 8554)]
+    pub port: u16,
+    /// Frame size, as WIDTHxHEIGHT.
+    #[arg(long, default_value = "640x360", value_parser = parse_size)]
+    pub size: (u32, u32),
+    /// Frames per second.
+    #[arg(long, default_value_t = 15, value_parser = clap::value_parser!(u32).range(1..=60))]
+    pub fps: u32,
+    /// Seconds of each clip to loop.
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u32).range(2..=80))]
+    pub loop_seconds: u32,
 }
 
 /// The arguments of a subcommand that is not built yet, kept so the message
@@ -116,6 +147,28 @@ mod tests {
         assert_eq!(parse_size("1920x1080"), Ok((1920, 1080)));
         assert!(parse_size("1920").unwrap_err().contains("WIDTHxHEIGHT"));
         assert!(parse_size("10x10").unwrap_err().contains("64–8192"));
+    }
+
+    #[test]
+    fn sim_cameras_parses_and_checks_ranges() {
+        let cli = Cli::try_parse_from([
+            "watchfloor",
+            "sim",
+            "cameras",
+            "--count",
+            "16",
+            "--port",
+            "0",
+        ])
+        .expect("parses");
+        let Some(Command::Sim(SimCommand::Cameras(args))) = cli.command else {
+            panic!("expected sim cameras");
+        };
+        assert_eq!(
+            (args.count, args.port, args.size, args.fps),
+            (16, 0, (640, 360), 15)
+        );
+        assert!(Cli::try_parse_from(["watchfloor", "sim", "cameras", "--count", "0"]).is_err());
     }
 
     #[test]

@@ -7,5 +7,6 @@ pub mod cli;
 pub mod console;
 pub mod i18n;
 pub mod screenshot;
+pub mod sim;
 pub mod window;
 pub mod wiring;

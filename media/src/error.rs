@@ -9,6 +9,14 @@ pub enum MediaError {
     #[error("GStreamer could not initialise: {0}")]
     GstInit(String),
 
+    /// A worker thread could not be started.
+    #[error("could not start a thread: {0}")]
+    Thread(String),
+
+    /// The camera simulator could not start.
+    #[error("camera simulator: {0}")]
+    Simulator(String),
+
     /// The ONNX Runtime shared library was not found anywhere we looked.
     #[error(
         "ONNX Runtime library not found (looked in: {}); run `scripts/setup.sh` or set ORT_DYLIB_PATH",

@@ -4,8 +4,15 @@
 //! detection. This crate knows nothing of egui, wgpu or the map: it hands out
 //! plain frames, counters and boxes, and `app` decides what to draw.
 
+pub mod assets;
+pub mod camera;
 pub mod detect;
 pub mod error;
 pub mod gst_probe;
+pub mod health;
+pub mod ingest;
+pub mod mailbox;
+pub mod sim;
+pub mod stats;
 
 pub use error::MediaError;

@@ -1,0 +1,455 @@
+//! The GStreamer graph of one camera:
+//!
+//! ```text
+//! rtspsrc ─(pad-added)─> depay ! parse ! tee ─┬─ queue ! decoder ! videoconvert ! videoscale ! I420/NV12 WxH ! appsink
+//! filesrc ! parsebin ─(pad-added)─> parse ! tee ┘└─ queue ! splitmuxsink (recording: no second decode)
+//! videotestsrc ! I420 WxH ! appsink
+//! ```
+//!
+//! Codec-specific parts are added when the source announces its stream, so an
+//! unsupported codec is reported by name instead of failing to link.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use gstreamer as gst;
+use gstreamer::prelude::*;
+use gstreamer_app as gst_app;
+use gstreamer_video as gst_video;
+
+use super::frame::{Frame, PixelFormat};
+use crate::camera::{Camera, RtspTransport, Source};
+use crate::mailbox::Mailbox;
+use crate::stats::StatusCell;
+
+/// Encoded video codecs we decode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Codec {
+    /// H.264 / AVC.
+    H264,
+    /// H.265 / HEVC.
+    H265,
+}
+
+impl Codec {
+    fn from_encoding_name(name: &str) -> Option<Self> {
+        match name.to_ascii_uppercase().as_str() {
+            "H264" => Some(Self::H264),
+            "H265" => Some(Self::H265),
+            _ => None,
+        }
+    }
+
+    fn from_media_type(media_type: &str) -> Option<Self> {
+        match media_type {
+            "video/x-h264" => Some(Self::H264),
+            "video/x-h265" => Some(Self::H265),
+            _ => None,
+        }
+    }
+
+    fn depayloader(self) -> &'static str {
+        match self {
+            Self::H264 => "rtph264depay",
+            Self::H265 => "rtph265depay",
+        }
+    }
+
+    fn parser(self) -> &'static str {
+        match self {
+            Self::H264 => "h264parse",
+            Self::H265 => "h265parse",
+        }
+    }
+
+    /// Decoders in order of preference: hardware first, software last. A
+    /// hardware plugin only registers its element when its device exists.
+    fn decoder_candidates(self) -> &'static [&'static str] {
+        match self {
+            Self::H264 => &["nvh264dec", "vah264dec", "vaapih264dec", "avdec_h264"],
+            Self::H265 => &["nvh265dec", "vah265dec", "vaapih265dec", "avdec_h265"],
+        }
+    }
+
+    /// The preferred decoder installed here.
+    pub fn decoder(self) -> Option<&'static str> {
+        self.decoder_candidates()
+            .iter()
+            .copied()
+            .find(|name| gst::ElementFactory::find(name).is_some())
+    }
+}
+
+/// What the graph needs to know beyond the camera.
+#[derive(Debug, Clone)]
+pub struct GraphOptions {
+    /// Output size of decoded frames.
+    pub width: u32,
+    /// Output size of decoded frames.
+    pub height: u32,
+    /// Frames slower than this from arrival to decoder output count as late.
+    pub late_threshold: std::time::Duration,
+    /// Use the camera's sub-stream when it has one.
+    pub prefer_sub_stream: bool,
+}
+
+/// Recording branch factory, called once the codec is known.
+pub type RecordBranch =
+    Arc<dyn Fn(&gst::Pipeline, &gst::Element) -> Result<(), String> + Send + Sync>;
+
+/// Everything the streaming threads touch for one camera.
+pub struct Sinks {
+    /// Consumers' mailboxes; the first is the display one (its overwrites count as drops).
+    pub mailboxes: Vec<Arc<Mailbox<Frame>>>,
+    /// Counters and status.
+    pub status: Arc<StatusCell>,
+}
+
+/// Arrival times of recent encoded units, looked up by timestamp at decode.
+#[derive(Default)]
+struct Arrivals(Mutex<VecDeque<(gst::ClockTime, Instant)>>);
+
+impl Arrivals {
+    const KEEP: usize = 128;
+
+    fn record(&self, pts: gst::ClockTime) {
+        let mut q = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if q.len() == Self::KEEP {
+            q.pop_front();
+        }
+        q.push_back((pts, Instant::now()));
+    }
+
+    fn take(&self, pts: gst::ClockTime) -> Option<Instant> {
+        let mut q = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let i = q.iter().position(|(p, _)| *p == pts)?;
+        let arrived = q[i].1;
+        q.drain(..=i);
+        Some(arrived)
+    }
+}
+
+/// Builds the camera's pipeline (not yet playing).
+pub fn build(
+    camera: &Camera,
+    options: &GraphOptions,
+    sinks: &Arc<Sinks>,
+    record: Option<RecordBranch>,
+) -> Result<gst::Pipeline, String> {
+    let pipeline = gst::Pipeline::with_name(&format!("camera-{}", camera.id));
+    let source = match (&camera.sub_source, options.prefer_sub_stream) {
+        (Some(sub), true) => sub,
+        _ => &camera.source,
+    };
+    let arrivals = Arc::new(Arrivals::default());
+    match source {
+        Source::TestPattern { pattern } => {
+            let src = make("videotestsrc")?;
+            src.set_property("is-live", true);
+            src.set_property_from_str("pattern", pattern);
+            let caps = gst::Caps::builder("video/x-raw")
+                .field("format", "I420")
+                .field("width", i32::try_from(options.width).unwrap_or(640))
+                .field("height", i32::try_from(options.height).unwrap_or(360))
+                .field("framerate", gst::Fraction::new(15, 1))
+                .build();
+            let filter = make("capsfilter")?;
+            filter.set_property("caps", &caps);
+            let sink = appsink(camera, options, sinks, &arrivals)?;
+            pipeline
+                .add_many([&src, &filter, sink.upcast_ref()])
+                .map_err(err)?;
+            gst::Element::link_many([&src, &filter, sink.upcast_ref()]).map_err(err)?;
+            // Test patterns have no encoded stream: count frames as received.
+            let status = Arc::clone(&sinks.status);
+            let arrivals = Arc::clone(&arrivals);
+            probe_received(&filter, status, arrivals);
+        }
+        Source::Rtsp {
+            url,
+            transport,
+            latency,
+        } => {
+            let src = make("rtspsrc")?;
+            src.set_property("location", url.as_str());
+            src.set_property(
+                "latency",
+                u32::try_from(latency.as_millis()).unwrap_or(u32::MAX),
+            );
+            src.set_property_from_str(
+                "protocols",
+                match transport {
+                    RtspTransport::Tcp => "tcp",
+                    RtspTransport::Udp => "udp",
+                },
+            );
+            // Fail fast on a dead server: connection and keep-alive timeouts.
+            src.set_property("tcp-timeout", 5_000_000_u64);
+            src.set_property("timeout", 5_000_000_u64);
+            pipeline.add(&src).map_err(err)?;
+            let weak = pipeline.downgrade();
+            let ctx = Linker::new(camera, options, sinks, record, arrivals);
+            src.connect_pad_added(move |src, pad| {
+                let Some(pipeline) = weak.upgrade() else {
+                    return;
+                };
+                let caps = pad.current_caps().or_else(|| Some(pad.query_caps(None)));
+                let Some(s) = caps
+                    .as_ref()
+                    .and_then(|c| c.structure(0).map(ToOwned::to_owned))
+                else {
+                    return;
+                };
+                if s.get::<&str>("media").ok() != Some("video") {
+                    return; // audio or metadata: not ours
+                }
+                let encoding = s.get::<&str>("encoding-name").unwrap_or("unknown");
+                let result = match Codec::from_encoding_name(encoding) {
+                    Some(codec) => ctx.link_codec(&pipeline, pad, codec, true),
+                    None => Err(format!(
+                        "unsupported video codec {encoding} (only H.264 and H.265 are decoded)"
+                    )),
+                };
+                if let Err(e) = result {
+                    post_error(src, &e);
+                }
+            });
+        }
+        Source::File { path } => {
+            if !path.is_file() {
+                return Err(format!("video file {} does not exist", path.display()));
+            }
+            let src = make("filesrc")?;
+            src.set_property("location", path.to_string_lossy().as_ref());
+            let parsebin = make("parsebin")?;
+            pipeline.add_many([&src, &parsebin]).map_err(err)?;
+            src.link(&parsebin).map_err(err)?;
+            let weak = pipeline.downgrade();
+            let ctx = Linker::new(camera, options, sinks, record, arrivals);
+            parsebin.connect_pad_added(move |parsebin, pad| {
+                let Some(pipeline) = weak.upgrade() else {
+                    return;
+                };
+                let caps = pad.current_caps().unwrap_or_else(|| pad.query_caps(None));
+                let Some(media_type) = caps.structure(0).map(|s| s.name().to_string()) else {
+                    return;
+                };
+                if !media_type.starts_with("video/") {
+                    return;
+                }
+                let result = match Codec::from_media_type(&media_type) {
+                    Some(codec) => ctx.link_codec(&pipeline, pad, codec, false),
+                    None => Err(format!(
+                        "unsupported video format {media_type} (only H.264 and H.265 are decoded)"
+                    )),
+                };
+                if let Err(e) = result {
+                    post_error(parsebin, &e);
+                }
+            });
+        }
+    }
+    Ok(pipeline)
+}
+
+/// What a `pad-added` handler needs to finish the graph.
+struct Linker {
+    camera: Camera,
+    options: GraphOptions,
+    sinks: Arc<Sinks>,
+    record: Option<RecordBranch>,
+    arrivals: Arc<Arrivals>,
+}
+
+impl Linker {
+    fn new(
+        camera: &Camera,
+        options: &GraphOptions,
+        sinks: &Arc<Sinks>,
+        record: Option<RecordBranch>,
+        arrivals: Arc<Arrivals>,
+    ) -> Self {
+        Self {
+            camera: camera.clone(),
+            options: options.clone(),
+            sinks: Arc::clone(sinks),
+            record,
+            arrivals,
+        }
+    }
+
+    /// `[depay !] parse ! tee ! queue ! decoder ! convert ! scale ! caps ! appsink`,
+    /// plus the recording branch off the tee.
+    fn link_codec(
+        &self,
+        pipeline: &gst::Pipeline,
+        pad: &gst::Pad,
+        codec: Codec,
+        rtp: bool,
+    ) -> Result<(), String> {
+        let decoder_name = codec
+            .decoder()
+            .ok_or_else(|| format!("no decoder for {codec:?} is installed (gstreamer1.0-libav)"))?;
+        let mut chain = Vec::new();
+        if rtp {
+            chain.push(make(codec.depayloader())?);
+        }
+        let parser = make(codec.parser())?;
+        // Repeat parameter sets in-band so every recorded segment can start alone.
+        parser.set_property("config-interval", -1_i32);
+        chain.push(parser.clone());
+        let tee = make("tee")?;
+        let queue = make("queue")?;
+        queue.set_property("max-size-buffers", 8_u32);
+        queue.set_property("max-size-bytes", 0_u32);
+        queue.set_property("max-size-time", 0_u64);
+        let decoder = make(decoder_name)?;
+        let convert = make("videoconvert")?;
+        let scale = make("videoscale")?;
+        let filter = make("capsfilter")?;
+        let caps: gst::Caps = format!(
+            "video/x-raw,format=(string){{I420,NV12}},width={},height={}",
+            self.options.width, self.options.height
+        )
+        .parse()
+        .map_err(err)?;
+        filter.set_property("caps", &caps);
+        let sink = appsink(&self.camera, &self.options, &self.sinks, &self.arrivals)?;
+        chain.extend([
+            tee.clone(),
+            queue,
+            decoder,
+            convert,
+            scale,
+            filter,
+            sink.upcast(),
+        ]);
+
+        pipeline.add_many(&chain).map_err(err)?;
+        gst::Element::link_many(&chain).map_err(err)?;
+        probe_received(
+            &parser,
+            Arc::clone(&self.sinks.status),
+            Arc::clone(&self.arrivals),
+        );
+        if let Some(record) = &self.record {
+            record(pipeline, &tee)?;
+        }
+        for element in &chain {
+            element.sync_state_with_parent().map_err(err)?;
+        }
+        let sink_pad = chain[0]
+            .static_pad("sink")
+            .ok_or_else(|| "the first element has no sink pad".to_owned())?;
+        pad.link(&sink_pad).map_err(err)?;
+        tracing::info!(camera = %self.camera.id, ?codec, decoder = decoder_name, "stream linked");
+        Ok(())
+    }
+}
+
+/// Counts encoded units and bytes entering `element`, and notes when each arrived.
+fn probe_received(element: &gst::Element, status: Arc<StatusCell>, arrivals: Arc<Arrivals>) {
+    let Some(pad) = element.static_pad("sink") else {
+        return;
+    };
+    pad.add_probe(gst::PadProbeType::BUFFER, move |_, info| {
+        if let Some(buffer) = info.buffer() {
+            status
+                .counters
+                .received
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            status
+                .counters
+                .received_bytes
+                .fetch_add(buffer.size() as u64, std::sync::atomic::Ordering::Relaxed);
+            if let Some(pts) = buffer.pts() {
+                arrivals.record(pts);
+            }
+        }
+        gst::PadProbeReturn::Ok
+    });
+}
+
+/// The appsink that turns decoded buffers into [`Frame`]s in the mailboxes.
+fn appsink(
+    camera: &Camera,
+    options: &GraphOptions,
+    sinks: &Arc<Sinks>,
+    arrivals: &Arc<Arrivals>,
+) -> Result<gst_app::AppSink, String> {
+    let sink = gst_app::AppSink::builder()
+        .name("frames")
+        .sync(false)
+        .max_buffers(1)
+        .drop(true)
+        .build();
+    let camera_id = camera.id.clone();
+    let sinks = Arc::clone(sinks);
+    let arrivals = Arc::clone(arrivals);
+    let late_threshold = options.late_threshold;
+    let mut seq = 0_u64;
+    sink.set_callbacks(
+        gst_app::AppSinkCallbacks::builder()
+            .new_sample(move |sink| {
+                let sample = sink.pull_sample().map_err(|_| gst::FlowError::Eos)?;
+                let Some(info) = sample
+                    .caps()
+                    .and_then(|c| gst_video::VideoInfo::from_caps(c).ok())
+                else {
+                    return Err(gst::FlowError::NotNegotiated);
+                };
+                let Some(format) = PixelFormat::from_gst(info.format()) else {
+                    return Err(gst::FlowError::NotNegotiated);
+                };
+                let Some(buffer) = sample.buffer_owned() else {
+                    return Ok(gst::FlowSuccess::Ok);
+                };
+                let arrived = buffer
+                    .pts()
+                    .and_then(|pts| arrivals.take(pts))
+                    .unwrap_or_else(Instant::now);
+                let video = gst_video::VideoFrame::from_buffer_readable(buffer, &info)
+                    .map_err(|_| gst::FlowError::Error)?;
+                seq += 1;
+                let frame = Frame::new(camera_id.clone(), seq, arrived, format, video);
+                sinks.status.frame_decoded();
+                if arrived.elapsed() > late_threshold {
+                    sinks
+                        .status
+                        .counters
+                        .late
+                        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
+                for mailbox in &sinks.mailboxes {
+                    mailbox.put(frame.clone());
+                }
+                Ok(gst::FlowSuccess::Ok)
+            })
+            .build(),
+    );
+    Ok(sink)
+}
+
+fn make(factory: &str) -> Result<gst::Element, String> {
+    gst::ElementFactory::make(factory)
+        .build()
+        .map_err(|_| format!("GStreamer element `{factory}` is not installed"))
+}
+
+fn err(e: impl std::fmt::Display) -> String {
+    e.to_string()
+}
+
+fn post_error(element: &gst::Element, text: &str) {
+    let message = gst::message::Error::builder(gst::StreamError::CodecNotFound, text)
+        .src(element)
+        .build();
+    let _ = element.post_message(message);
+}

@@ -1,0 +1,313 @@
+//! gst-rtsp-server with one shared mount per simulated camera, fed from
+//! memory by one paced thread: each camera's encoded frames are pushed at
+//! their real-time instants, so 32 cameras cost little more than the
+//! packetising. Clients never trigger an encode.
+
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use gstreamer as gst;
+use gstreamer::glib;
+use gstreamer::prelude::*;
+use gstreamer_app as gst_app;
+use gstreamer_rtsp_server as rtsp;
+use gstreamer_rtsp_server::prelude::*;
+
+use super::footage::{self, AccessUnit, Encoding, VARIANTS};
+use crate::MediaError;
+
+/// What to simulate.
+#[derive(Debug, Clone)]
+pub struct SimOptions {
+    /// How many cameras.
+    pub count: usize,
+    /// TCP port on 127.0.0.1 (0 picks a free one).
+    pub port: u16,
+    /// Encoding of every stream.
+    pub encoding: Encoding,
+    /// Seconds between the start offsets of cameras showing the same variant.
+    pub offset_step_s: u32,
+}
+
+impl Default for SimOptions {
+    fn default() -> Self {
+        Self {
+            count: 4,
+            port: 8554,
+            encoding: Encoding {
+                width: 640,
+                height: 360,
+                fps: 15,
+                seconds: 60,
+            },
+            offset_step_s: 7,
+        }
+    }
+}
+
+/// One simulated camera as a client sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimCamera {
+    /// Mount path, e.g. `/cam3`.
+    pub path: String,
+    /// Full URL on loopback.
+    pub url: String,
+    /// Human name saying what it shows (a copy of archive footage, not a place).
+    pub name: String,
+    /// Where the footage is from.
+    pub credit: String,
+}
+
+type AppSrcSlot = Arc<Mutex<Option<gst_app::AppSrc>>>;
+
+/// A running simulator; dropping it stops serving and joins its threads.
+pub struct Simulator {
+    cameras: Vec<SimCamera>,
+    port: u16,
+    main_loop: glib::MainLoop,
+    context: glib::MainContext,
+    source: Option<glib::SourceId>,
+    server: rtsp::RTSPServer,
+    loop_thread: Option<JoinHandle<()>>,
+    stop_feeder: Option<SyncSender<()>>,
+    feeder: Option<JoinHandle<()>>,
+}
+
+impl Simulator {
+    /// Prepares footage (encoding each variant once, cached) and starts serving.
+    pub fn start(options: &SimOptions) -> Result<Self, MediaError> {
+        gst::init().map_err(|e| MediaError::GstInit(e.to_string()))?;
+        let sim_err = |e: String| MediaError::Simulator(e);
+        let assets = crate::assets::assets_dir().map_err(|tried| {
+            sim_err(format!(
+                "assets folder not found (tried {}); set WATCHFLOOR_ASSETS",
+                tried
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        })?;
+        let cache = crate::assets::cache_dir().join("sim-footage");
+        let used = VARIANTS.len().min(options.count.max(1));
+        let mut footage = Vec::with_capacity(used);
+        for variant in &VARIANTS[..used] {
+            footage.push(Arc::new(
+                footage::prepare(variant, &options.encoding, &assets, &cache).map_err(sim_err)?,
+            ));
+        }
+
+        let server = rtsp::RTSPServer::new();
+        server.set_address("127.0.0.1");
+        server.set_service(&options.port.to_string());
+        let mounts = server
+            .mount_points()
+            .ok_or_else(|| sim_err("RTSP server has no mount points".into()))?;
+        let fps = options.encoding.fps.max(1);
+        let mut feeds = Vec::with_capacity(options.count);
+        let mut cameras = Vec::with_capacity(options.count);
+        for i in 0..options.count {
+            let variant = VARIANTS[i % VARIANTS.len()];
+            let units = Arc::clone(&footage[i % used]);
+            let round = (i / VARIANTS.len()) as u32;
+            let offset_s = round * options.offset_step_s;
+            let start = (offset_s * fps) as usize % units.len();
+            let path = format!("/cam{i}");
+            let slot = mount(&mounts, &path, &options.encoding);
+            feeds.push(Feed::new(units, start, slot, fps));
+            cameras.push(SimCamera {
+                url: String::new(),
+                name: format!("Sim {i:02} · {} · +{offset_s} s", variant.name()),
+                credit: variant.clip.credit.to_owned(),
+                path,
+            });
+        }
+
+        let context = glib::MainContext::new();
+        let source = server
+            .attach(Some(&context))
+            .map_err(|e| sim_err(format!("cannot listen on 127.0.0.1:{}: {e}", options.port)))?;
+        let port = u16::try_from(server.bound_port())
+            .map_err(|_| sim_err("the RTSP server did not bind".into()))?;
+        for camera in &mut cameras {
+            camera.url = format!("rtsp://127.0.0.1:{port}{}", camera.path);
+        }
+        let main_loop = glib::MainLoop::new(Some(&context), false);
+        let loop_thread = {
+            let (main_loop, context) = (main_loop.clone(), context.clone());
+            std::thread::Builder::new()
+                .name("sim-rtsp".into())
+                .spawn(move || {
+                    if context.with_thread_default(|| main_loop.run()).is_err() {
+                        tracing::error!("simulator main context is owned by another thread");
+                    }
+                })
+                .map_err(|e| MediaError::Thread(e.to_string()))?
+        };
+        let (stop_tx, stop_rx) = mpsc::sync_channel(1);
+        let feeder = std::thread::Builder::new()
+            .name("sim-feeder".into())
+            .spawn(move || feed(feeds, &stop_rx))
+            .map_err(|e| MediaError::Thread(e.to_string()))?;
+        tracing::info!(port, cameras = options.count, "camera simulator serving");
+        Ok(Self {
+            cameras,
+            port,
+            main_loop,
+            context,
+            source: Some(source),
+            server,
+            loop_thread: Some(loop_thread),
+            stop_feeder: Some(stop_tx),
+            feeder: Some(feeder),
+        })
+    }
+
+    /// The simulated cameras.
+    pub fn cameras(&self) -> &[SimCamera] {
+        &self.cameras
+    }
+
+    /// The port it listens on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+}
+
+impl Drop for Simulator {
+    fn drop(&mut self) {
+        self.stop_feeder.take();
+        if let Some(feeder) = self.feeder.take() {
+            let _ = feeder.join();
+        }
+        if let Some(id) = self.source.take()
+            && let Some(source) = self.context.find_source_by_id(&id)
+        {
+            source.destroy();
+        }
+        // Close client connections so the port is free for the next server.
+        self.server
+            .client_filter(Some(&mut |_server, _client| rtsp::RTSPFilterResult::Remove));
+        let main_loop = self.main_loop.clone();
+        let quit = glib::idle_source_new(None, glib::Priority::DEFAULT, move || {
+            main_loop.quit();
+            glib::ControlFlow::Break
+        });
+        quit.attach(Some(&self.context));
+        if let Some(thread) = self.loop_thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Adds a shared, TCP-or-UDP mount whose pipeline is `appsrc ! rtph264pay`,
+/// and returns the slot that holds the current media's appsrc.
+fn mount(mounts: &rtsp::RTSPMountPoints, path: &str, enc: &Encoding) -> AppSrcSlot {
+    let factory = rtsp::RTSPMediaFactory::new();
+    factory.set_launch(&format!(
+        "( appsrc name=src is-live=true format=time do-timestamp=true max-bytes=4000000 \
+           caps=\"video/x-h264,stream-format=byte-stream,alignment=au,width={},height={},framerate={}/1\" \
+           ! rtph264pay name=pay0 pt=96 config-interval=-1 )",
+        enc.width, enc.height, enc.fps
+    ));
+    factory.set_shared(true);
+    let slot: AppSrcSlot = Arc::default();
+    let configured = Arc::clone(&slot);
+    factory.connect_media_configure(move |_factory, media| {
+        let Some(src) = media
+            .element()
+            .downcast::<gst::Bin>()
+            .ok()
+            .and_then(|bin| bin.by_name("src"))
+            .and_then(|e| e.downcast::<gst_app::AppSrc>().ok())
+        else {
+            return;
+        };
+        *configured.lock().unwrap_or_else(PoisonError::into_inner) = Some(src.clone());
+        let unprepared = Arc::clone(&configured);
+        media.connect_unprepared(move |_| {
+            let mut current = unprepared.lock().unwrap_or_else(PoisonError::into_inner);
+            if current.as_ref() == Some(&src) {
+                *current = None;
+            }
+        });
+    });
+    mounts.add_factory(path, factory);
+    slot
+}
+
+/// One camera's place in its footage and in time.
+struct Feed {
+    units: Arc<Vec<AccessUnit>>,
+    next: usize,
+    due: Instant,
+    interval: Duration,
+    slot: AppSrcSlot,
+    /// The appsrc we last pushed to; a new one (new client) starts at a keyframe.
+    current: Option<gst_app::AppSrc>,
+}
+
+impl Feed {
+    fn new(units: Arc<Vec<AccessUnit>>, start: usize, slot: AppSrcSlot, fps: u32) -> Self {
+        Self {
+            units,
+            next: start,
+            due: Instant::now(),
+            interval: Duration::from_secs(1) / fps,
+            slot,
+            current: None,
+        }
+    }
+
+    /// Pushes the frame that is due now (if a client is watching) and moves on.
+    fn push_due(&mut self) {
+        let src = self
+            .slot
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        if src != self.current {
+            self.current = src;
+            if self.current.is_some() {
+                // Start the new viewer on the next keyframe so it can decode at once.
+                let n = self.units.len();
+                if let Some(k) = (0..n)
+                    .map(|i| (self.next + i) % n)
+                    .find(|&i| self.units[i].keyframe)
+                {
+                    self.next = k;
+                }
+            }
+        }
+        if let Some(src) = &self.current {
+            let unit = &self.units[self.next];
+            let _ = src.push_buffer(unit.buffer.clone());
+        }
+        self.next = (self.next + 1) % self.units.len();
+        self.due += self.interval;
+    }
+}
+
+/// The feeder loop: sleep until the earliest due frame, push it, repeat.
+fn feed(mut feeds: Vec<Feed>, stop: &Receiver<()>) {
+    loop {
+        let Some(due) = feeds.iter().map(|f| f.due).min() else {
+            return;
+        };
+        let wait = due.saturating_duration_since(Instant::now());
+        match stop.recv_timeout(wait) {
+            Err(RecvTimeoutError::Timeout) => {}
+            Ok(()) | Err(RecvTimeoutError::Disconnected) => return,
+        }
+        let now = Instant::now();
+        for f in feeds.iter_mut().filter(|f| f.due <= now) {
+            f.push_due();
+            // After a long stall (machine suspended), do not burst to catch up.
+            if now.saturating_duration_since(f.due) > Duration::from_secs(1) {
+                f.due = now;
+            }
+        }
+    }
+}

@@ -1,0 +1,301 @@
+//! Camera ingest against real RTSP: the built-in simulator on loopback, a
+//! hand-made MJPEG server for the unsupported-codec case, and a closed port.
+
+use std::time::{Duration, Instant};
+
+use gstreamer_rtsp_server as rtsp;
+use gstreamer_rtsp_server::prelude::*;
+use watchfloor_media::camera::{Camera, CameraId, RtspTransport, Source};
+use watchfloor_media::health::CameraState;
+use watchfloor_media::ingest::{CameraIngest, IngestOptions, PixelFormat};
+use watchfloor_media::sim::{Encoding, SimOptions, Simulator};
+
+fn sim_options(count: usize, port: u16) -> SimOptions {
+    SimOptions {
+        count,
+        port,
+        encoding: Encoding {
+            width: 320,
+            height: 180,
+            fps: 15,
+            seconds: 6,
+        },
+        offset_step_s: 2,
+    }
+}
+
+fn camera(id: &str, url: &str) -> Camera {
+    Camera {
+        id: CameraId::new(id),
+        name: id.to_owned(),
+        source: Source::parse(
+            url,
+            RtspTransport::Tcp,
+            Duration::from_millis(50),
+            std::path::Path::new("."),
+        )
+        .expect("valid url"),
+        sub_source: None,
+        lonlat: None,
+        heading_deg: None,
+        fov_deg: None,
+        note: None,
+    }
+}
+
+fn fast_options() -> IngestOptions {
+    let mut o = IngestOptions::default();
+    o.graph.width = 320;
+    o.graph.height = 180;
+    o.stall_after = Duration::from_millis(800);
+    o.give_up_after = Duration::from_secs(3);
+    o.backoff_first = Duration::from_millis(200);
+    o.backoff_max = Duration::from_secs(1);
+    o
+}
+
+/// Polls `f` every 20 ms until it is true or `timeout` passes.
+fn wait_until(timeout: Duration, mut f: impl FnMut() -> bool) -> bool {
+    let end = Instant::now() + timeout;
+    while Instant::now() < end {
+        if f() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    f()
+}
+
+#[test]
+fn frames_arrive_planar_at_the_requested_size_over_rtsp() {
+    let sim = Simulator::start(&sim_options(2, 0)).expect("simulator");
+    let ingest = CameraIngest::start(
+        camera("cam1", &sim.cameras()[1].url),
+        fast_options(),
+        1,
+        None,
+        None,
+    )
+    .expect("ingest");
+    assert!(
+        wait_until(Duration::from_secs(15), || ingest.status().state
+            == CameraState::Live),
+        "not live: {:?}",
+        ingest.status()
+    );
+    let frame = {
+        let mut got = None;
+        assert!(wait_until(Duration::from_secs(5), || {
+            got = ingest.latest();
+            got.is_some()
+        }));
+        got.expect("frame")
+    };
+    assert_eq!((frame.width(), frame.height()), (320, 180));
+    assert_eq!(frame.format(), PixelFormat::I420);
+    let y = frame.plane(0).expect("luma");
+    assert!(y.len() >= 320 * 180);
+    assert!(frame.plane(2).is_some() && frame.plane(3).is_none());
+    // Real footage: the luma plane is not flat.
+    let (min, max) = y
+        .iter()
+        .fold((255, 0), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+    assert!(max - min > 60, "luma range {min}..{max}");
+    // The detection consumer gets frames too.
+    assert!(wait_until(Duration::from_secs(2), || ingest
+        .consumer(0)
+        .is_some_and(|m| m.take().is_some())));
+    // Rates settle near the simulator's 15 fps.
+    std::thread::sleep(Duration::from_millis(2200));
+    let status = ingest.status();
+    assert!((10.0..=20.0).contains(&status.fps), "{status:?}");
+    assert!(status.bitrate_bps > 50_000.0, "{status:?}");
+    assert!(
+        status.received >= status.decoded && status.decoded > 20,
+        "{status:?}"
+    );
+    assert!(status.newest_frame_age.expect("a frame") < Duration::from_millis(500));
+}
+
+#[test]
+fn an_unreachable_camera_goes_offline_with_a_clear_error_and_retries() {
+    // Port 9 (discard) on loopback is closed: connection refused.
+    let ingest = CameraIngest::start(
+        camera("gate-7", "rtsp://operator:hunter2@127.0.0.1:9/stream"),
+        fast_options(),
+        0,
+        None,
+        None,
+    )
+    .expect("ingest starts even if the camera is down");
+    assert!(wait_until(Duration::from_secs(15), || ingest
+        .status()
+        .reconnects
+        >= 1));
+    let status = ingest.status();
+    let error = status.last_error.expect("an error");
+    assert!(error.contains("camera gate-7"), "{error}");
+    assert!(error.contains("127.0.0.1:9"), "{error}");
+    assert!(
+        !error.contains("hunter2") && !error.contains("operator"),
+        "credentials leaked: {error}"
+    );
+    assert_ne!(status.state, CameraState::Live);
+}
+
+#[test]
+fn an_unsupported_codec_is_named() {
+    gstreamer::init().expect("gst");
+    let server = rtsp::RTSPServer::new();
+    server.set_address("127.0.0.1");
+    server.set_service("0");
+    let factory = rtsp::RTSPMediaFactory::new();
+    factory.set_launch("( videotestsrc is-live=true ! video/x-raw,format=I420,width=160,height=120 ! jpegenc ! rtpjpegpay name=pay0 pt=26 )");
+    factory.set_shared(true);
+    server
+        .mount_points()
+        .expect("mounts")
+        .add_factory("/mjpeg", factory);
+    let context = gstreamer::glib::MainContext::new();
+    let _source = server.attach(Some(&context)).expect("attach");
+    let port = server.bound_port();
+    let main_loop = gstreamer::glib::MainLoop::new(Some(&context), false);
+    let ml = main_loop.clone();
+    let thread = std::thread::Builder::new()
+        .name("mjpeg-server".into())
+        .spawn(move || context.with_thread_default(|| ml.run()).expect("context"))
+        .expect("spawn");
+
+    let ingest = CameraIngest::start(
+        camera("old-cam", &format!("rtsp://127.0.0.1:{port}/mjpeg")),
+        fast_options(),
+        0,
+        None,
+        None,
+    )
+    .expect("ingest");
+    assert!(wait_until(Duration::from_secs(15), || ingest
+        .status()
+        .last_error
+        .is_some()));
+    let error = ingest.status().last_error.expect("error");
+    assert!(
+        error.contains("camera old-cam") && error.contains("unsupported video codec JPEG"),
+        "{error}"
+    );
+    drop(ingest);
+    main_loop.quit();
+    let _ = thread.join();
+}
+
+#[test]
+fn a_camera_reconnects_after_its_server_restarts() {
+    let sim = Simulator::start(&sim_options(1, 0)).expect("simulator");
+    let port = sim.port();
+    let url = sim.cameras()[0].url.clone();
+    let ingest =
+        CameraIngest::start(camera("cam0", &url), fast_options(), 0, None, None).expect("ingest");
+    assert!(wait_until(Duration::from_secs(15), || ingest
+        .status()
+        .state
+        == CameraState::Live));
+
+    drop(sim);
+    assert!(
+        wait_until(Duration::from_secs(10), || matches!(
+            ingest.status().state,
+            CameraState::Stalled | CameraState::Offline | CameraState::Connecting
+        )),
+        "{:?}",
+        ingest.status()
+    );
+    let decoded_before = ingest.status().decoded;
+
+    let sim = Simulator::start(&sim_options(1, port)).expect("simulator again, same port");
+    assert!(
+        wait_until(Duration::from_secs(20), || {
+            let s = ingest.status();
+            s.state == CameraState::Live && s.decoded > decoded_before + 5
+        }),
+        "did not come back: {:?}",
+        ingest.status()
+    );
+    assert!(ingest.status().reconnects >= 1);
+    drop(sim);
+}
+
+fn count_dir(path: &str) -> usize {
+    std::fs::read_dir(path).map(|d| d.count()).unwrap_or(0)
+}
+
+fn rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// 100 connect → first frame → disconnect cycles leave no threads, file
+/// descriptors or memory behind.
+#[test]
+fn connect_disconnect_cycles_leak_nothing() {
+    let sim = Simulator::start(&sim_options(1, 0)).expect("simulator");
+    let url = sim.cameras()[0].url.clone();
+    let cycle = || {
+        let ingest = CameraIngest::start(camera("cycle", &url), fast_options(), 0, None, None)
+            .expect("ingest");
+        assert!(
+            wait_until(Duration::from_secs(15), || ingest.latest().is_some()),
+            "no frame: {:?}",
+            ingest.status()
+        );
+    };
+    // 4 lanes, so cycles overlap as they would with many cameras.
+    let run_lanes = |per_lane: usize| {
+        std::thread::scope(|scope| {
+            for lane in 0..4 {
+                std::thread::Builder::new()
+                    .name(format!("cycle-lane-{lane}"))
+                    .spawn_scoped(scope, || {
+                        for _ in 0..per_lane {
+                            cycle();
+                        }
+                    })
+                    .expect("spawn lane");
+            }
+        });
+    };
+    // Warm up: plugin loading, thread pools and per-thread allocator arenas settle first.
+    run_lanes(3);
+    std::thread::sleep(Duration::from_millis(500));
+    let (threads, fds, rss) = (
+        count_dir("/proc/self/task"),
+        count_dir("/proc/self/fd"),
+        rss_kib(),
+    );
+    run_lanes(25); // 100 cycles
+    std::thread::sleep(Duration::from_millis(1000));
+    let (threads_after, fds_after, rss_after) = (
+        count_dir("/proc/self/task"),
+        count_dir("/proc/self/fd"),
+        rss_kib(),
+    );
+    eprintln!(
+        "threads {threads}->{threads_after}, fds {fds}->{fds_after}, rss {rss}->{rss_after} KiB"
+    );
+    assert!(
+        threads_after <= threads + 2,
+        "threads grew {threads} -> {threads_after}"
+    );
+    assert!(fds_after <= fds + 2, "fds grew {fds} -> {fds_after}");
+    assert!(
+        rss_after <= rss + 16 * 1024,
+        "memory grew {rss} -> {rss_after} KiB"
+    );
+    drop(sim);
+}
