@@ -12,6 +12,7 @@ pub mod gst_probe;
 pub mod health;
 pub mod ingest;
 pub mod mailbox;
+pub mod record;
 pub mod sim;
 pub mod stats;
 

@@ -21,6 +21,7 @@ use gstreamer_video as gst_video;
 use super::frame::{Frame, PixelFormat};
 use crate::camera::{Camera, RtspTransport, Source};
 use crate::mailbox::Mailbox;
+use crate::record::Recorder;
 use crate::stats::StatusCell;
 
 /// Encoded video codecs we decode.
@@ -141,7 +142,7 @@ pub fn build(
     camera: &Camera,
     options: &GraphOptions,
     sinks: &Arc<Sinks>,
-    record: Option<RecordBranch>,
+    record: Option<Arc<Recorder>>,
 ) -> Result<gst::Pipeline, String> {
     let pipeline = gst::Pipeline::with_name(&format!("camera-{}", camera.id));
     let source = match (&camera.sub_source, options.prefer_sub_stream) {
@@ -151,6 +152,9 @@ pub fn build(
     let arrivals = Arc::new(Arrivals::default());
     match source {
         Source::TestPattern { pattern } => {
+            if record.is_some() {
+                tracing::warn!(camera = %camera.id, "test patterns have no encoded stream: not recorded");
+            }
             let src = make("videotestsrc")?;
             src.set_property("is-live", true);
             src.set_property_from_str("pattern", pattern);
@@ -264,7 +268,7 @@ struct Linker {
     camera: Camera,
     options: GraphOptions,
     sinks: Arc<Sinks>,
-    record: Option<RecordBranch>,
+    record: Option<Arc<Recorder>>,
     arrivals: Arc<Arrivals>,
 }
 
@@ -273,7 +277,7 @@ impl Linker {
         camera: &Camera,
         options: &GraphOptions,
         sinks: &Arc<Sinks>,
-        record: Option<RecordBranch>,
+        record: Option<Arc<Recorder>>,
         arrivals: Arc<Arrivals>,
     ) -> Self {
         Self {
@@ -339,8 +343,8 @@ impl Linker {
             Arc::clone(&self.sinks.status),
             Arc::clone(&self.arrivals),
         );
-        if let Some(record) = &self.record {
-            record(pipeline, &tee)?;
+        if let Some(recorder) = &self.record {
+            recorder.attach(pipeline, &tee)?;
         }
         for element in &chain {
             element.sync_state_with_parent().map_err(err)?;

@@ -16,12 +16,13 @@ use gstreamer as gst;
 use gstreamer::prelude::*;
 
 pub use frame::{Frame, PixelFormat};
-pub use graph::{Codec, GraphOptions, RecordBranch};
+pub use graph::{Codec, GraphOptions};
 
 use crate::MediaError;
 use crate::camera::{Camera, CameraId, Source};
 use crate::health::{Backoff, CameraState};
 use crate::mailbox::{Mailbox, Notify};
+use crate::record::Recorder;
 use crate::stats::{CameraStatus, StatusCell};
 
 /// How a camera is ingested.
@@ -74,7 +75,7 @@ impl CameraIngest {
         options: IngestOptions,
         consumers: usize,
         notify: Option<Notify>,
-        record: Option<RecordBranch>,
+        record: Option<Arc<Recorder>>,
     ) -> Result<Self, MediaError> {
         gst::init().map_err(|e| MediaError::GstInit(e.to_string()))?;
         let display = Arc::new(Mailbox::new(notify));
@@ -161,7 +162,7 @@ struct Supervisor {
     camera: Camera,
     options: IngestOptions,
     sinks: Arc<graph::Sinks>,
-    record: Option<RecordBranch>,
+    record: Option<Arc<Recorder>>,
     stop: Receiver<()>,
 }
 
@@ -260,6 +261,14 @@ impl Supervisor {
                         }
                     }
                     gst::MessageView::Eos(_) => return RunEnd::Failed("the stream ended".into()),
+                    gst::MessageView::Element(e)
+                        if e.structure()
+                            .is_some_and(|s| s.name() == "splitmuxsink-fragment-closed") =>
+                    {
+                        if let Some(recorder) = &self.record {
+                            recorder.apply_retention();
+                        }
+                    }
                     _ => {}
                 }
                 if !bus.have_pending() {

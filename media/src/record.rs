@@ -1,0 +1,323 @@
+//! Recording without re-encoding: a branch off the camera's tee, before the
+//! decoder, into MPEG-TS segments (`splitmuxsink` + `mpegtsmux`). TS is
+//! self-synchronising, so after a `kill -9` every closed segment is whole and
+//! the open one loses only its unwritten tail.
+//!
+//! Each segment is named by the wall-clock instant its first frame reached the
+//! recorder, in Unix milliseconds (`<dir>/<camera>/<start_ms>.ts`): the file
+//! names are the time index, and nothing else needs to survive a crash.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use gstreamer as gst;
+use gstreamer::prelude::*;
+
+use crate::camera::CameraId;
+
+/// How and where a camera is recorded.
+#[derive(Debug, Clone)]
+pub struct RecordOptions {
+    /// Root folder; each camera gets a sub-folder named by its id.
+    pub dir: PathBuf,
+    /// Target segment length (segments split at the next keyframe after it).
+    pub segment: Duration,
+    /// Delete segments that started longer ago than this.
+    pub max_age: Option<Duration>,
+    /// Delete the oldest segments while the camera's folder is larger.
+    pub max_bytes: Option<u64>,
+}
+
+/// One camera's recorder: adds its branch to a pipeline and applies retention.
+#[derive(Debug)]
+pub struct Recorder {
+    camera_dir: PathBuf,
+    options: RecordOptions,
+    retention_lock: Mutex<()>,
+}
+
+impl Recorder {
+    /// A recorder for `camera` (creates its folder).
+    pub fn new(camera: &CameraId, options: RecordOptions) -> Result<Self, String> {
+        let camera_dir = options.dir.join(camera.as_str());
+        std::fs::create_dir_all(&camera_dir)
+            .map_err(|e| format!("recording folder {}: {e}", camera_dir.display()))?;
+        Ok(Self {
+            camera_dir,
+            options,
+            retention_lock: Mutex::new(()),
+        })
+    }
+
+    /// The camera's segment folder.
+    pub fn dir(&self) -> &Path {
+        &self.camera_dir
+    }
+
+    /// Adds `queue ! splitmuxsink(mpegtsmux)` to `tee`'s free request pad.
+    pub fn attach(&self, pipeline: &gst::Pipeline, tee: &gst::Element) -> Result<(), String> {
+        let queue = gst::ElementFactory::make("queue")
+            .property("max-size-buffers", 0_u32)
+            .property("max-size-bytes", 0_u32)
+            .property("max-size-time", 5_000_000_000_u64)
+            .build()
+            .map_err(|_| "GStreamer element `queue` is missing".to_owned())?;
+        let muxer = gst::ElementFactory::make("mpegtsmux")
+            .build()
+            .map_err(|_| {
+                "GStreamer element `mpegtsmux` is missing (gstreamer1.0-plugins-bad)".to_owned()
+            })?;
+        let split = gst::ElementFactory::make("splitmuxsink")
+            .property("muxer", &muxer)
+            .property(
+                "max-size-time",
+                u64::try_from(self.options.segment.as_nanos()).unwrap_or(u64::MAX),
+            )
+            .build()
+            .map_err(|_| "GStreamer element `splitmuxsink` is missing".to_owned())?;
+        let dir = self.camera_dir.clone();
+        split.connect("format-location-full", false, move |_args| {
+            let path = dir.join(format!("{}.ts", unix_ms(SystemTime::now())));
+            Some(path.to_string_lossy().into_owned().to_value())
+        });
+        pipeline
+            .add_many([&queue, &split])
+            .map_err(|e| e.to_string())?;
+        gst::Element::link_many([tee, &queue, &split]).map_err(|e| e.to_string())?;
+        for element in [&queue, &split] {
+            element
+                .sync_state_with_parent()
+                .map_err(|e| e.to_string())?;
+        }
+        Ok(())
+    }
+
+    /// Deletes segments past the age or size limits, never the newest one
+    /// (it may still be open). Call after a segment closes.
+    pub fn apply_retention(&self) {
+        let _guard = self
+            .retention_lock
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let segments = match list_segments(&self.camera_dir) {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::warn!("retention: {e}");
+                return;
+            }
+        };
+        let Some((_newest, closed)) = segments.split_last() else {
+            return;
+        };
+        let now = SystemTime::now();
+        let mut total: u64 = segments.iter().map(|s| s.bytes).sum();
+        for segment in closed {
+            let too_old = self
+                .options
+                .max_age
+                .is_some_and(|age| now.duration_since(segment.start).unwrap_or_default() > age);
+            let too_big = self.options.max_bytes.is_some_and(|max| total > max);
+            if !(too_old || too_big) {
+                continue;
+            }
+            match std::fs::remove_file(&segment.path) {
+                Ok(()) => {
+                    total = total.saturating_sub(segment.bytes);
+                    tracing::debug!(file = %segment.path.display(), too_old, too_big, "segment deleted");
+                }
+                Err(e) => {
+                    tracing::warn!(file = %segment.path.display(), "retention could not delete: {e}")
+                }
+            }
+        }
+    }
+}
+
+/// One recorded segment file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Segment {
+    /// The file.
+    pub path: PathBuf,
+    /// Wall-clock time of its first frame.
+    pub start: SystemTime,
+    /// File size.
+    pub bytes: u64,
+}
+
+/// The camera folder's segments, oldest first. Files that are not
+/// `<unix_ms>.ts` are ignored.
+pub fn list_segments(camera_dir: &Path) -> Result<Vec<Segment>, String> {
+    let entries =
+        std::fs::read_dir(camera_dir).map_err(|e| format!("{}: {e}", camera_dir.display()))?;
+    let mut segments: Vec<Segment> = entries
+        .filter_map(Result::ok)
+        .filter_map(|entry| {
+            let path = entry.path();
+            let ms: u64 = path
+                .file_name()?
+                .to_str()?
+                .strip_suffix(".ts")?
+                .parse()
+                .ok()?;
+            let bytes = entry.metadata().ok()?.len();
+            Some(Segment {
+                start: UNIX_EPOCH + Duration::from_millis(ms),
+                path,
+                bytes,
+            })
+        })
+        .collect();
+    segments.sort_by_key(|s| s.start);
+    Ok(segments)
+}
+
+/// The segment holding instant `at`, and how far into it `at` is. The last
+/// segment is taken to run until its file was last written.
+pub fn locate(camera_dir: &Path, at: SystemTime) -> Result<Option<(Segment, Duration)>, String> {
+    let segments = list_segments(camera_dir)?;
+    for (i, segment) in segments.iter().enumerate() {
+        let end = match segments.get(i + 1) {
+            Some(next) => next.start,
+            None => std::fs::metadata(&segment.path)
+                .and_then(|m| m.modified())
+                .map_err(|e| format!("{}: {e}", segment.path.display()))?,
+        };
+        if segment.start <= at && at < end {
+            let offset = at.duration_since(segment.start).unwrap_or_default();
+            return Ok(Some((segment.clone(), offset)));
+        }
+    }
+    Ok(None)
+}
+
+fn unix_ms(t: SystemTime) -> u128 {
+    t.duration_since(UNIX_EPOCH).unwrap_or_default().as_millis()
+}
+
+/// Decodes the first frame at or after `offset` in a segment and returns its
+/// timestamp within the segment: proof a segment is readable and seekable.
+pub fn decode_frame_at(segment: &Path, offset: Duration) -> Result<Duration, String> {
+    let what = format!("segment {}", segment.display());
+    let pipeline = gst::parse::launch(&format!(
+        "filesrc location=\"{}\" ! tsdemux ! h264parse ! avdec_h264 ! appsink name=out sync=false max-buffers=1",
+        segment.display()
+    ))
+    .map_err(|e| format!("{what}: {e}"))?
+    .downcast::<gst::Pipeline>()
+    .map_err(|_| format!("{what}: not a pipeline"))?;
+    let result = (|| {
+        let sink = pipeline
+            .by_name("out")
+            .and_then(|e| e.downcast::<gstreamer_app::AppSink>().ok())
+            .ok_or_else(|| format!("{what}: no appsink"))?;
+        pipeline
+            .set_state(gst::State::Paused)
+            .map_err(|e| format!("{what}: {e}"))?;
+        let (res, _, _) = pipeline.state(gst::ClockTime::from_seconds(10));
+        res.map_err(|e| format!("{what}: does not preroll ({e})"))?;
+        let target =
+            gst::ClockTime::from_nseconds(u64::try_from(offset.as_nanos()).unwrap_or(u64::MAX));
+        if !offset.is_zero() {
+            pipeline
+                .seek_simple(gst::SeekFlags::FLUSH | gst::SeekFlags::ACCURATE, target)
+                .map_err(|e| format!("{what}: cannot seek to {offset:?}: {e}"))?;
+            let _ = pipeline.state(gst::ClockTime::from_seconds(10));
+        }
+        let sample = sink
+            .try_pull_preroll(gst::ClockTime::from_seconds(10))
+            .ok_or_else(|| format!("{what}: no frame at {offset:?}"))?;
+        let pts = sample
+            .buffer()
+            .and_then(gst::BufferRef::pts)
+            .ok_or_else(|| format!("{what}: frame without timestamp"))?;
+        // The pipeline's position is the time within the file (TS timestamps
+        // themselves continue from the live stream's clock).
+        let position = pipeline.query_position::<gst::ClockTime>().unwrap_or(pts);
+        Ok(Duration::from_nanos(position.nseconds()))
+    })();
+    let _ = pipeline.set_state(gst::State::Null);
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retention_by_age_deletes_old_segments_but_never_the_newest() {
+        let dir = std::env::temp_dir().join(format!("wf-ret-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let recorder = Recorder::new(
+            &CameraId::new("c"),
+            RecordOptions {
+                dir: dir.clone(),
+                segment: Duration::from_secs(10),
+                max_age: Some(Duration::from_secs(3600)),
+                max_bytes: None,
+            },
+        )
+        .expect("recorder");
+        let now = unix_ms(SystemTime::now());
+        let two_hours = 2 * 3600 * 1000;
+        for (name, bytes) in [
+            (format!("{}.ts", now - two_hours - 20_000), 10),
+            (format!("{}.ts", now - two_hours - 10_000), 10),
+            (format!("{}.ts", now - 5_000), 10),
+            ("notes.txt".to_owned(), 3),
+        ] {
+            std::fs::write(recorder.dir().join(name), vec![0_u8; bytes]).expect("write");
+        }
+        recorder.apply_retention();
+        let left = list_segments(recorder.dir()).expect("list");
+        assert_eq!(left.len(), 1, "{left:?}");
+        assert!(
+            recorder.dir().join("notes.txt").exists(),
+            "other files are left alone"
+        );
+
+        // Even a too-old newest segment stays: it may be the open one.
+        std::fs::write(
+            recorder
+                .dir()
+                .join(format!("{}.ts", now - two_hours - 30_000)),
+            [0],
+        )
+        .expect("w");
+        let only_old = Recorder::new(
+            &CameraId::new("d"),
+            RecordOptions {
+                dir: dir.clone(),
+                segment: Duration::from_secs(10),
+                max_age: Some(Duration::from_secs(1)),
+                max_bytes: None,
+            },
+        )
+        .expect("recorder");
+        std::fs::write(only_old.dir().join(format!("{}.ts", now - two_hours)), [0]).expect("w");
+        only_old.apply_retention();
+        assert_eq!(list_segments(only_old.dir()).expect("list").len(), 1);
+        std::fs::remove_dir_all(&dir).expect("cleanup");
+    }
+
+    #[test]
+    fn locating_uses_file_names_as_the_index() {
+        let dir = std::env::temp_dir().join(format!("wf-loc-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("dir");
+        let base = 1_700_000_000_000_u64;
+        for ms in [base, base + 2_000, base + 4_100] {
+            std::fs::write(dir.join(format!("{ms}.ts")), [0]).expect("write");
+        }
+        let at = UNIX_EPOCH + Duration::from_millis(base + 2_500);
+        let (segment, offset) = locate(&dir, at).expect("ok").expect("found");
+        assert!(segment.path.ends_with(format!("{}.ts", base + 2_000)));
+        assert_eq!(offset, Duration::from_millis(500));
+        assert!(
+            locate(&dir, UNIX_EPOCH + Duration::from_millis(base - 1))
+                .expect("ok")
+                .is_none()
+        );
+        std::fs::remove_dir_all(&dir).expect("cleanup");
+    }
+}
