@@ -6,11 +6,11 @@ use std::time::Duration;
 use anyhow::Context as _;
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
-use watchfloor_app::cli::{Cli, Command, SimCommand};
+use watchfloor_app::cli::{BenchCommand, Cli, Command, SimCommand};
 use watchfloor_app::console::{Console, ConsoleOptions};
 use watchfloor_app::i18n::Lang;
 use watchfloor_app::wiring::startup::StartupChecks;
-use watchfloor_app::{screenshot, sim, window};
+use watchfloor_app::{bench, screenshot, sim, window};
 
 /// Exit status for a subcommand that is not built yet.
 const EXIT_NOT_BUILT: u8 = 2;
@@ -47,6 +47,10 @@ fn init_logging(filter: &str) -> anyhow::Result<()> {
 fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     if let Some(Command::Sim(SimCommand::Cameras(args))) = &cli.command {
         return sim::run_cameras(args);
+    }
+    if let Some(Command::Bench(BenchCommand::Media(args))) = &cli.command {
+        bench::media::run(args)?;
+        return Ok(ExitCode::SUCCESS);
     }
     if let Some(command) = &cli.command {
         let (name, planned) = command.planned();

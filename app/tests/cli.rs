@@ -58,14 +58,17 @@ fn screenshot_renders_headlessly_without_a_display() {
 
 #[test]
 fn reserved_subcommands_exit_non_zero_and_say_why() {
-    for sub in ["sim", "bench", "replay", "export", "audit"] {
-        let out = run(watchfloor().args([sub, "anything", "--json"]));
-        assert_eq!(out.status.code(), Some(2), "{sub}: {}", stderr(&out));
+    for (args, name) in [
+        (&["sim", "world", "--units", "40"][..], "sim world"),
+        (&["bench", "render", "--json"][..], "bench"),
+        (&["replay", "incident-dir"][..], "replay"),
+        (&["export", "--out", "x"][..], "export"),
+        (&["audit", "verify"][..], "audit"),
+    ] {
+        let out = run(watchfloor().args(args));
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
         let text = stderr(&out);
-        assert!(
-            text.contains(&format!("`watchfloor {sub}` is not built yet")),
-            "{text}"
-        );
+        assert!(text.contains(&format!("`watchfloor {name}` is not built yet")), "{text}");
         assert!(text.contains("Nothing was run"), "{text}");
     }
 }

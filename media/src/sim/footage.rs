@@ -131,6 +131,14 @@ pub struct Encoding {
     pub seconds: u32,
 }
 
+impl Encoding {
+    /// Frames between keyframes: one second, as many surveillance cameras
+    /// use; a new viewer waits at most this long for its first picture.
+    pub fn gop(&self) -> u32 {
+        self.fps.max(1)
+    }
+}
+
 impl Variant {
     /// `market-street-1906-mirrored`.
     pub fn name(&self) -> String {
@@ -139,11 +147,12 @@ impl Variant {
 
     fn cache_file(&self, enc: &Encoding, cache: &Path) -> PathBuf {
         cache.join(format!(
-            "{}-{}x{}-{}fps-{}s.ts",
+            "{}-{}x{}-{}fps-g{}-{}s.ts",
             self.name(),
             enc.width,
             enc.height,
             enc.fps,
+            enc.gop(),
             enc.seconds
         ))
     }
@@ -152,7 +161,7 @@ impl Variant {
 /// One encoded access unit (a whole frame) of H.264 byte-stream.
 #[derive(Debug, Clone)]
 pub struct AccessUnit {
-    /// The data, shared, never copied when served.
+    /// The data, shared, never copied when served; no timestamps.
     pub buffer: gst::Buffer,
     /// Whether decoding can start here.
     pub keyframe: bool,
@@ -198,7 +207,7 @@ fn encode(variant: &Variant, enc: &Encoding, source: &Path, out: &Path) -> Resul
         h = enc.height,
         fps = enc.fps,
         kbps = (enc.width * enc.height * enc.fps / 4000).clamp(200, 8000),
-        gop = enc.fps * 2,
+        gop = enc.gop(),
         out = out.display(),
     );
     let pipeline = gst::parse::launch(&description)
@@ -233,8 +242,14 @@ fn load(file: &Path) -> Result<Vec<AccessUnit>, String> {
         gst_app::AppSinkCallbacks::builder()
             .new_sample(move |sink| {
                 let sample = sink.pull_sample().map_err(|_| gst::FlowError::Eos)?;
-                if let Some(buffer) = sample.buffer_owned() {
+                if let Some(mut buffer) = sample.buffer_owned() {
                     let keyframe = !buffer.flags().contains(gst::BufferFlags::DELTA_UNIT);
+                    // The server stamps frames when it sends them (`do-timestamp`);
+                    // the file's own timestamps would make a viewer that starts
+                    // mid-file wait for them.
+                    let b = buffer.make_mut();
+                    b.set_pts(gst::ClockTime::NONE);
+                    b.set_dts(gst::ClockTime::NONE);
                     collected
                         .lock()
                         .unwrap_or_else(std::sync::PoisonError::into_inner)

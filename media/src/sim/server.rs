@@ -1,4 +1,4 @@
-//! gst-rtsp-server with one shared mount per simulated camera, fed from
+//! gst-rtsp-server with one mount per simulated camera, fed from
 //! memory by one paced thread: each camera's encoded frames are pushed at
 //! their real-time instants, so 32 cameras cost little more than the
 //! packetising. Clients never trigger an encode.
@@ -60,7 +60,9 @@ pub struct SimCamera {
     pub credit: String,
 }
 
-type AppSrcSlot = Arc<Mutex<Option<gst_app::AppSrc>>>;
+/// The viewers of one mount: each has its own media (and appsrc), fed the same
+/// pre-encoded frames; `false` until its first keyframe was pushed.
+type Viewers = Arc<Mutex<Vec<(gst_app::AppSrc, bool)>>>;
 
 /// A running simulator; dropping it stops serving and joins its threads.
 pub struct Simulator {
@@ -102,6 +104,11 @@ impl Simulator {
         let server = rtsp::RTSPServer::new();
         server.set_address("127.0.0.1");
         server.set_service(&options.port.to_string());
+        // Preparing a viewer's media waits for a keyframe; with the default
+        // pool, viewers are prepared one after another.
+        if let Some(pool) = server.thread_pool() {
+            pool.set_max_threads(i32::try_from(options.count + 2).unwrap_or(i32::MAX));
+        }
         let mounts = server
             .mount_points()
             .ok_or_else(|| sim_err("RTSP server has no mount points".into()))?;
@@ -115,8 +122,8 @@ impl Simulator {
             let offset_s = round * options.offset_step_s;
             let start = (offset_s * fps) as usize % units.len();
             let path = format!("/cam{i}");
-            let slot = mount(&mounts, &path, &options.encoding);
-            feeds.push(Feed::new(units, start, slot, fps));
+            let viewers = mount(&mounts, &path, &options.encoding);
+            feeds.push(Feed::new(units, start, viewers, fps));
             cameras.push(SimCamera {
                 url: String::new(),
                 name: format!("Sim {i:02} · {} · +{offset_s} s", variant.name()),
@@ -202,19 +209,21 @@ impl Drop for Simulator {
     }
 }
 
-/// Adds a shared, TCP-or-UDP mount whose pipeline is `appsrc ! rtph264pay`,
-/// and returns the slot that holds the current media's appsrc.
-fn mount(mounts: &rtsp::RTSPMountPoints, path: &str, enc: &Encoding) -> AppSrcSlot {
+/// Adds a mount whose per-viewer pipeline is `appsrc ! rtph264pay`, and
+/// returns the list its viewers' appsrcs are kept in. Media are not shared:
+/// a viewer that vanishes without a TEARDOWN then stalls only its own media
+/// (until the server drops its session), never the others'.
+fn mount(mounts: &rtsp::RTSPMountPoints, path: &str, enc: &Encoding) -> Viewers {
     let factory = rtsp::RTSPMediaFactory::new();
     factory.set_launch(&format!(
-        "( appsrc name=src is-live=true format=time do-timestamp=true max-bytes=4000000 \
+        "( appsrc name=src is-live=true format=time do-timestamp=true max-bytes=1000000 \
            caps=\"video/x-h264,stream-format=byte-stream,alignment=au,width={},height={},framerate={}/1\" \
            ! rtph264pay name=pay0 pt=96 config-interval=-1 )",
         enc.width, enc.height, enc.fps
     ));
-    factory.set_shared(true);
-    let slot: AppSrcSlot = Arc::default();
-    let configured = Arc::clone(&slot);
+    factory.set_shared(false);
+    let viewers: Viewers = Arc::default();
+    let configured = Arc::clone(&viewers);
     factory.connect_media_configure(move |_factory, media| {
         let Some(src) = media
             .element()
@@ -225,17 +234,20 @@ fn mount(mounts: &rtsp::RTSPMountPoints, path: &str, enc: &Encoding) -> AppSrcSl
         else {
             return;
         };
-        *configured.lock().unwrap_or_else(PoisonError::into_inner) = Some(src.clone());
+        configured
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push((src.clone(), false));
         let unprepared = Arc::clone(&configured);
         media.connect_unprepared(move |_| {
-            let mut current = unprepared.lock().unwrap_or_else(PoisonError::into_inner);
-            if current.as_ref() == Some(&src) {
-                *current = None;
-            }
+            unprepared
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .retain(|(s, _)| s != &src);
         });
     });
     mounts.add_factory(path, factory);
-    slot
+    viewers
 }
 
 /// One camera's place in its footage and in time.
@@ -244,47 +256,37 @@ struct Feed {
     next: usize,
     due: Instant,
     interval: Duration,
-    slot: AppSrcSlot,
-    /// The appsrc we last pushed to; a new one (new client) starts at a keyframe.
-    current: Option<gst_app::AppSrc>,
+    viewers: Viewers,
 }
 
+/// An appsrc holding more than this is not being read (a vanished viewer):
+/// frames are not pushed to it, so memory stays bounded until it is dropped.
+const STUCK_BYTES: u64 = 500_000;
+
 impl Feed {
-    fn new(units: Arc<Vec<AccessUnit>>, start: usize, slot: AppSrcSlot, fps: u32) -> Self {
+    fn new(units: Arc<Vec<AccessUnit>>, start: usize, viewers: Viewers, fps: u32) -> Self {
         Self {
             units,
             next: start,
             due: Instant::now(),
             interval: Duration::from_secs(1) / fps,
-            slot,
-            current: None,
+            viewers,
         }
     }
 
-    /// Pushes the frame that is due now (if a client is watching) and moves on.
+    /// Pushes the frame that is due now to every viewer and moves on. The
+    /// camera's timeline runs whether or not anyone watches; a new viewer
+    /// starts at the next keyframe so it can decode at once.
     fn push_due(&mut self) {
-        let src = self
-            .slot
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone();
-        if src != self.current {
-            self.current = src;
-            if self.current.is_some() {
-                // Start the new viewer on the next keyframe so it can decode at once.
-                let n = self.units.len();
-                if let Some(k) = (0..n)
-                    .map(|i| (self.next + i) % n)
-                    .find(|&i| self.units[i].keyframe)
-                {
-                    self.next = k;
-                }
+        let unit = &self.units[self.next];
+        let mut viewers = self.viewers.lock().unwrap_or_else(PoisonError::into_inner);
+        for (src, started) in viewers.iter_mut() {
+            *started |= unit.keyframe;
+            if *started && src.current_level_bytes() < STUCK_BYTES {
+                let _ = src.push_buffer(unit.buffer.clone());
             }
         }
-        if let Some(src) = &self.current {
-            let unit = &self.units[self.next];
-            let _ = src.push_buffer(unit.buffer.clone());
-        }
+        drop(viewers);
         self.next = (self.next + 1) % self.units.len();
         self.due += self.interval;
     }

@@ -1,0 +1,7 @@
+//! `watchfloor bench …`: each benchmark measures our path and, in the same
+//! run, the raw limit of the same work; prints a table, and with `--json` one
+//! JSON object as the last line of stdout.
+
+pub mod media;
+pub mod report;
+pub mod cpu;
