@@ -87,7 +87,7 @@ pub struct SimCamerasArgs {
     /// TCP port on 127.0.0.1 (0 picks a free one).
     #[arg(long, default_value_t = 8554)]
     pub port: u16,
-    /// Frame size, as WIDTHxHEIGHT.
+    /// Frame size, as `WIDTHxHEIGHT`.
     #[arg(long, default_value = "640x360", value_parser = parse_size)]
     pub size: (u32, u32),
     /// Frames per second.
@@ -111,7 +111,10 @@ impl Command {
     /// The subcommand's name and the work that will build it.
     pub fn planned(&self) -> (&'static str, &'static str) {
         match self {
-            Self::Sim(_) => ("sim world", "the world scenario: units, drones, incidents (issue #5)"),
+            Self::Sim(_) => (
+                "sim world",
+                "the world scenario: units, drones, incidents (issue #5)",
+            ),
             Self::Bench(_) => (
                 "bench",
                 "its issue (layers #5, render #6, detect #7, console #8, replay #9); `bench media` works now",
@@ -181,7 +184,8 @@ mod tests {
 
     #[test]
     fn reserved_subcommands_keep_their_arguments() {
-        let cli = Cli::try_parse_from(["watchfloor", "replay", "dir", "--speed", "4"]).expect("parses");
+        let cli =
+            Cli::try_parse_from(["watchfloor", "replay", "dir", "--speed", "4"]).expect("parses");
         let Some(Command::Replay(reserved)) = cli.command else {
             panic!("expected replay");
         };

@@ -7,8 +7,10 @@ use anyhow::Context as _;
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 use watchfloor_app::cli::{BenchCommand, Cli, Command, SimCommand};
+use watchfloor_app::console::cameras::Cameras;
 use watchfloor_app::console::{Console, ConsoleOptions};
 use watchfloor_app::i18n::Lang;
+use watchfloor_app::wiring::cameras::DemoCameras;
 use watchfloor_app::wiring::startup::StartupChecks;
 use watchfloor_app::{bench, screenshot, sim, window};
 
@@ -40,6 +42,7 @@ fn init_logging(filter: &str) -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     Ok(())
 }
@@ -69,6 +72,10 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
 
     if let Some(path) = &cli.screenshot {
         console.attach_checks(StartupChecks::spawn(|| {})?);
+        if cli.demo {
+            let cameras = DemoCameras::start(|| {})?;
+            console.attach_cameras(Cameras::from_demo(cameras));
+        }
         screenshot::write_screenshot(&mut console, cli.size, path)?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -86,6 +93,6 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         }
         _ => None,
     };
-    window::run(console, cli.size, window_shot)?;
+    window::run(console, cli.demo, cli.size, window_shot)?;
     Ok(ExitCode::SUCCESS)
 }

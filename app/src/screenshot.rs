@@ -17,6 +17,10 @@ const SETTLE_FRAMES: u32 = 4;
 /// How long to wait for start-up checks so the status bar shows their result.
 const CHECKS_TIMEOUT: Duration = Duration::from_secs(20);
 
+/// How long to wait for live cameras (when the demo runs) to show a frame;
+/// the first run also encodes the simulator's footage.
+const CAMERAS_TIMEOUT: Duration = Duration::from_secs(60);
+
 /// Renders `console` at `size` (pixels) and returns the image and the adapter.
 pub fn render_console(
     console: &mut Console,
@@ -26,6 +30,9 @@ pub fn render_console(
     let adapter = renderer.adapter().to_string();
     console.set_gpu(adapter.clone());
     console.wait_for_checks(CHECKS_TIMEOUT);
+    watchfloor_render::video::install(renderer.render_state());
+    console.set_video_ready();
+    console.cameras_mut().wait_for_frames(CAMERAS_TIMEOUT);
 
     let ctx = egui::Context::default();
     theme::apply(&ctx);

@@ -8,7 +8,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::anyhow;
 
+use crate::console::cameras::Cameras;
 use crate::console::{Console, theme};
+use crate::wiring::cameras::DemoCameras;
 use crate::wiring::startup::StartupChecks;
 
 /// The smallest window the layout stays usable in.
@@ -17,6 +19,7 @@ const MIN_SIZE: [f32; 2] = [1024.0, 640.0];
 /// Opens the console window and runs until it is closed.
 pub fn run(
     console: Console,
+    demo: bool,
     size: (u32, u32),
     window_shot: Option<(Duration, PathBuf)>,
 ) -> anyhow::Result<()> {
@@ -40,6 +43,13 @@ pub fn run(
                     watchfloor_render::AdapterSummary::from_info(&state.adapter.get_info());
                 tracing::info!(%adapter, "window renderer ready");
                 console.set_gpu(adapter.to_string());
+                watchfloor_render::video::install(state);
+                console.set_video_ready();
+            }
+            if demo {
+                let ctx = cc.egui_ctx.clone();
+                let cameras = DemoCameras::start(move || ctx.request_repaint())?;
+                console.attach_cameras(Cameras::from_demo(cameras));
             }
             let ctx = cc.egui_ctx.clone();
             console.attach_checks(StartupChecks::spawn(move || ctx.request_repaint())?);

@@ -68,7 +68,10 @@ fn reserved_subcommands_exit_non_zero_and_say_why() {
         let out = run(watchfloor().args(args));
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
         let text = stderr(&out);
-        assert!(text.contains(&format!("`watchfloor {name}` is not built yet")), "{text}");
+        assert!(
+            text.contains(&format!("`watchfloor {name}` is not built yet")),
+            "{text}"
+        );
         assert!(text.contains("Nothing was run"), "{text}");
     }
 }
@@ -111,4 +114,35 @@ fn a_wrong_onnx_runtime_path_degrades_detection_only() {
     let log = stderr(&out);
     assert!(log.contains("detector unavailable"), "{log}");
     assert!(log.contains("/nonexistent/libonnxruntime.so"), "{log}");
+}
+
+/// The demo's cameras come from the simulator over real RTSP: four streams
+/// are linked and go live, and the wall in the rendered PNG shows video
+/// (many distinct colours where the tiles are), not placeholders.
+#[test]
+fn demo_screenshot_shows_live_video_from_the_simulator() {
+    let path = temp_png("cli-demo.png");
+    let _ = std::fs::remove_file(&path);
+    let out = run(watchfloor()
+        .args(["--demo", "--size", "1600x900", "--screenshot"])
+        .arg(&path));
+    let log = stderr(&out);
+    assert!(out.status.success(), "{log}");
+    assert_eq!(log.matches("stream linked").count(), 4, "{log}");
+    assert!(log.contains("to=\"live\""), "{log}");
+    let (w, h, rgba) = read_png(&path);
+    // The wall is right of the map: sample its top-left tile area.
+    let (x0, x1, y0, y1) = (w * 55 / 100, w * 78 / 100, h * 8 / 100, h * 30 / 100);
+    let mut colours = std::collections::HashSet::new();
+    for y in y0..y1 {
+        for x in x0..x1 {
+            let i = ((y * w + x) * 4) as usize;
+            colours.insert([rgba[i], rgba[i + 1], rgba[i + 2]]);
+        }
+    }
+    assert!(
+        colours.len() > 2000,
+        "wall has {} colours: no video",
+        colours.len()
+    );
 }

@@ -127,7 +127,7 @@ impl Recorder {
                     tracing::debug!(file = %segment.path.display(), too_old, too_big, "segment deleted");
                 }
                 Err(e) => {
-                    tracing::warn!(file = %segment.path.display(), "retention could not delete: {e}")
+                    tracing::warn!(file = %segment.path.display(), "retention could not delete: {e}");
                 }
             }
         }

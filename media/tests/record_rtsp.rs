@@ -149,11 +149,7 @@ fn segments_cover_the_recorded_span_and_seek_to_a_wall_clock_time() {
         .expect("locate")
         .expect("covered");
     let position = record::decode_frame_at(&segment.path, offset).expect("seek");
-    let error = if position > offset {
-        position - offset
-    } else {
-        offset - position
-    };
+    let error = position.abs_diff(offset);
     assert!(
         error < Duration::from_millis(700),
         "asked {offset:?}, got {position:?}"
@@ -229,8 +225,11 @@ fn recording_survives_kill_9() {
     for segment in closed {
         // Closed segments are whole: they decode at the start and near the end.
         record::decode_frame_at(&segment.path, Duration::ZERO).expect("closed segment decodes");
-        record::decode_frame_at(&segment.path, SEGMENT - Duration::from_millis(600))
-            .expect("closed segment decodes to its end");
+        record::decode_frame_at(
+            &segment.path,
+            SEGMENT.saturating_sub(Duration::from_millis(600)),
+        )
+        .expect("closed segment decodes to its end");
     }
     // The open segment lost at most its unwritten tail: if anything reached
     // the disk, it decodes.

@@ -43,6 +43,12 @@ impl HeadlessRenderer {
         Ok(Self { state, adapter })
     }
 
+    /// The wgpu device, queue and egui renderer (to install paint-callback
+    /// resources such as video tiles).
+    pub fn render_state(&self) -> &egui_wgpu::RenderState {
+        &self.state
+    }
+
     /// The adapter frames are drawn on.
     pub fn adapter(&self) -> &AdapterSummary {
         &self.adapter

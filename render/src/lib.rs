@@ -11,6 +11,7 @@ pub mod adapter;
 pub mod error;
 pub mod headless;
 pub mod image;
+pub mod video;
 
 pub use adapter::AdapterSummary;
 pub use error::RenderError;

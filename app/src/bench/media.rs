@@ -29,7 +29,7 @@ pub struct MediaBenchArgs {
     /// Seconds measured in each phase (after a warm-up).
     #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(2..=600))]
     pub seconds: u64,
-    /// Stream frame size, WIDTHxHEIGHT.
+    /// Stream frame size, `WIDTHxHEIGHT`.
     #[arg(long, default_value = "640x360", value_parser = crate::cli::parse_size)]
     pub size: (u32, u32),
     /// Stream frame rate.
@@ -49,7 +49,11 @@ const WARM_UP: Duration = Duration::from_secs(3);
 pub fn run(args: &MediaBenchArgs) -> anyhow::Result<()> {
     gst::init()?;
     let sim = SimProcess::start(args)?;
-    eprintln!("bench media: {} streams from the simulator (pid {})", sim.urls.len(), sim.child.id());
+    tracing::info!(
+        streams = sim.urls.len(),
+        pid = sim.child.id(),
+        "bench media: simulator serving"
+    );
 
     let raw = measure_raw(&sim.urls, Duration::from_secs(args.seconds))?;
     let ours = measure_ours(&sim.urls, args)?;
@@ -59,21 +63,61 @@ pub fn run(args: &MediaBenchArgs) -> anyhow::Result<()> {
         args.streams, args.size.0, args.size.1, args.fps, args.seconds
     ));
     report.add("streams", "streams", Value::Int(u64::from(args.streams)));
-    report.add("fps_per_stream_min", "ours: decoded fps, slowest stream", Value::Float(ours.fps_min));
-    report.add("fps_per_stream_mean", "ours: decoded fps, mean per stream", Value::Float(ours.fps_mean));
-    report.add("frame_age_p50_ms", "ours: frame age at consumer p50 (ms)", Value::Float(ours.age_p50_ms));
-    report.add("frame_age_p95_ms", "ours: frame age at consumer p95 (ms)", Value::Float(ours.age_p95_ms));
-    report.add("dropped", "ours: frames replaced unseen", Value::Int(ours.dropped));
-    report.add("cpu_s_per_frame", "ours: CPU seconds per decoded frame", Value::Float(ours.cpu_per_frame));
-    report.add("raw_fps_per_stream_mean", "raw: decoded fps, mean per stream", Value::Float(raw.fps_mean));
-    report.add("raw_cpu_s_per_frame", "raw: CPU seconds per decoded frame", Value::Float(raw.cpu_per_frame));
+    report.add(
+        "fps_per_stream_min",
+        "ours: decoded fps, slowest stream",
+        Value::Float(ours.fps_min),
+    );
+    report.add(
+        "fps_per_stream_mean",
+        "ours: decoded fps, mean per stream",
+        Value::Float(ours.fps_mean),
+    );
+    report.add(
+        "frame_age_p50_ms",
+        "ours: frame age at consumer p50 (ms)",
+        Value::Float(ours.age_p50_ms),
+    );
+    report.add(
+        "frame_age_p95_ms",
+        "ours: frame age at consumer p95 (ms)",
+        Value::Float(ours.age_p95_ms),
+    );
+    report.add(
+        "dropped",
+        "ours: frames replaced unseen",
+        Value::Int(ours.dropped),
+    );
+    report.add(
+        "cpu_s_per_frame",
+        "ours: CPU seconds per decoded frame",
+        Value::Float(ours.cpu_per_frame),
+    );
+    report.add(
+        "raw_fps_per_stream_mean",
+        "raw: decoded fps, mean per stream",
+        Value::Float(raw.fps_mean),
+    );
+    report.add(
+        "raw_cpu_s_per_frame",
+        "raw: CPU seconds per decoded frame",
+        Value::Float(raw.cpu_per_frame),
+    );
     report.add(
         "overhead_ratio",
         "overhead ratio (ours / raw CPU per frame)",
         Value::Float(ours.cpu_per_frame / raw.cpu_per_frame),
     );
-    report.add("cpu_cores_used", "ours: CPU cores busy", Value::Float(ours.cores));
-    report.add("raw_cpu_cores_used", "raw: CPU cores busy", Value::Float(raw.cores));
+    report.add(
+        "cpu_cores_used",
+        "ours: CPU cores busy",
+        Value::Float(ours.cores),
+    );
+    report.add(
+        "raw_cpu_cores_used",
+        "raw: CPU cores busy",
+        Value::Float(raw.cores),
+    );
     print!("{}", report.table());
     if args.json {
         println!("{}", report.json());
@@ -118,15 +162,27 @@ fn measure_raw(urls: &[String], seconds: Duration) -> anyhow::Result<Phase> {
         counters.push(count);
     }
     let result = (|| {
-        wait_all(Duration::from_secs(60), || counters.iter().all(|c| c.load(Ordering::Relaxed) > 0))
-            .context("raw pipelines: not every stream delivered frames")?;
+        wait_all(Duration::from_secs(60), || {
+            counters.iter().all(|c| c.load(Ordering::Relaxed) > 0)
+        })
+        .context("raw pipelines: not every stream delivered frames")?;
         std::thread::sleep(WARM_UP);
         let before: Vec<u64> = counters.iter().map(|c| c.load(Ordering::Relaxed)).collect();
         let (cpu0, t0) = (process_cpu_time()?, Instant::now());
         std::thread::sleep(seconds);
         let (cpu1, elapsed) = (process_cpu_time()?, t0.elapsed());
-        let frames: Vec<u64> = counters.iter().zip(&before).map(|(c, b)| c.load(Ordering::Relaxed) - b).collect();
-        Ok(phase(&frames, elapsed, cpu1 - cpu0, Vec::new(), 0))
+        let frames: Vec<u64> = counters
+            .iter()
+            .zip(&before)
+            .map(|(c, b)| c.load(Ordering::Relaxed) - b)
+            .collect();
+        Ok(phase(
+            &frames,
+            elapsed,
+            cpu1.saturating_sub(cpu0),
+            Vec::new(),
+            0,
+        ))
     })();
     for p in &pipelines {
         let _ = p.set_state(gst::State::Null);
@@ -163,7 +219,9 @@ fn measure_ours(urls: &[String], args: &MediaBenchArgs) -> anyhow::Result<Phase>
         })
         .collect::<anyhow::Result<_>>()?;
     wait_all(Duration::from_secs(60), || {
-        cameras.iter().all(|c| c.status().state == CameraState::Live)
+        cameras
+            .iter()
+            .all(|c| c.status().state == CameraState::Live)
     })
     .context("ingest: not every stream went live")?;
     std::thread::sleep(WARM_UP);
@@ -196,13 +254,31 @@ fn measure_ours(urls: &[String], args: &MediaBenchArgs) -> anyhow::Result<Phase>
     std::thread::sleep(Duration::from_secs(args.seconds));
     let (cpu1, elapsed) = (process_cpu_time()?, t0.elapsed());
     running.store(false, Ordering::Relaxed);
-    let frames: Vec<u64> = cameras.iter().zip(&before).map(|(c, b)| c.status().decoded - b).collect();
+    let frames: Vec<u64> = cameras
+        .iter()
+        .zip(&before)
+        .map(|(c, b)| c.status().decoded - b)
+        .collect();
     let dropped = cameras.iter().map(|c| c.status().dropped).sum::<u64>() - dropped_before;
-    let ages = consumer.join().map_err(|_| anyhow::anyhow!("consumer panicked"))?;
-    Ok(phase(&frames, elapsed, cpu1 - cpu0, ages, dropped))
+    let ages = consumer
+        .join()
+        .map_err(|_| anyhow::anyhow!("consumer panicked"))?;
+    Ok(phase(
+        &frames,
+        elapsed,
+        cpu1.saturating_sub(cpu0),
+        ages,
+        dropped,
+    ))
 }
 
-fn phase(frames: &[u64], elapsed: Duration, cpu: Duration, mut ages: Vec<f64>, dropped: u64) -> Phase {
+fn phase(
+    frames: &[u64],
+    elapsed: Duration,
+    cpu: Duration,
+    mut ages: Vec<f64>,
+    dropped: u64,
+) -> Phase {
     let secs = elapsed.as_secs_f64();
     let total: u64 = frames.iter().sum();
     let fps: Vec<f64> = frames.iter().map(|&f| f as f64 / secs).collect();
@@ -259,7 +335,11 @@ impl SimProcess {
         }
         let sim = Self { child, urls };
         if sim.urls.len() != usize::from(args.streams) {
-            bail!("the simulator offered {} of {} streams", sim.urls.len(), args.streams);
+            bail!(
+                "the simulator offered {} of {} streams",
+                sim.urls.len(),
+                args.streams
+            );
         }
         Ok(sim)
     }

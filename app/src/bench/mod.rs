@@ -2,6 +2,6 @@
 //! run, the raw limit of the same work; prints a table, and with `--json` one
 //! JSON object as the last line of stdout.
 
+pub mod cpu;
 pub mod media;
 pub mod report;
-pub mod cpu;

@@ -3,6 +3,7 @@
 //! screenshot and the tests drive the very same function.
 
 pub mod area;
+pub mod cameras;
 pub mod fonts;
 pub mod theme;
 
@@ -41,6 +42,10 @@ pub struct ConsoleOptions {
 }
 
 /// The console's UI state.
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "independent UI toggles, not a state machine"
+)]
 pub struct Console {
     lang: Lang,
     demo: bool,
@@ -52,6 +57,8 @@ pub struct Console {
     checks: Option<StartupChecks>,
     gpu: Option<String>,
     clock: Clock,
+    cameras: cameras::Cameras,
+    video_ready: bool,
 }
 
 /// Where the console reads the time from.
@@ -77,6 +84,8 @@ impl Console {
             checks: None,
             gpu: None,
             clock: Clock::System,
+            cameras: cameras::Cameras::default(),
+            video_ready: false,
         }
     }
 
@@ -93,6 +102,21 @@ impl Console {
             self.system = Some(report);
             self.checks = None;
         }
+    }
+
+    /// Takes over live cameras (the wall and lists show them).
+    pub fn attach_cameras(&mut self, cameras: cameras::Cameras) {
+        self.cameras = cameras;
+    }
+
+    /// The live cameras.
+    pub fn cameras_mut(&mut self) -> &mut cameras::Cameras {
+        &mut self.cameras
+    }
+
+    /// Marks the video tile renderer as installed on the wgpu renderer in use.
+    pub fn set_video_ready(&mut self) {
+        self.video_ready = true;
     }
 
     /// Sets the GPU adapter description shown in the status bar.
@@ -147,6 +171,7 @@ impl Console {
     /// Builds one frame of the whole console into `ui`.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         self.poll_checks();
+        self.cameras.poll();
         self.handle_shortcuts(ui.ctx());
 
         top_bar::show(self, ui);
@@ -165,7 +190,7 @@ impl Console {
             .min_size(260.0)
             .show(ui, |ui| alerts::show(self, ui));
         egui::CentralPanel::no_frame().show(ui, |ui| {
-            let wall_width = (ui.available_width() * 0.38).max(320.0);
+            let wall_width = (ui.available_width() * 0.46).max(400.0);
             egui::Panel::right("video_wall")
                 .resizable(true)
                 .default_size(wall_width)

@@ -18,12 +18,32 @@ pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
             )
             .on_hover_text(now.format("UTC%:z").to_string());
             ui.separator();
-            key_value(
-                ui,
-                console.t(Msg::StatusCameras),
-                console.t(Msg::StatusNone),
-                None,
-            );
+            let (live, total) = console.cameras.live_count();
+            if total == 0 {
+                key_value(
+                    ui,
+                    console.t(Msg::StatusCameras),
+                    console.t(Msg::StatusNone),
+                    None,
+                );
+            } else {
+                let health = if live == total {
+                    FeedHealth::Live
+                } else {
+                    FeedHealth::Stalled
+                };
+                let look = theme::feed_look(health);
+                key_value(
+                    ui,
+                    console.t(Msg::StatusCameras),
+                    &format!(
+                        "{} {live}/{total} {}",
+                        look.symbol,
+                        console.t(Msg::FeedLive)
+                    ),
+                    Some(look.color),
+                );
+            }
             ui.separator();
             key_value(
                 ui,

@@ -1,5 +1,7 @@
 //! Units and cameras on the left (collapsible with Ctrl+L).
 
+use std::fmt::Write as _;
+
 use super::{Area, Console, ListTab, area_heading, empty_hint, legend_row, theme, track_focus};
 use crate::i18n::Msg;
 use watchfloor_layers::UnitStatus;
@@ -22,11 +24,34 @@ pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
         }
     });
     ui.separator();
-    let hint = match console.list_tab {
-        ListTab::Units => Msg::UnitsEmpty,
-        ListTab::Cameras => Msg::CamerasEmpty,
-    };
-    empty_hint(ui, console.t(hint));
+    match console.list_tab {
+        ListTab::Units => empty_hint(ui, console.t(Msg::UnitsEmpty)),
+        ListTab::Cameras if console.cameras.views().is_empty() => {
+            empty_hint(ui, console.t(Msg::CamerasEmpty));
+        }
+        ListTab::Cameras => {
+            for view in console.cameras.views() {
+                let look = theme::feed_look(view.health());
+                ui.horizontal(|ui| {
+                    ui.label(
+                        egui::RichText::new(look.symbol)
+                            .color(look.color)
+                            .size(20.0),
+                    );
+                    let response = ui.label(&view.name);
+                    let mut detail =
+                        format!("{} · {:.1} fps", console.t(look.label), view.status.fps);
+                    if let Some(e) = &view.status.last_error {
+                        let _ = write!(detail, "\n{e}");
+                    }
+                    if let Some(note) = &view.note {
+                        let _ = write!(detail, "\n{note}");
+                    }
+                    response.on_hover_text(detail);
+                });
+            }
+        }
+    }
     if console.list_tab == ListTab::Units {
         ui.with_layout(egui::Layout::bottom_up(egui::Align::Min), |ui| {
             for status in UnitStatus::ALL.iter().rev() {

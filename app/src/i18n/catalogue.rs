@@ -57,6 +57,10 @@ catalogue! {
     WallEmpty => "No cameras connected. Live camera tiles appear here.",
         "尚未接入摄像机。实时视频画面将显示在此处。";
     WallTileEmpty => "Empty tile: drag a camera here", "空画面：将摄像机拖到此处";
+    WallStarting => "Starting the simulated cameras…", "正在启动模拟摄像机…";
+    WallNoVideo => "Waiting for video…", "等待视频…";
+    FrameAge => "age", "延迟";
+    CamerasFailed => "Cameras unavailable", "摄像机不可用";
     AlertsEmpty => "No open alerts. Alerts from detection, one-click alarms and field reports queue here, most severe first.",
         "暂无未处理警情。来自智能检测、一键报警和现场上报的警情将按严重程度排列在此。";
     TabUnits => "Units", "警力";

@@ -1,3 +1,4 @@
 //! Threads, channels and the work that must stay off the UI thread.
 
+pub mod cameras;
 pub mod startup;

@@ -155,112 +155,140 @@ pub fn build(
             if record.is_some() {
                 tracing::warn!(camera = %camera.id, "test patterns have no encoded stream: not recorded");
             }
-            let src = make("videotestsrc")?;
-            src.set_property("is-live", true);
-            src.set_property_from_str("pattern", pattern);
-            let caps = gst::Caps::builder("video/x-raw")
-                .field("format", "I420")
-                .field("width", i32::try_from(options.width).unwrap_or(640))
-                .field("height", i32::try_from(options.height).unwrap_or(360))
-                .field("framerate", gst::Fraction::new(15, 1))
-                .build();
-            let filter = make("capsfilter")?;
-            filter.set_property("caps", &caps);
-            let sink = appsink(camera, options, sinks, &arrivals)?;
-            pipeline
-                .add_many([&src, &filter, sink.upcast_ref()])
-                .map_err(err)?;
-            gst::Element::link_many([&src, &filter, sink.upcast_ref()]).map_err(err)?;
-            // Test patterns have no encoded stream: count frames as received.
-            let status = Arc::clone(&sinks.status);
-            let arrivals = Arc::clone(&arrivals);
-            probe_received(&filter, status, arrivals);
+            add_test_pattern(&pipeline, pattern, camera, options, sinks, &arrivals)?;
         }
         Source::Rtsp {
             url,
             transport,
             latency,
         } => {
-            let src = make("rtspsrc")?;
-            src.set_property("location", url.as_str());
-            src.set_property(
-                "latency",
-                u32::try_from(latency.as_millis()).unwrap_or(u32::MAX),
-            );
-            src.set_property_from_str(
-                "protocols",
-                match transport {
-                    RtspTransport::Tcp => "tcp",
-                    RtspTransport::Udp => "udp",
-                },
-            );
-            // Fail fast on a dead server: connection and keep-alive timeouts.
-            src.set_property("tcp-timeout", 5_000_000_u64);
-            src.set_property("timeout", 5_000_000_u64);
-            pipeline.add(&src).map_err(err)?;
-            let weak = pipeline.downgrade();
-            let ctx = Linker::new(camera, options, sinks, record, arrivals);
-            src.connect_pad_added(move |src, pad| {
-                let Some(pipeline) = weak.upgrade() else {
-                    return;
-                };
-                let caps = pad.current_caps().or_else(|| Some(pad.query_caps(None)));
-                let Some(s) = caps
-                    .as_ref()
-                    .and_then(|c| c.structure(0).map(ToOwned::to_owned))
-                else {
-                    return;
-                };
-                if s.get::<&str>("media").ok() != Some("video") {
-                    return; // audio or metadata: not ours
-                }
-                let encoding = s.get::<&str>("encoding-name").unwrap_or("unknown");
-                let result = match Codec::from_encoding_name(encoding) {
-                    Some(codec) => ctx.link_codec(&pipeline, pad, codec, true),
-                    None => Err(format!(
-                        "unsupported video codec {encoding} (only H.264 and H.265 are decoded)"
-                    )),
-                };
-                if let Err(e) = result {
-                    post_error(src, &e);
-                }
-            });
+            let linker = Linker::new(camera, options, sinks, record, arrivals);
+            add_rtsp(&pipeline, url, *transport, *latency, linker)?;
         }
         Source::File { path } => {
-            if !path.is_file() {
-                return Err(format!("video file {} does not exist", path.display()));
-            }
-            let src = make("filesrc")?;
-            src.set_property("location", path.to_string_lossy().as_ref());
-            let parsebin = make("parsebin")?;
-            pipeline.add_many([&src, &parsebin]).map_err(err)?;
-            src.link(&parsebin).map_err(err)?;
-            let weak = pipeline.downgrade();
-            let ctx = Linker::new(camera, options, sinks, record, arrivals);
-            parsebin.connect_pad_added(move |parsebin, pad| {
-                let Some(pipeline) = weak.upgrade() else {
-                    return;
-                };
-                let caps = pad.current_caps().unwrap_or_else(|| pad.query_caps(None));
-                let Some(media_type) = caps.structure(0).map(|s| s.name().to_string()) else {
-                    return;
-                };
-                if !media_type.starts_with("video/") {
-                    return;
-                }
-                let result = match Codec::from_media_type(&media_type) {
-                    Some(codec) => ctx.link_codec(&pipeline, pad, codec, false),
-                    None => Err(format!(
-                        "unsupported video format {media_type} (only H.264 and H.265 are decoded)"
-                    )),
-                };
-                if let Err(e) = result {
-                    post_error(parsebin, &e);
-                }
-            });
+            let linker = Linker::new(camera, options, sinks, record, arrivals);
+            add_file(&pipeline, path, linker)?;
         }
     }
     Ok(pipeline)
+}
+
+/// `videotestsrc ! I420 WxH ! appsink` (no encoded stream: nothing to record).
+fn add_test_pattern(
+    pipeline: &gst::Pipeline,
+    pattern: &str,
+    camera: &Camera,
+    options: &GraphOptions,
+    sinks: &Arc<Sinks>,
+    arrivals: &Arc<Arrivals>,
+) -> Result<(), String> {
+    let src = make("videotestsrc")?;
+    src.set_property("is-live", true);
+    src.set_property_from_str("pattern", pattern);
+    let caps = gst::Caps::builder("video/x-raw")
+        .field("format", "I420")
+        .field("width", i32::try_from(options.width).unwrap_or(640))
+        .field("height", i32::try_from(options.height).unwrap_or(360))
+        .field("framerate", gst::Fraction::new(15, 1))
+        .build();
+    let filter = make("capsfilter")?;
+    filter.set_property("caps", &caps);
+    let sink = appsink(camera, options, sinks, arrivals);
+    pipeline
+        .add_many([&src, &filter, sink.upcast_ref()])
+        .map_err(err)?;
+    gst::Element::link_many([&src, &filter, sink.upcast_ref()]).map_err(err)?;
+    // Test patterns have no encoded stream: count raw frames as received.
+    probe_received(&filter, Arc::clone(&sinks.status), Arc::clone(arrivals));
+    Ok(())
+}
+
+/// `rtspsrc`, finished by `linker` when the video stream's pad appears.
+fn add_rtsp(
+    pipeline: &gst::Pipeline,
+    url: &url::Url,
+    transport: RtspTransport,
+    latency: std::time::Duration,
+    linker: Linker,
+) -> Result<(), String> {
+    let src = make("rtspsrc")?;
+    src.set_property("location", url.as_str());
+    src.set_property(
+        "latency",
+        u32::try_from(latency.as_millis()).unwrap_or(u32::MAX),
+    );
+    src.set_property_from_str(
+        "protocols",
+        match transport {
+            RtspTransport::Tcp => "tcp",
+            RtspTransport::Udp => "udp",
+        },
+    );
+    // Fail fast on a dead server: connection and keep-alive timeouts.
+    src.set_property("tcp-timeout", 5_000_000_u64);
+    src.set_property("timeout", 5_000_000_u64);
+    pipeline.add(&src).map_err(err)?;
+    let weak = pipeline.downgrade();
+    src.connect_pad_added(move |src, pad| {
+        let Some(pipeline) = weak.upgrade() else {
+            return;
+        };
+        let caps = pad.current_caps().unwrap_or_else(|| pad.query_caps(None));
+        let Some(s) = caps.structure(0) else { return };
+        if s.get::<&str>("media").ok() != Some("video") {
+            return; // audio or metadata: not ours
+        }
+        let encoding = s.get::<&str>("encoding-name").unwrap_or("unknown");
+        let result = match Codec::from_encoding_name(encoding) {
+            Some(codec) => linker.link_codec(&pipeline, pad, codec, true),
+            None => Err(format!(
+                "unsupported video codec {encoding} (only H.264 and H.265 are decoded)"
+            )),
+        };
+        if let Err(e) = result {
+            post_error(src, &e);
+        }
+    });
+    Ok(())
+}
+
+/// `filesrc ! parsebin`, finished by `linker` when the video stream appears.
+fn add_file(
+    pipeline: &gst::Pipeline,
+    path: &std::path::Path,
+    linker: Linker,
+) -> Result<(), String> {
+    if !path.is_file() {
+        return Err(format!("video file {} does not exist", path.display()));
+    }
+    let src = make("filesrc")?;
+    src.set_property("location", path.to_string_lossy().as_ref());
+    let parsebin = make("parsebin")?;
+    pipeline.add_many([&src, &parsebin]).map_err(err)?;
+    src.link(&parsebin).map_err(err)?;
+    let weak = pipeline.downgrade();
+    parsebin.connect_pad_added(move |parsebin, pad| {
+        let Some(pipeline) = weak.upgrade() else {
+            return;
+        };
+        let caps = pad.current_caps().unwrap_or_else(|| pad.query_caps(None));
+        let Some(media_type) = caps.structure(0).map(|s| s.name().to_string()) else {
+            return;
+        };
+        if !(media_type.starts_with("video/") || media_type.starts_with("image/")) {
+            return;
+        }
+        let result = match Codec::from_media_type(&media_type) {
+            Some(codec) => linker.link_codec(&pipeline, pad, codec, false),
+            None => Err(format!(
+                "unsupported video format {media_type} (only H.264 and H.265 are decoded)"
+            )),
+        };
+        if let Err(e) = result {
+            post_error(parsebin, &e);
+        }
+    });
+    Ok(())
 }
 
 /// What a `pad-added` handler needs to finish the graph.
@@ -325,7 +353,7 @@ impl Linker {
         .parse()
         .map_err(err)?;
         filter.set_property("caps", &caps);
-        let sink = appsink(&self.camera, &self.options, &self.sinks, &self.arrivals)?;
+        let sink = appsink(&self.camera, &self.options, &self.sinks, &self.arrivals);
         chain.extend([
             tee.clone(),
             queue,
@@ -387,7 +415,7 @@ fn appsink(
     options: &GraphOptions,
     sinks: &Arc<Sinks>,
     arrivals: &Arc<Arrivals>,
-) -> Result<gst_app::AppSink, String> {
+) -> gst_app::AppSink {
     let sink = gst_app::AppSink::builder()
         .name("frames")
         .sync(false)
@@ -438,7 +466,7 @@ fn appsink(
             })
             .build(),
     );
-    Ok(sink)
+    sink
 }
 
 fn make(factory: &str) -> Result<gst::Element, String> {

@@ -249,17 +249,14 @@ impl Supervisor {
                             e.error()
                         )));
                     }
-                    gst::MessageView::Eos(_) if looped => {
-                        if pipeline
-                            .seek_simple(
-                                gst::SeekFlags::FLUSH | gst::SeekFlags::KEY_UNIT,
-                                gst::ClockTime::ZERO,
-                            )
-                            .is_err()
-                        {
-                            return RunEnd::Failed("could not loop the file".into());
-                        }
-                    }
+                    gst::MessageView::Eos(_)
+                        if looped
+                            && pipeline
+                                .seek_simple(
+                                    gst::SeekFlags::FLUSH | gst::SeekFlags::KEY_UNIT,
+                                    gst::ClockTime::ZERO,
+                                )
+                                .is_ok() => {}
                     gst::MessageView::Eos(_) => return RunEnd::Failed("the stream ended".into()),
                     gst::MessageView::Element(e)
                         if e.structure()
@@ -278,7 +275,7 @@ impl Supervisor {
             status.update_rates();
             let since_frame = status.newest_frame_age();
             let fresh = since_frame.is_some_and(|age| age < self.options.stall_after)
-                && status.newest_frame_ns.load(Ordering::Relaxed) as u128
+                && u128::from(status.newest_frame_ns.load(Ordering::Relaxed))
                     >= started.duration_since(status.epoch).as_nanos();
             let next = match (state, fresh) {
                 (CameraState::Connecting | CameraState::Stalled, true) => CameraState::Live,

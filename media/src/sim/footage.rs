@@ -181,7 +181,8 @@ pub fn prepare(
             return Err(format!("footage {} is missing", source.display()));
         }
         std::fs::create_dir_all(cache).map_err(|e| format!("cache {}: {e}", cache.display()))?;
-        let partial = cached.with_extension("ts.partial");
+        // Per-process name: several processes may prepare the same variant at once.
+        let partial = cached.with_extension(format!("ts.{}.partial", std::process::id()));
         encode(variant, enc, &source, &partial)?;
         std::fs::rename(&partial, &cached)
             .map_err(|e| format!("cache {}: {e}", cached.display()))?;

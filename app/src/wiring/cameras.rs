@@ -1,0 +1,178 @@
+//! Live cameras for the console: the demo's simulator process and the
+//! ingest of its streams, started off the UI thread; the UI only drains.
+
+use std::io::{BufRead as _, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use watchfloor_media::camera::{Camera, CameraId, RtspTransport, Source};
+use watchfloor_media::ingest::{CameraIngest, Frame, IngestOptions};
+use watchfloor_media::record::{RecordOptions, Recorder};
+
+/// How many simulated cameras the demo shows.
+pub const DEMO_CAMERAS: usize = 4;
+
+/// The demo's simulated cameras: a `watchfloor sim cameras` child process
+/// and one ingest per stream. Dropping it stops the ingest and the child.
+pub struct DemoCameras {
+    ready: Receiver<Result<Vec<CameraIngest>, String>>,
+    child: Arc<Mutex<Option<Child>>>,
+    starter: Option<JoinHandle<()>>,
+}
+
+impl DemoCameras {
+    /// Starts the simulator and the ingest on a thread named `demo-cameras`;
+    /// `repaint` is called for every new frame and when ready.
+    pub fn start(repaint: impl Fn() + Send + Sync + Clone + 'static) -> std::io::Result<Self> {
+        let (tx, rx) = mpsc::sync_channel(1);
+        let child = Arc::new(Mutex::new(None));
+        let child_slot = Arc::clone(&child);
+        let starter = std::thread::Builder::new()
+            .name("demo-cameras".into())
+            .spawn(move || {
+                let result = start_demo(&child_slot, repaint.clone());
+                if let Err(e) = &result {
+                    tracing::error!("demo cameras: {e}");
+                }
+                let _ = tx.send(result);
+                repaint();
+            })?;
+        Ok(Self {
+            ready: rx,
+            child,
+            starter: Some(starter),
+        })
+    }
+
+    /// The ingests once they exist (or why they do not); never blocks.
+    pub fn try_ready(&self) -> Option<Result<Vec<CameraIngest>, String>> {
+        self.ready.try_recv().ok()
+    }
+}
+
+impl Drop for DemoCameras {
+    fn drop(&mut self) {
+        // Killing the child also ends the starter's read of its stdout.
+        if let Some(mut child) = self
+            .child
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+        {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        if let Some(starter) = self.starter.take() {
+            let _ = starter.join();
+        }
+    }
+}
+
+fn start_demo(
+    child_slot: &Mutex<Option<Child>>,
+    repaint: impl Fn() + Send + Sync + Clone + 'static,
+) -> Result<Vec<CameraIngest>, String> {
+    let exe =
+        std::env::current_exe().map_err(|e| format!("cannot find our own executable: {e}"))?;
+    let mut child = Command::new(exe)
+        .args(["--log-level", "warn", "sim", "cameras", "--port", "0"])
+        .args(["--count", &DEMO_CAMERAS.to_string()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|e| format!("cannot start the camera simulator: {e}"))?;
+    let stdout = child.stdout.take().ok_or("simulator has no stdout")?;
+    *child_slot.lock().unwrap_or_else(PoisonError::into_inner) = Some(child);
+
+    let mut cameras = Vec::new();
+    for line in BufReader::new(stdout).lines() {
+        let line = line.map_err(|e| format!("reading the simulator: {e}"))?;
+        if line == "ready" {
+            break;
+        }
+        let mut fields = line.split('\t');
+        let (Some(url), Some(name), credit) = (fields.next(), fields.next(), fields.next()) else {
+            continue;
+        };
+        let index = cameras.len();
+        cameras.push(Camera {
+            id: CameraId::new(&format!("sim-{index}")),
+            name: name.to_owned(),
+            source: Source::parse(
+                url,
+                RtspTransport::Tcp,
+                Duration::from_millis(100),
+                std::path::Path::new("."),
+            )?,
+            sub_source: None,
+            lonlat: None,
+            heading_deg: None,
+            fov_deg: None,
+            note: credit
+                .map(|c| format!("Simulated: looped archive footage ({c}); not a real place")),
+        });
+    }
+    if cameras.is_empty() {
+        return Err("the camera simulator exited before serving (see its log above)".into());
+    }
+    let recordings = watchfloor_media::assets::cache_dir().join("demo-recordings");
+    tracing::info!(folder = %recordings.display(), "demo cameras are recorded (30 min, at most 1 GiB each)");
+    cameras
+        .into_iter()
+        .map(|camera| {
+            let repaint = repaint.clone();
+            let recorder = Recorder::new(
+                &camera.id,
+                RecordOptions {
+                    dir: recordings.clone(),
+                    segment: Duration::from_secs(10),
+                    max_age: Some(Duration::from_secs(30 * 60)),
+                    max_bytes: Some(1 << 30),
+                },
+            )?;
+            CameraIngest::start(
+                camera,
+                IngestOptions::default(),
+                0,
+                Some(Box::new(repaint)),
+                Some(Arc::new(recorder)),
+            )
+            .map_err(|e| e.to_string())
+        })
+        .collect()
+}
+
+/// Adapts a decoded frame to what the tile renderer uploads.
+pub struct TileFrame(pub Frame);
+
+impl watchfloor_render::video::YuvFrame for TileFrame {
+    fn width(&self) -> u32 {
+        self.0.width()
+    }
+
+    fn height(&self) -> u32 {
+        self.0.height()
+    }
+
+    fn layout(&self) -> watchfloor_render::video::YuvLayout {
+        match self.0.format() {
+            watchfloor_media::ingest::PixelFormat::I420 => {
+                watchfloor_render::video::YuvLayout::I420
+            }
+            watchfloor_media::ingest::PixelFormat::Nv12 => {
+                watchfloor_render::video::YuvLayout::Nv12
+            }
+        }
+    }
+
+    fn plane(&self, i: usize) -> &[u8] {
+        self.0.plane(i).unwrap_or_default()
+    }
+
+    fn stride(&self, i: usize) -> usize {
+        self.0.stride(i).unwrap_or(0)
+    }
+}
