@@ -1,10 +1,14 @@
 //! Recording without re-encoding: a branch off the camera's tee, before the
-//! decoder, into MPEG-TS segments (`splitmuxsink` + `mpegtsmux`). TS is
-//! self-synchronising, so after a `kill -9` every closed segment is whole and
-//! the open one loses only its unwritten tail.
+//! decoder, into Matroska segments (`splitmuxsink` + `matroskamux`). Each
+//! closed segment is finalised (cues, duration); after a `kill -9` the open
+//! one loses only its unwritten tail and its index, and stays readable.
+//!
+//! Not MPEG-TS: GStreamer 1.22's `mpegtsmux` rewrites the H.264 buffers it is
+//! given in place, and the tee shares them with the decoder — the live picture
+//! was damaged (measured; Matroska leaves them alone).
 //!
 //! Each segment is named by the wall-clock instant its first frame reached the
-//! recorder, in Unix milliseconds (`<dir>/<camera>/<start_ms>.ts`): the file
+//! recorder, in Unix milliseconds (`<dir>/<camera>/<start_ms>.mkv`): the file
 //! names are the time index, and nothing else needs to survive a crash.
 
 use std::path::{Path, PathBuf};
@@ -55,7 +59,7 @@ impl Recorder {
         &self.camera_dir
     }
 
-    /// Adds `queue ! splitmuxsink(mpegtsmux)` to `tee`'s free request pad.
+    /// Adds `queue ! splitmuxsink(matroskamux)` to `tee`'s free request pad.
     pub fn attach(&self, pipeline: &gst::Pipeline, tee: &gst::Element) -> Result<(), String> {
         let queue = gst::ElementFactory::make("queue")
             .property("max-size-buffers", 0_u32)
@@ -63,10 +67,10 @@ impl Recorder {
             .property("max-size-time", 5_000_000_000_u64)
             .build()
             .map_err(|_| "GStreamer element `queue` is missing".to_owned())?;
-        let muxer = gst::ElementFactory::make("mpegtsmux")
+        let muxer = gst::ElementFactory::make("matroskamux")
             .build()
             .map_err(|_| {
-                "GStreamer element `mpegtsmux` is missing (gstreamer1.0-plugins-bad)".to_owned()
+                "GStreamer element `matroskamux` is missing (gstreamer1.0-plugins-good)".to_owned()
             })?;
         let split = gst::ElementFactory::make("splitmuxsink")
             .property("muxer", &muxer)
@@ -78,7 +82,7 @@ impl Recorder {
             .map_err(|_| "GStreamer element `splitmuxsink` is missing".to_owned())?;
         let dir = self.camera_dir.clone();
         split.connect("format-location-full", false, move |_args| {
-            let path = dir.join(format!("{}.ts", unix_ms(SystemTime::now())));
+            let path = dir.join(format!("{}.{SEGMENT_EXT}", unix_ms(SystemTime::now())));
             Some(path.to_string_lossy().into_owned().to_value())
         });
         pipeline
@@ -145,8 +149,11 @@ pub struct Segment {
     pub bytes: u64,
 }
 
+/// File extension of segments.
+pub const SEGMENT_EXT: &str = "mkv";
+
 /// The camera folder's segments, oldest first. Files that are not
-/// `<unix_ms>.ts` are ignored.
+/// `<unix_ms>.mkv` are ignored.
 pub fn list_segments(camera_dir: &Path) -> Result<Vec<Segment>, String> {
     let entries =
         std::fs::read_dir(camera_dir).map_err(|e| format!("{}: {e}", camera_dir.display()))?;
@@ -157,7 +164,7 @@ pub fn list_segments(camera_dir: &Path) -> Result<Vec<Segment>, String> {
             let ms: u64 = path
                 .file_name()?
                 .to_str()?
-                .strip_suffix(".ts")?
+                .strip_suffix(".mkv")?
                 .parse()
                 .ok()?;
             let bytes = entry.metadata().ok()?.len();
@@ -200,7 +207,7 @@ fn unix_ms(t: SystemTime) -> u128 {
 pub fn decode_frame_at(segment: &Path, offset: Duration) -> Result<Duration, String> {
     let what = format!("segment {}", segment.display());
     let pipeline = gst::parse::launch(&format!(
-        "filesrc location=\"{}\" ! tsdemux ! h264parse ! avdec_h264 ! appsink name=out sync=false max-buffers=1",
+        "filesrc location=\"{}\" ! matroskademux ! h264parse ! avdec_h264 ! appsink name=out sync=false max-buffers=1",
         segment.display()
     ))
     .map_err(|e| format!("{what}: {e}"))?
@@ -231,8 +238,8 @@ pub fn decode_frame_at(segment: &Path, offset: Duration) -> Result<Duration, Str
             .buffer()
             .and_then(gst::BufferRef::pts)
             .ok_or_else(|| format!("{what}: frame without timestamp"))?;
-        // The pipeline's position is the time within the file (TS timestamps
-        // themselves continue from the live stream's clock).
+        // The pipeline's position is the time within the file (the stored
+        // timestamps themselves continue from the live stream's clock).
         let position = pipeline.query_position::<gst::ClockTime>().unwrap_or(pts);
         Ok(Duration::from_nanos(position.nseconds()))
     })();
@@ -261,9 +268,9 @@ mod tests {
         let now = unix_ms(SystemTime::now());
         let two_hours = 2 * 3600 * 1000;
         for (name, bytes) in [
-            (format!("{}.ts", now - two_hours - 20_000), 10),
-            (format!("{}.ts", now - two_hours - 10_000), 10),
-            (format!("{}.ts", now - 5_000), 10),
+            (format!("{}.mkv", now - two_hours - 20_000), 10),
+            (format!("{}.mkv", now - two_hours - 10_000), 10),
+            (format!("{}.mkv", now - 5_000), 10),
             ("notes.txt".to_owned(), 3),
         ] {
             std::fs::write(recorder.dir().join(name), vec![0_u8; bytes]).expect("write");
@@ -280,7 +287,7 @@ mod tests {
         std::fs::write(
             recorder
                 .dir()
-                .join(format!("{}.ts", now - two_hours - 30_000)),
+                .join(format!("{}.mkv", now - two_hours - 30_000)),
             [0],
         )
         .expect("w");
@@ -294,7 +301,7 @@ mod tests {
             },
         )
         .expect("recorder");
-        std::fs::write(only_old.dir().join(format!("{}.ts", now - two_hours)), [0]).expect("w");
+        std::fs::write(only_old.dir().join(format!("{}.mkv", now - two_hours)), [0]).expect("w");
         only_old.apply_retention();
         assert_eq!(list_segments(only_old.dir()).expect("list").len(), 1);
         std::fs::remove_dir_all(&dir).expect("cleanup");
@@ -307,11 +314,11 @@ mod tests {
         std::fs::create_dir_all(&dir).expect("dir");
         let base = 1_700_000_000_000_u64;
         for ms in [base, base + 2_000, base + 4_100] {
-            std::fs::write(dir.join(format!("{ms}.ts")), [0]).expect("write");
+            std::fs::write(dir.join(format!("{ms}.mkv")), [0]).expect("write");
         }
         let at = UNIX_EPOCH + Duration::from_millis(base + 2_500);
         let (segment, offset) = locate(&dir, at).expect("ok").expect("found");
-        assert!(segment.path.ends_with(format!("{}.ts", base + 2_000)));
+        assert!(segment.path.ends_with(format!("{}.mkv", base + 2_000)));
         assert_eq!(offset, Duration::from_millis(500));
         assert!(
             locate(&dir, UNIX_EPOCH + Duration::from_millis(base - 1))

@@ -1,4 +1,4 @@
-//! Recording from a real RTSP camera (the simulator) into MPEG-TS segments:
+//! Recording from a real RTSP camera (the simulator) into Matroska segments:
 //! coverage of the recorded span, seeking by wall-clock time, retention, and
 //! surviving `kill -9` of the recording process.
 

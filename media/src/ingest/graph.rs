@@ -343,6 +343,10 @@ impl Linker {
         queue.set_property("max-size-bytes", 0_u32);
         queue.set_property("max-size-time", 0_u64);
         let decoder = make(decoder_name)?;
+        if decoder_name.starts_with("avdec_") {
+            // Never show a half-decoded picture.
+            decoder.set_property("output-corrupt", false);
+        }
         let convert = make("videoconvert")?;
         let scale = make("videoscale")?;
         let filter = make("capsfilter")?;
@@ -371,6 +375,7 @@ impl Linker {
             Arc::clone(&self.sinks.status),
             Arc::clone(&self.arrivals),
         );
+        drop_until_keyframe(&parser);
         if let Some(recorder) = &self.record {
             recorder.attach(pipeline, &tee)?;
         }
@@ -406,6 +411,25 @@ fn probe_received(element: &gst::Element, status: Arc<StatusCell>, arrivals: Arc
             }
         }
         gst::PadProbeReturn::Ok
+    });
+}
+
+/// Drops what leaves `element` until its first keyframe: a stream joined
+/// mid-GOP would otherwise decode into garbage until the next keyframe, for
+/// the decoder and the recording alike.
+fn drop_until_keyframe(element: &gst::Element) {
+    let Some(pad) = element.static_pad("src") else {
+        return;
+    };
+    pad.add_probe(gst::PadProbeType::BUFFER, move |_, info| {
+        match info.buffer() {
+            Some(b) if b.flags().contains(gst::BufferFlags::DELTA_UNIT) => {
+                gst::PadProbeReturn::Drop
+            }
+            // The first keyframe passes, and the probe removes itself.
+            Some(_) => gst::PadProbeReturn::Remove,
+            None => gst::PadProbeReturn::Ok,
+        }
     });
 }
 
