@@ -23,6 +23,12 @@ pub struct Cli {
     #[arg(long, value_name = "FILTER", default_value = "info", global = true)]
     pub log_level: String,
 
+    /// Cameras to show, from a TOML file of `[[camera]]` entries (id, name,
+    /// url, optional sub_url, username, password, transport, latency_ms,
+    /// lonlat, heading_deg, fov_deg, note).
+    #[arg(long, value_name = "FILE")]
+    pub cameras: Option<PathBuf>,
+
     /// Render the console headlessly (no display needed) to this PNG and exit.
     #[arg(long, value_name = "FILE")]
     pub screenshot: Option<PathBuf>,

@@ -10,7 +10,7 @@ use watchfloor_app::cli::{BenchCommand, Cli, Command, SimCommand};
 use watchfloor_app::console::cameras::Cameras;
 use watchfloor_app::console::{Console, ConsoleOptions};
 use watchfloor_app::i18n::Lang;
-use watchfloor_app::wiring::cameras::DemoCameras;
+use watchfloor_app::wiring::cameras::{DemoCameras, start_configured};
 use watchfloor_app::wiring::startup::StartupChecks;
 use watchfloor_app::{bench, screenshot, sim, window};
 
@@ -72,10 +72,15 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
 
     if let Some(path) = &cli.screenshot {
         console.attach_checks(StartupChecks::spawn(|| {})?);
-        if cli.demo {
-            let cameras = DemoCameras::start(|| {})?;
-            console.attach_cameras(Cameras::from_demo(cameras));
+        let mut cameras = match cli.demo {
+            true => Cameras::from_demo(DemoCameras::start(|| {})?),
+            false => Cameras::default(),
+        };
+        if let Some(file) = &cli.cameras {
+            let (ingests, errors) = start_configured(file, || {});
+            cameras.add(ingests, errors);
         }
+        console.attach_cameras(cameras);
         screenshot::write_screenshot(&mut console, cli.size, path)?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -93,6 +98,12 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         }
         _ => None,
     };
-    window::run(console, cli.demo, cli.size, window_shot)?;
+    window::run(
+        console,
+        cli.demo,
+        cli.cameras.clone(),
+        cli.size,
+        window_shot,
+    )?;
     Ok(ExitCode::SUCCESS)
 }

@@ -10,7 +10,7 @@ use anyhow::anyhow;
 
 use crate::console::cameras::Cameras;
 use crate::console::{Console, theme};
-use crate::wiring::cameras::DemoCameras;
+use crate::wiring::cameras::{DemoCameras, start_configured};
 use crate::wiring::startup::StartupChecks;
 
 /// The smallest window the layout stays usable in.
@@ -20,6 +20,7 @@ const MIN_SIZE: [f32; 2] = [1024.0, 640.0];
 pub fn run(
     console: Console,
     demo: bool,
+    cameras_file: Option<PathBuf>,
     size: (u32, u32),
     window_shot: Option<(Duration, PathBuf)>,
 ) -> anyhow::Result<()> {
@@ -46,11 +47,17 @@ pub fn run(
                 watchfloor_render::video::install(state);
                 console.set_video_ready();
             }
-            if demo {
-                let ctx = cc.egui_ctx.clone();
-                let cameras = DemoCameras::start(move || ctx.request_repaint())?;
-                console.attach_cameras(Cameras::from_demo(cameras));
+            let ctx = cc.egui_ctx.clone();
+            let repaint = move || ctx.request_repaint();
+            let mut cameras = match demo {
+                true => Cameras::from_demo(DemoCameras::start(repaint.clone())?),
+                false => Cameras::default(),
+            };
+            if let Some(file) = &cameras_file {
+                let (ingests, errors) = start_configured(file, repaint);
+                cameras.add(ingests, errors);
             }
+            console.attach_cameras(cameras);
             let ctx = cc.egui_ctx.clone();
             console.attach_checks(StartupChecks::spawn(move || ctx.request_repaint())?);
             let window_shot = window_shot

@@ -159,3 +159,53 @@ fn demo_screenshot_shows_live_video_from_the_simulator() {
         "{garbage_green} of {pixels} wall pixels are strongly green: damaged video"
     );
 }
+
+/// Cameras from a `cameras.toml`: the good entry goes live, the bad entries
+/// are reported with the file and the entry, and the console still runs.
+#[test]
+fn configured_cameras_load_and_bad_entries_are_named() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cameras-config");
+    std::fs::create_dir_all(&dir).expect("dir");
+    let file = dir.join("cameras.toml");
+    std::fs::write(
+        &file,
+        r#"
+[[camera]]
+id = "yard"
+name = "Yard (test pattern)"
+url = "test://ball"
+
+[[camera]]
+id = "gate"
+url = "ftp://admin:secret@10.0.0.9/x"
+
+[[camera]]
+id = "lobby"
+url = "rtsp://127.0.0.1:9/lobby"
+lonlat = [200.0, 10.0]
+"#,
+    )
+    .expect("write config");
+    let png = temp_png("cli-cameras.png");
+    let out = run(watchfloor()
+        .arg("--cameras")
+        .arg(&file)
+        .args(["--size", "1280x720", "--screenshot"])
+        .arg(&png));
+    let log = stderr(&out);
+    assert!(out.status.success(), "{log}");
+    let shown = file.display().to_string();
+    assert!(
+        log.contains(&format!("{shown}: camera `gate`: `url`")),
+        "{log}"
+    );
+    assert!(
+        log.contains(&format!("{shown}: camera `lobby`: `lonlat`")),
+        "{log}"
+    );
+    assert!(!log.contains("secret"), "credentials leaked: {log}");
+    assert!(
+        log.contains("camera=yard") && log.contains("to=\"live\""),
+        "{log}"
+    );
+}

@@ -301,3 +301,31 @@ fn connect_disconnect_cycles_leak_nothing() {
     );
     drop(sim);
 }
+
+/// Small tiles use the camera's sub-stream when it has one: here the main
+/// stream is dead and only the sub-stream (the simulator) serves video.
+#[test]
+fn the_sub_stream_is_preferred_for_tiles() {
+    let sim = Simulator::start(&sim_options(1, 0)).expect("simulator");
+    let mut with_sub = camera("dual", "rtsp://127.0.0.1:9/main");
+    with_sub.sub_source = Some(camera("sub", &sim.cameras()[0].url).source);
+
+    let ingest =
+        CameraIngest::start(with_sub.clone(), fast_options(), 0, None, None).expect("ingest");
+    assert!(
+        wait_until(Duration::from_secs(15), || ingest.status().state
+            == CameraState::Live),
+        "{:?}",
+        ingest.status()
+    );
+    drop(ingest);
+
+    let mut main_only = fast_options();
+    main_only.graph.prefer_sub_stream = false;
+    let ingest = CameraIngest::start(with_sub, main_only, 0, None, None).expect("ingest");
+    assert!(wait_until(Duration::from_secs(10), || ingest
+        .status()
+        .last_error
+        .is_some()));
+    assert_ne!(ingest.status().state, CameraState::Live);
+}

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use watchfloor_layers::FeedHealth;
 use watchfloor_media::health::CameraState;
-use watchfloor_media::ingest::{CameraIngest, Frame};
+use watchfloor_media::ingest::CameraIngest;
 use watchfloor_media::stats::CameraStatus;
 
 use crate::wiring::cameras::{DemoCameras, TileFrame};
@@ -40,6 +40,7 @@ pub struct Cameras {
     ingests: Vec<CameraIngest>,
     views: Vec<CameraView>,
     error: Option<String>,
+    config_errors: Vec<String>,
     /// Whether `starting` has reported (it stays: declared after the ingests,
     /// it is dropped after them, so the simulator outlives its clients).
     reported: bool,
@@ -53,6 +54,19 @@ impl Cameras {
             starting: Some(demo),
             ..Self::default()
         }
+    }
+
+    /// Adds cameras that are already being ingested (e.g. from `cameras.toml`),
+    /// and the problems found in their configuration.
+    pub fn add(&mut self, ingests: Vec<CameraIngest>, config_errors: Vec<String>) {
+        self.views.extend(ingests.iter().map(view_of));
+        self.ingests.extend(ingests);
+        self.config_errors.extend(config_errors);
+    }
+
+    /// Problems in the camera configuration, each naming file and entry.
+    pub fn config_errors(&self) -> &[String] {
+        &self.config_errors
     }
 
     /// Whether cameras are still being started.
@@ -75,18 +89,7 @@ impl Cameras {
         let pending = self.starting.as_ref().filter(|_| !self.reported);
         if let Some(result) = pending.and_then(DemoCameras::try_ready) {
             match result {
-                Ok(ingests) => {
-                    self.views = ingests
-                        .iter()
-                        .map(|i| CameraView {
-                            name: i.camera().name.clone(),
-                            note: i.camera().note.clone(),
-                            status: i.status(),
-                            frame: None,
-                        })
-                        .collect();
-                    self.ingests = ingests;
-                }
+                Ok(ingests) => self.add(ingests, Vec::new()),
                 Err(e) => self.error = Some(e),
             }
             self.reported = true;
@@ -111,7 +114,7 @@ impl Cameras {
 
     /// Waits (bounded) until every camera has a frame: headless renders only.
     pub fn wait_for_frames(&mut self, timeout: std::time::Duration) {
-        if self.starting.is_none() {
+        if self.starting.is_none() && self.views.is_empty() {
             return; // no cameras were attached
         }
         let end = std::time::Instant::now() + timeout;
@@ -134,7 +137,11 @@ impl Cameras {
     }
 }
 
-/// Frame sequence number, used by the tile renderer to skip re-uploads.
-pub fn frame_id(frame: &Frame) -> u64 {
-    frame.seq()
+fn view_of(ingest: &CameraIngest) -> CameraView {
+    CameraView {
+        name: ingest.camera().name.clone(),
+        note: ingest.camera().note.clone(),
+        status: ingest.status(),
+        frame: None,
+    }
 }

@@ -28,6 +28,7 @@ pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
         ListTab::Units => empty_hint(ui, console.t(Msg::UnitsEmpty)),
         ListTab::Cameras if console.cameras.views().is_empty() => {
             empty_hint(ui, console.t(Msg::CamerasEmpty));
+            config_errors(console, ui);
         }
         ListTab::Cameras => {
             for view in console.cameras.views() {
@@ -50,6 +51,7 @@ pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
                     response.on_hover_text(detail);
                 });
             }
+            config_errors(console, ui);
         }
     }
     if console.list_tab == ListTab::Units {
@@ -62,4 +64,18 @@ pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
         });
     }
     track_focus(console, ui, Area::Units, rect);
+}
+
+/// Problems in the camera configuration, each naming its file and entry.
+fn config_errors(console: &Console, ui: &mut egui::Ui) {
+    for error in console.cameras.config_errors() {
+        ui.add(
+            egui::Label::new(
+                egui::RichText::new(error)
+                    .small()
+                    .color(theme::palette::ORANGE),
+            )
+            .wrap(),
+        );
+    }
 }

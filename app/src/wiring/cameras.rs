@@ -145,6 +145,41 @@ fn start_demo(
         .collect()
 }
 
+/// Starts ingesting the cameras in a `cameras.toml`; returns the running
+/// ingests and one message per problem (naming the file and the entry). A
+/// bad entry never stops the others; an unreadable file is one problem.
+pub fn start_configured(
+    path: &std::path::Path,
+    repaint: impl Fn() + Send + Sync + Clone + 'static,
+) -> (Vec<CameraIngest>, Vec<String>) {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) => return (Vec::new(), vec![format!("{}: {e}", path.display())]),
+    };
+    let loaded = watchfloor_media::camera::parse_cameras(&text, path);
+    let mut errors = loaded.errors;
+    let mut ingests = Vec::new();
+    for camera in loaded.cameras {
+        let id = camera.id.clone();
+        let repaint = repaint.clone();
+        match CameraIngest::start(
+            camera,
+            IngestOptions::default(),
+            0,
+            Some(Box::new(repaint)),
+            None,
+        ) {
+            Ok(ingest) => ingests.push(ingest),
+            Err(e) => errors.push(format!("{}: camera `{id}`: {e}", path.display())),
+        }
+    }
+    for e in &errors {
+        tracing::error!("camera configuration: {e}");
+    }
+    tracing::info!(file = %path.display(), cameras = ingests.len(), problems = errors.len(), "cameras configured");
+    (ingests, errors)
+}
+
 /// Adapts a decoded frame to what the tile renderer uploads.
 pub struct TileFrame(pub Frame);
 
