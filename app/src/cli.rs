@@ -23,9 +23,9 @@ pub struct Cli {
     #[arg(long, value_name = "FILTER", default_value = "info", global = true)]
     pub log_level: String,
 
-    /// Cameras to show, from a TOML file of `[[camera]]` entries (id, name,
-    /// url, optional sub_url, username, password, transport, latency_ms,
-    /// lonlat, heading_deg, fov_deg, note).
+    /// Cameras to show, from a TOML file of `[[camera]]` entries (`id`,
+    /// `name`, `url`, optional `sub_url`, `username`, `password`, `transport`,
+    /// `latency_ms`, `lonlat`, `heading_deg`, `fov_deg`, `note`).
     #[arg(long, value_name = "FILE")]
     pub cameras: Option<PathBuf>,
 
