@@ -72,9 +72,10 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
 
     if let Some(path) = &cli.screenshot {
         console.attach_checks(StartupChecks::spawn(|| {})?);
-        let mut cameras = match cli.demo {
-            true => Cameras::from_demo(DemoCameras::start(|| {})?),
-            false => Cameras::default(),
+        let mut cameras = if cli.demo {
+            Cameras::from_demo(DemoCameras::start(|| {})?)
+        } else {
+            Cameras::default()
         };
         if let Some(file) = &cli.cameras {
             let (ingests, errors) = start_configured(file, || {});

@@ -49,9 +49,10 @@ pub fn run(
             }
             let ctx = cc.egui_ctx.clone();
             let repaint = move || ctx.request_repaint();
-            let mut cameras = match demo {
-                true => Cameras::from_demo(DemoCameras::start(repaint.clone())?),
-                false => Cameras::default(),
+            let mut cameras = if demo {
+                Cameras::from_demo(DemoCameras::start(repaint.clone())?)
+            } else {
+                Cameras::default()
             };
             if let Some(file) = &cameras_file {
                 let (ingests, errors) = start_configured(file, repaint);
