@@ -202,6 +202,30 @@ fn unix_ms(t: SystemTime) -> u128 {
     t.duration_since(UNIX_EPOCH).unwrap_or_default().as_millis()
 }
 
+/// The media duration a segment file declares (finalised segments carry it;
+/// one cut short by a crash may not).
+pub fn segment_duration(segment: &Path) -> Result<Duration, String> {
+    let what = format!("segment {}", segment.display());
+    let pipeline = gst::parse::launch(&format!(
+        "filesrc location=\"{}\" ! matroskademux ! fakesink",
+        segment.display()
+    ))
+    .map_err(|e| format!("{what}: {e}"))?;
+    let result = (|| {
+        pipeline
+            .set_state(gst::State::Paused)
+            .map_err(|e| format!("{what}: {e}"))?;
+        let (res, _, _) = pipeline.state(gst::ClockTime::from_seconds(10));
+        res.map_err(|e| format!("{what}: does not preroll ({e})"))?;
+        pipeline
+            .query_duration::<gst::ClockTime>()
+            .map(|d| Duration::from_nanos(d.nseconds()))
+            .ok_or_else(|| format!("{what}: declares no duration"))
+    })();
+    let _ = pipeline.set_state(gst::State::Null);
+    result
+}
+
 /// Decodes the first frame at or after `offset` in a segment and returns its
 /// timestamp within the segment: proof a segment is readable and seekable.
 pub fn decode_frame_at(segment: &Path, offset: Duration) -> Result<Duration, String> {

@@ -3,6 +3,7 @@
 
 use std::time::{Duration, Instant};
 
+use gstreamer::prelude::*;
 use gstreamer_rtsp_server as rtsp;
 use gstreamer_rtsp_server::prelude::*;
 use watchfloor_media::camera::{Camera, CameraId, RtspTransport, Source};
@@ -328,4 +329,51 @@ fn the_sub_stream_is_preferred_for_tiles() {
         .last_error
         .is_some()));
     assert_ne!(ingest.status().state, CameraState::Live);
+}
+
+/// A local file (for demos and drills) plays in real time and loops, and
+/// frames come out at the size the console asks for, not the file's.
+#[test]
+fn a_local_file_loops_in_real_time_at_the_requested_size() {
+    gstreamer::init().expect("gst");
+    let file = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("loop-2s.mkv");
+    let encode = format!(
+        "videotestsrc num-buffers=30 pattern=ball ! video/x-raw,format=I420,width=320,height=240,framerate=15/1 \
+         ! x264enc speed-preset=ultrafast key-int-max=15 ! h264parse ! matroskamux ! filesink location={}",
+        file.display()
+    );
+    let pipeline = gstreamer::parse::launch(&encode).expect("encode pipeline");
+    pipeline.set_state(gstreamer::State::Playing).expect("play");
+    let bus = pipeline.bus().expect("bus");
+    let done = bus.timed_pop_filtered(
+        gstreamer::ClockTime::from_seconds(30),
+        &[gstreamer::MessageType::Eos, gstreamer::MessageType::Error],
+    );
+    assert!(matches!(
+        done.map(|m| m.type_()),
+        Some(gstreamer::MessageType::Eos)
+    ));
+    pipeline.set_state(gstreamer::State::Null).expect("stop");
+
+    let mut options = fast_options();
+    options.graph.width = 256;
+    options.graph.height = 144;
+    let mut cam = camera("drill", "test://");
+    cam.source = Source::File { path: file };
+    let ingest = CameraIngest::start(cam, options, 0, None, None).expect("ingest");
+    assert!(wait_until(Duration::from_secs(10), || ingest
+        .status()
+        .state
+        == CameraState::Live));
+    let start = ingest.status().decoded;
+    std::thread::sleep(Duration::from_millis(4500));
+    let decoded = ingest.status().decoded - start;
+    // 4.5 s at 15 fps is ~67 frames: more than the file's 30 (it looped),
+    // far fewer than decoding flat out would give (it plays in real time).
+    assert!(
+        (45..=90).contains(&decoded),
+        "decoded {decoded} frames in 4.5 s"
+    );
+    let frame = ingest.latest().expect("a frame");
+    assert_eq!((frame.width(), frame.height()), (256, 144));
 }

@@ -223,11 +223,15 @@ fn recording_survives_kill_9() {
     let segments = record::list_segments(&camera_dir).expect("list");
     let (open, closed) = segments.split_last().expect("segments");
     for segment in closed {
-        // Closed segments are whole: they decode at the start and near the end.
+        // Closed segments are whole: finalised with their duration, and they
+        // decode at the start and within the last half second.
         record::decode_frame_at(&segment.path, Duration::ZERO).expect("closed segment decodes");
+        let duration =
+            record::segment_duration(&segment.path).expect("closed segment is finalised");
+        assert!(duration > Duration::from_millis(500), "{duration:?}");
         record::decode_frame_at(
             &segment.path,
-            SEGMENT.saturating_sub(Duration::from_millis(600)),
+            duration.saturating_sub(Duration::from_millis(500)),
         )
         .expect("closed segment decodes to its end");
     }

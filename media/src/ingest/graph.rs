@@ -166,7 +166,9 @@ pub fn build(
             add_rtsp(&pipeline, url, *transport, *latency, linker)?;
         }
         Source::File { path } => {
-            let linker = Linker::new(camera, options, sinks, record, arrivals);
+            let mut linker = Linker::new(camera, options, sinks, record, arrivals);
+            // A file has no pace of its own: show it in real time, like a camera.
+            linker.realtime = true;
             add_file(&pipeline, path, linker)?;
         }
     }
@@ -298,6 +300,8 @@ struct Linker {
     sinks: Arc<Sinks>,
     record: Option<Arc<Recorder>>,
     arrivals: Arc<Arrivals>,
+    /// Sync output to the clock (files); live sources are shown on arrival.
+    realtime: bool,
 }
 
 impl Linker {
@@ -314,6 +318,7 @@ impl Linker {
             sinks: Arc::clone(sinks),
             record,
             arrivals,
+            realtime: false,
         }
     }
 
@@ -358,6 +363,7 @@ impl Linker {
         .map_err(err)?;
         filter.set_property("caps", &caps);
         let sink = appsink(&self.camera, &self.options, &self.sinks, &self.arrivals);
+        sink.set_sync(self.realtime);
         chain.extend([
             tee.clone(),
             queue,
