@@ -81,8 +81,32 @@ impl Recorder {
             .build()
             .map_err(|_| "GStreamer element `splitmuxsink` is missing".to_owned())?;
         let dir = self.camera_dir.clone();
-        split.connect("format-location-full", false, move |_args| {
-            let path = dir.join(format!("{}.{SEGMENT_EXT}", unix_ms(SystemTime::now())));
+        // Each pipeline run dates its first fragment by the wall clock (it is
+        // named as its first frame arrives) and anchors running time there;
+        // later fragments are named a GOP late by splitmuxsink, so they are
+        // dated from their first frame's running time against that anchor.
+        let anchor: Mutex<Option<(usize, gst::ClockTime, SystemTime)>> = Mutex::new(None);
+        split.connect("format-location-full", false, move |args| {
+            let now = SystemTime::now();
+            let start = match first_sample_running_time(args) {
+                Some((element, running_time)) => {
+                    let mut anchor = anchor
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner);
+                    match *anchor {
+                        Some((owner, anchor_rt, anchor_wall)) if owner == element => {
+                            let since = running_time.saturating_sub(anchor_rt);
+                            anchor_wall + Duration::from_nanos(since.nseconds())
+                        }
+                        _ => {
+                            *anchor = Some((element, running_time, now));
+                            now
+                        }
+                    }
+                }
+                None => now,
+            };
+            let path = dir.join(format!("{}.{SEGMENT_EXT}", unix_ms(start)));
             Some(path.to_string_lossy().into_owned().to_value())
         });
         pipeline
@@ -136,6 +160,18 @@ impl Recorder {
             }
         }
     }
+}
+
+/// The splitmuxsink (by address, to tell pipeline runs apart) and the
+/// running time of a new fragment's first frame, from
+/// `format-location-full`'s (element, id, sample) arguments.
+fn first_sample_running_time(args: &[gst::glib::Value]) -> Option<(usize, gst::ClockTime)> {
+    let element = args.first()?.get::<gst::Element>().ok()?;
+    let sample = args.get(2)?.get::<gst::Sample>().ok()?;
+    let pts = sample.buffer()?.pts()?;
+    let segment = sample.segment()?.downcast_ref::<gst::ClockTime>()?;
+    let running_time = segment.to_running_time(pts)?;
+    Some((element.as_ptr() as usize, running_time))
 }
 
 /// One recorded segment file.

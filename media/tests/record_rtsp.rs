@@ -62,6 +62,10 @@ fn temp_dir(name: &str) -> PathBuf {
     dir
 }
 
+fn skew_abs(a: SystemTime, b: SystemTime) -> Duration {
+    a.duration_since(b).unwrap_or_else(|e| e.duration())
+}
+
 fn wait_until(timeout: Duration, mut f: impl FnMut() -> bool) -> bool {
     let end = Instant::now() + timeout;
     while Instant::now() < end {
@@ -73,12 +77,15 @@ fn wait_until(timeout: Duration, mut f: impl FnMut() -> bool) -> bool {
     f()
 }
 
+/// Records from `url` for `seconds`; returns when recording started and
+/// stopped, the camera's folder, and the wall-clock arrival of the first
+/// frame (which is also the first recorded frame: both wait for a keyframe).
 fn record_for(
     url: &str,
     dir: &Path,
     seconds: u64,
     max_bytes: Option<u64>,
-) -> (SystemTime, SystemTime, PathBuf) {
+) -> (SystemTime, SystemTime, PathBuf, SystemTime) {
     let recorder = Arc::new(
         Recorder::new(
             &CameraId::new("rec-cam"),
@@ -93,7 +100,13 @@ fn record_for(
     );
     let camera_dir = recorder.dir().to_path_buf();
     let ingest =
-        CameraIngest::start(camera(url), options(), 0, None, Some(recorder)).expect("ingest");
+        CameraIngest::start(camera(url), options(), 1, None, Some(recorder)).expect("ingest");
+    let mut first_frame = None;
+    let consumer = ingest.consumer(0).expect("consumer");
+    assert!(wait_until(Duration::from_secs(15), || {
+        first_frame = consumer.take().map(|f| SystemTime::now() - f.age());
+        first_frame.is_some()
+    }));
     assert!(wait_until(Duration::from_secs(15), || ingest
         .status()
         .state
@@ -102,19 +115,33 @@ fn record_for(
     std::thread::sleep(Duration::from_secs(seconds));
     let stopped = SystemTime::now();
     drop(ingest);
-    (started, stopped, camera_dir)
+    (
+        started,
+        stopped,
+        camera_dir,
+        first_frame.expect("first frame"),
+    )
 }
 
 #[test]
 fn segments_cover_the_recorded_span_and_seek_to_a_wall_clock_time() {
     let sim = simulator();
     let dir = temp_dir("rec-span");
-    let (started, stopped, camera_dir) = record_for(&sim.cameras()[0].url, &dir, 7, None);
+    let (started, stopped, camera_dir, first_frame) =
+        record_for(&sim.cameras()[0].url, &dir, 7, None);
     let segments = record::list_segments(&camera_dir).expect("list");
     assert!(segments.len() >= 3, "{segments:?}");
     // Coverage: the first segment starts around when recording began, the
     // starts follow each other without gaps longer than a segment plus a GOP.
     let first = segments[0].start;
+    // The index is accurate: the first segment is dated by its first frame.
+    // (measured: within 4 ms; the bound leaves room for a loaded CI machine)
+    let index_error = skew_abs(first, first_frame);
+    println!("first segment dated {index_error:?} from its first frame's arrival");
+    assert!(
+        index_error < Duration::from_millis(100),
+        "index off by {index_error:?}"
+    );
     let skew = |a: SystemTime, b: SystemTime| {
         a.duration_since(b)
             .or_else(|e| Ok::<_, ()>(e.duration()))
@@ -139,6 +166,21 @@ fn segments_cover_the_recorded_span_and_seek_to_a_wall_clock_time() {
         "recording stopped early"
     );
 
+    for pair in segments.windows(2) {
+        let gap = pair[1]
+            .start
+            .duration_since(pair[0].start)
+            .expect("ordered");
+        let media = record::segment_duration(&pair[0].path).expect("duration");
+        println!("segment gap {gap:?} media {media:?}");
+        // Each segment is dated by its own first frame: the gap to the next
+        // equals its media duration. (splitmuxsink names fragments a GOP
+        // late; dating by the name request made every later name ~0.9 s late.)
+        assert!(
+            gap.abs_diff(media) < Duration::from_millis(100),
+            "gap {gap:?} vs media {media:?}"
+        );
+    }
     // Every segment decodes from its start.
     for segment in &segments {
         record::decode_frame_at(&segment.path, Duration::ZERO).expect("segment decodes");
@@ -168,7 +210,7 @@ fn retention_keeps_the_folder_under_its_size_limit() {
     let sim = simulator();
     let dir = temp_dir("rec-size");
     let limit = 60_000;
-    let (_, _, camera_dir) = record_for(&sim.cameras()[0].url, &dir, 9, Some(limit));
+    let (_, _, camera_dir, _) = record_for(&sim.cameras()[0].url, &dir, 9, Some(limit));
     let segments = record::list_segments(&camera_dir).expect("list");
     let total: u64 = segments.iter().map(|s| s.bytes).sum();
     let newest = segments.last().map_or(0, |s| s.bytes);
