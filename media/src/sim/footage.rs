@@ -70,7 +70,9 @@ impl Look {
         );
         match self {
             Self::Original => String::new(),
-            Self::Mirrored => "videoflip method=horizontal-flip ! ".to_owned(),
+            // `video-direction`: the deprecated `method` property has no effect
+            // in a launch line on GStreamer 1.22 (measured).
+            Self::Mirrored => "videoflip video-direction=horiz ! ".to_owned(),
             Self::CropTopLeft => {
                 format!("{to_output}videocrop right={} bottom={} ! ", w / 4, h / 4)
             }
@@ -147,7 +149,7 @@ impl Variant {
 
     fn cache_file(&self, enc: &Encoding, cache: &Path) -> PathBuf {
         cache.join(format!(
-            "{}-{}x{}-{}fps-g{}-{}s.ts",
+            "v{CACHE_VERSION}-{}-{}x{}-{}fps-g{}-{}s.ts",
             self.name(),
             enc.width,
             enc.height,
@@ -157,6 +159,9 @@ impl Variant {
         ))
     }
 }
+
+/// Bumped when encoding changes, so caches made by older builds are not reused.
+const CACHE_VERSION: u32 = 2;
 
 /// One encoded access unit (a whole frame) of H.264 byte-stream.
 #[derive(Debug, Clone)]
