@@ -99,6 +99,10 @@ pub struct SimCamerasArgs {
     /// Frames per second.
     #[arg(long, default_value_t = 15, value_parser = clap::value_parser!(u32).range(1..=60))]
     pub fps: u32,
+    /// Exit when standard input closes: a parent process pipes stdin, so the
+    /// simulator ends with it even if the parent is killed.
+    #[arg(long)]
+    pub exit_on_stdin_eof: bool,
     /// Seconds of each clip to loop.
     #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u32).range(2..=80))]
     pub loop_seconds: u32,

@@ -91,9 +91,9 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
             let seconds: f64 = seconds
                 .parse()
                 .ok()
-                .filter(|s: &f64| s.is_finite() && *s >= 0.0)
+                .filter(|s: &f64| (0.0..=3600.0).contains(s))
                 .with_context(|| {
-                    format!("--window-shot: `{seconds}` is not a number of seconds")
+                    format!("--window-shot: `{seconds}` is not a number of seconds from 0 to 3600")
                 })?;
             Some((Duration::from_secs_f64(seconds), file.into()))
         }

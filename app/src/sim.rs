@@ -30,6 +30,14 @@ pub fn run_cameras(args: &SimCamerasArgs) -> anyhow::Result<ExitCode> {
     writeln!(out, "ready")?;
     out.flush()?;
     drop(out);
+    if args.exit_on_stdin_eof {
+        // Serve until the parent goes away (its end of our stdin closes).
+        let mut sink = Vec::new();
+        let _ = std::io::Read::read_to_end(&mut std::io::stdin(), &mut sink);
+        tracing::info!("standard input closed: the camera simulator stops");
+        drop(simulator);
+        return Ok(ExitCode::SUCCESS);
+    }
     // Serve until killed; the simulator's threads do the work.
     loop {
         std::thread::park();

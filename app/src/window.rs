@@ -10,7 +10,7 @@ use anyhow::anyhow;
 
 use crate::console::cameras::Cameras;
 use crate::console::{Console, theme};
-use crate::wiring::cameras::{DemoCameras, start_configured};
+use crate::wiring::cameras::{ConfiguredCameras, DemoCameras};
 use crate::wiring::startup::StartupChecks;
 
 /// The smallest window the layout stays usable in.
@@ -54,9 +54,8 @@ pub fn run(
             } else {
                 Cameras::default()
             };
-            if let Some(file) = &cameras_file {
-                let (ingests, errors) = start_configured(file, repaint);
-                cameras.add(ingests, errors);
+            if let Some(file) = cameras_file {
+                cameras.add_configured(ConfiguredCameras::start(file, repaint)?);
             }
             console.attach_cameras(cameras);
             let ctx = cc.egui_ctx.clone();
@@ -107,7 +106,10 @@ impl WindowShot {
         let writer = std::thread::Builder::new()
             .name("window-shot-writer".into())
             .spawn(move || {
-                let Ok(image) = rx.recv() else { return };
+                // Bounded: if the window closes before its screenshot, give up.
+                let Ok(image) = rx.recv_timeout(Duration::from_secs(120)) else {
+                    return;
+                };
                 let rgba = watchfloor_render::RgbaImage {
                     width: image.size[0] as u32,
                     height: image.size[1] as u32,
@@ -124,7 +126,9 @@ impl WindowShot {
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             })?;
         Ok(Self {
-            due: Instant::now() + after,
+            due: Instant::now()
+                .checked_add(after)
+                .unwrap_or_else(Instant::now),
             requested: false,
             images: Some(tx),
             writer: Some(writer),

@@ -150,33 +150,49 @@ const SECRET_PARAMS: &[&str] = &[
 ];
 
 /// The URL with user, password and secret query values replaced by `***`.
-/// Works on text that does not parse as a URL too (it is used on bad input).
+/// Works on any text (error messages too): every `scheme://user:pass@host`
+/// in it is redacted, up to the last `@` of that word, so a password holding
+/// `/`, `?` or `#` is hidden as well. Over-redacting an `@` in a path is the
+/// safe side.
 pub fn redact_url(text: &str) -> String {
-    let mut out = match text.split_once("://") {
-        Some((scheme, rest)) => {
-            let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-            let (authority, tail) = rest.split_at(authority_end);
-            match authority.rfind('@') {
-                Some(at) => format!("{scheme}://***@{}{tail}", &authority[at + 1..]),
-                None => text.to_owned(),
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("://") {
+        let (head, tail) = rest.split_at(i + 3);
+        out.push_str(head);
+        let word_end = tail
+            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '`' | ')' | '>' | ','))
+            .unwrap_or(tail.len());
+        let (word, after) = tail.split_at(word_end);
+        match word.rfind('@') {
+            Some(at) => {
+                out.push_str("***");
+                out.push_str(&redact_query(&word[at..]));
             }
+            None => out.push_str(&redact_query(word)),
         }
-        None => text.to_owned(),
-    };
-    if let Some(q) = out.find('?') {
-        let (head, query) = out.split_at(q + 1);
-        let redacted: Vec<String> = query
-            .split('&')
-            .map(|pair| match pair.split_once('=') {
-                Some((k, _)) if SECRET_PARAMS.contains(&k.to_ascii_lowercase().as_str()) => {
-                    format!("{k}=***")
-                }
-                _ => pair.to_owned(),
-            })
-            .collect();
-        out = format!("{head}{}", redacted.join("&"));
+        rest = after;
     }
+    out.push_str(rest);
     out
+}
+
+/// `key=value` pairs after `?` whose key names a secret get `***` as value.
+fn redact_query(word: &str) -> String {
+    let Some(q) = word.find('?') else {
+        return word.to_owned();
+    };
+    let (head, query) = word.split_at(q + 1);
+    let pairs: Vec<String> = query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((k, _)) if SECRET_PARAMS.contains(&k.to_ascii_lowercase().as_str()) => {
+                format!("{k}=***")
+            }
+            _ => pair.to_owned(),
+        })
+        .collect();
+    format!("{head}{}", pairs.join("&"))
 }
 
 /// One camera, as the console knows it.
@@ -282,8 +298,16 @@ fn camera_from_entry(
     seen: &[Camera],
 ) -> Result<Camera, String> {
     let id = entry.id.trim();
-    if id.is_empty() || id.chars().any(|c| c.is_control() || c == '/') {
-        return Err("`id` must be non-empty printable text without `/`".into());
+    // Ids name recording folders: letters, digits, `-`, `_`, `.`, not starting with `.`.
+    if id.is_empty()
+        || id.starts_with('.')
+        || !id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    {
+        return Err(format!(
+            "`id` `{id}` must be letters, digits, `-`, `_` or `.`, and not start with `.`"
+        ));
     }
     if seen.iter().any(|c| c.id.as_str() == id) {
         return Err(format!("duplicate id `{id}`"));
@@ -348,6 +372,18 @@ mod tests {
         // Malformed text is redacted too (it shows up in error messages).
         assert_eq!(redact_url("rtsp://a:b@"), "rtsp://***@");
         assert_eq!(redact_url("no scheme at all"), "no scheme at all");
+        // Passwords holding URL delimiters, and several URLs in one message.
+        for secret in ["pa/ss", "pa#ss", "pa?ss"] {
+            let text = format!(
+                "could not open rtsp://admin:{secret}@10.0.0.5/x (then rtsp://u:{secret}@h2/y)"
+            );
+            let shown = redact_url(&text);
+            assert!(!shown.contains(secret), "{shown}");
+            assert!(
+                shown.contains("rtsp://***@10.0.0.5/x") && shown.contains("rtsp://***@h2/y"),
+                "{shown}"
+            );
+        }
     }
 
     #[test]

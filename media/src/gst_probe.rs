@@ -7,7 +7,13 @@ use crate::MediaError;
 /// Elements the console builds pipelines from, with what each is for.
 pub const REQUIRED_ELEMENTS: &[(&str, &str)] = &[
     ("rtspsrc", "RTSP cameras"),
+    ("rtph264depay", "H.264 over RTP"),
+    ("rtph265depay", "H.265 over RTP"),
     ("h264parse", "H.264 parsing and recording"),
+    ("parsebin", "video files"),
+    ("tee", "recording beside decoding"),
+    ("queue", "decoupling branches"),
+    ("splitmuxsink", "recording segments"),
     ("avdec_h264", "H.264 software decode"),
     ("videoconvert", "pixel format conversion"),
     ("videoscale", "scaling frames to tile size"),

@@ -81,32 +81,32 @@ impl Recorder {
             .build()
             .map_err(|_| "GStreamer element `splitmuxsink` is missing".to_owned())?;
         let dir = self.camera_dir.clone();
-        // Each pipeline run dates its first fragment by the wall clock (it is
-        // named as its first frame arrives) and anchors running time there;
-        // later fragments are named a GOP late by splitmuxsink, so they are
-        // dated from their first frame's running time against that anchor.
-        let anchor: Mutex<Option<(usize, gst::ClockTime, SystemTime)>> = Mutex::new(None);
+        // A run dates its first fragment by the wall clock (it is named as its
+        // first frame arrives) and anchors running time there; later
+        // fragments are named a GOP late by splitmuxsink, so they are dated
+        // from their first frame's running time against that anchor. Running
+        // time going backwards (a looped file's seek) re-anchors. Names only
+        // ever increase, so no segment overwrites another.
+        let state: Mutex<(Option<(gst::ClockTime, SystemTime)>, u128)> = Mutex::new((None, 0));
         split.connect("format-location-full", false, move |args| {
             let now = SystemTime::now();
-            let start = match first_sample_running_time(args) {
-                Some((element, running_time)) => {
-                    let mut anchor = anchor
-                        .lock()
-                        .unwrap_or_else(std::sync::PoisonError::into_inner);
-                    match *anchor {
-                        Some((owner, anchor_rt, anchor_wall)) if owner == element => {
-                            let since = running_time.saturating_sub(anchor_rt);
-                            anchor_wall + Duration::from_nanos(since.nseconds())
-                        }
-                        _ => {
-                            *anchor = Some((element, running_time, now));
-                            now
-                        }
-                    }
+            let mut state = state
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let (anchor, last_name) = &mut *state;
+            let start = match (first_sample_running_time(args), *anchor) {
+                (Some(rt), Some((anchor_rt, anchor_wall))) if rt >= anchor_rt => {
+                    anchor_wall + Duration::from_nanos((rt - anchor_rt).nseconds())
                 }
-                None => now,
+                (Some(rt), _) => {
+                    *anchor = Some((rt, now));
+                    now
+                }
+                (None, _) => now,
             };
-            let path = dir.join(format!("{}.{SEGMENT_EXT}", unix_ms(start)));
+            let name = unix_ms(start).max(*last_name + 1);
+            *last_name = name;
+            let path = dir.join(format!("{name}.{SEGMENT_EXT}"));
             Some(path.to_string_lossy().into_owned().to_value())
         });
         pipeline
@@ -162,16 +162,13 @@ impl Recorder {
     }
 }
 
-/// The splitmuxsink (by address, to tell pipeline runs apart) and the
-/// running time of a new fragment's first frame, from
+/// The running time of a new fragment's first frame, from
 /// `format-location-full`'s (element, id, sample) arguments.
-fn first_sample_running_time(args: &[gst::glib::Value]) -> Option<(usize, gst::ClockTime)> {
-    let element = args.first()?.get::<gst::Element>().ok()?;
+fn first_sample_running_time(args: &[gst::glib::Value]) -> Option<gst::ClockTime> {
     let sample = args.get(2)?.get::<gst::Sample>().ok()?;
     let pts = sample.buffer()?.pts()?;
     let segment = sample.segment()?.downcast_ref::<gst::ClockTime>()?;
-    let running_time = segment.to_running_time(pts)?;
-    Some((element.as_ptr() as usize, running_time))
+    segment.to_running_time(pts)
 }
 
 /// One recorded segment file.
@@ -343,7 +340,9 @@ mod tests {
             "other files are left alone"
         );
 
-        // Even a too-old newest segment stays: it may be the open one.
+        // An old segment that appears later (e.g. copied back) is deleted
+        // too, and the newest one still stays.
+        let newest = left[0].path.clone();
         std::fs::write(
             recorder
                 .dir()
@@ -351,6 +350,12 @@ mod tests {
             [0],
         )
         .expect("w");
+        recorder.apply_retention();
+        let left = list_segments(recorder.dir()).expect("list");
+        assert_eq!(left.len(), 1, "{left:?}");
+        assert_eq!(left[0].path, newest);
+
+        // Even a too-old newest segment stays: it may be the open one.
         let only_old = Recorder::new(
             &CameraId::new("d"),
             RecordOptions {

@@ -176,7 +176,12 @@ impl VideoResources {
     }
 
     /// (Re)creates a tile's textures when its size or layout changed.
-    fn tile(&mut self, device: &wgpu::Device, id: u64, frame: &dyn YuvFrame) -> &mut TileTextures {
+    fn tile(
+        &mut self,
+        device: &wgpu::Device,
+        id: u64,
+        frame: &dyn YuvFrame,
+    ) -> Option<&mut TileTextures> {
         let size = (frame.width(), frame.height());
         let layout = frame.layout();
         let stale = self
@@ -266,18 +271,16 @@ impl VideoResources {
                     },
                 ],
             });
-            self.tiles.insert(
-                id,
-                TileTextures {
-                    size,
-                    layout,
-                    planes,
-                    bind_group,
-                    frame_id: u64::MAX,
-                },
-            );
+            let fresh = TileTextures {
+                size,
+                layout,
+                planes,
+                bind_group,
+                frame_id: u64::MAX,
+            };
+            self.tiles.insert(id, fresh);
         }
-        self.tiles.get_mut(&id).expect("inserted above")
+        self.tiles.get_mut(&id)
     }
 }
 
@@ -294,7 +297,9 @@ impl egui_wgpu::CallbackTrait for TileCallback {
             return Vec::new();
         };
         let frame = self.frame.as_ref();
-        let tile = video.tile(device, self.tile, frame);
+        let Some(tile) = video.tile(device, self.tile, frame) else {
+            return Vec::new();
+        };
         if tile.frame_id != self.frame_id {
             for (i, texture) in tile.planes.iter().enumerate() {
                 let bytes_per_pixel = if tile.layout == YuvLayout::Nv12 && i == 1 {

@@ -15,7 +15,7 @@ use gstreamer as gst;
 use gstreamer::prelude::*;
 use watchfloor_media::camera::{Camera, CameraId, RtspTransport, Source};
 use watchfloor_media::health::CameraState;
-use watchfloor_media::ingest::{CameraIngest, IngestOptions};
+use watchfloor_media::ingest::{CameraIngest, Codec, IngestOptions};
 
 use super::cpu::process_cpu_time;
 use super::report::{Report, Value, percentile};
@@ -138,12 +138,16 @@ struct Phase {
 
 /// The bare decode: same streams, same source settings, no ingest.
 fn measure_raw(urls: &[String], seconds: Duration) -> anyhow::Result<Phase> {
-    let mut pipelines = Vec::new();
+    // The same decoder our ingest picks (hardware first), so both phases do the same work.
+    let decoder = Codec::H264
+        .decoder()
+        .context("no H.264 decoder is installed")?;
+    let mut pipelines = Pipelines(Vec::new());
     let mut counters = Vec::new();
     for url in urls {
         let pipeline = gst::parse::launch(&format!(
             "rtspsrc location={url} protocols=tcp latency={LATENCY_MS} ! rtph264depay ! h264parse ! \
-             avdec_h264 ! fakesink name=sink sync=false"
+             {decoder} ! fakesink name=sink sync=false"
         ))?
         .downcast::<gst::Pipeline>()
         .map_err(|_| anyhow::anyhow!("not a pipeline"))?;
@@ -157,8 +161,8 @@ fn measure_raw(urls: &[String], seconds: Duration) -> anyhow::Result<Phase> {
                 c.fetch_add(1, Ordering::Relaxed);
                 gst::PadProbeReturn::Ok
             });
+        pipelines.0.push(pipeline.clone());
         pipeline.set_state(gst::State::Playing)?;
-        pipelines.push(pipeline);
         counters.push(count);
     }
     let result = (|| {
@@ -184,10 +188,45 @@ fn measure_raw(urls: &[String], seconds: Duration) -> anyhow::Result<Phase> {
             0,
         ))
     })();
-    for p in &pipelines {
-        let _ = p.set_state(gst::State::Null);
-    }
+    drop(pipelines);
     result
+}
+
+/// Pipelines that go to Null however the phase ends.
+struct Pipelines(Vec<gst::Pipeline>);
+
+impl Drop for Pipelines {
+    fn drop(&mut self) {
+        for p in &self.0 {
+            let _ = p.set_state(gst::State::Null);
+        }
+    }
+}
+
+/// Stops and joins the consumer thread however the phase ends.
+struct Consumer {
+    running: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<Vec<f64>>>,
+}
+
+impl Consumer {
+    fn finish(mut self) -> anyhow::Result<Vec<f64>> {
+        self.running.store(false, Ordering::Relaxed);
+        self.thread
+            .take()
+            .context("consumer already joined")?
+            .join()
+            .map_err(|_| anyhow::anyhow!("consumer panicked"))
+    }
+}
+
+impl Drop for Consumer {
+    fn drop(&mut self) {
+        self.running.store(false, Ordering::Relaxed);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
 }
 
 /// Our ingest into mailboxes, drained by a consumer at display rate (60 Hz).
@@ -228,7 +267,7 @@ fn measure_ours(urls: &[String], args: &MediaBenchArgs) -> anyhow::Result<Phase>
 
     let cameras = Arc::new(cameras);
     let running = Arc::new(AtomicBool::new(true));
-    let consumer = {
+    let consumer_thread = {
         let (cameras, running) = (Arc::clone(&cameras), Arc::clone(&running));
         std::thread::Builder::new()
             .name("bench-consumer".into())
@@ -248,21 +287,22 @@ fn measure_ours(urls: &[String], args: &MediaBenchArgs) -> anyhow::Result<Phase>
                 ages
             })?
     };
+    let consumer = Consumer {
+        running: Arc::clone(&running),
+        thread: Some(consumer_thread),
+    };
     let before: Vec<u64> = cameras.iter().map(|c| c.status().decoded).collect();
     let dropped_before: u64 = cameras.iter().map(|c| c.status().dropped).sum();
     let (cpu0, t0) = (process_cpu_time()?, Instant::now());
     std::thread::sleep(Duration::from_secs(args.seconds));
     let (cpu1, elapsed) = (process_cpu_time()?, t0.elapsed());
-    running.store(false, Ordering::Relaxed);
     let frames: Vec<u64> = cameras
         .iter()
         .zip(&before)
         .map(|(c, b)| c.status().decoded - b)
         .collect();
     let dropped = cameras.iter().map(|c| c.status().dropped).sum::<u64>() - dropped_before;
-    let ages = consumer
-        .join()
-        .map_err(|_| anyhow::anyhow!("consumer panicked"))?;
+    let ages = consumer.finish()?;
     Ok(phase(
         &frames,
         elapsed,
@@ -314,7 +354,16 @@ impl SimProcess {
     fn start(args: &MediaBenchArgs) -> anyhow::Result<Self> {
         let exe = std::env::current_exe()?;
         let mut child = Command::new(exe)
-            .args(["--log-level", "warn", "sim", "cameras", "--port", "0"])
+            .args([
+                "--log-level",
+                "warn",
+                "sim",
+                "cameras",
+                "--port",
+                "0",
+                "--exit-on-stdin-eof",
+            ])
+            .stdin(Stdio::piped())
             .args(["--count", &args.streams.to_string()])
             .args(["--size", &format!("{}x{}", args.size.0, args.size.1)])
             .args(["--fps", &args.fps.to_string()])
@@ -323,17 +372,20 @@ impl SimProcess {
             .spawn()
             .context("starting `watchfloor sim cameras`")?;
         let stdout = child.stdout.take().context("simulator stdout")?;
-        let mut urls = Vec::new();
+        // Owned from here on: any early return kills the child.
+        let mut sim = Self {
+            child,
+            urls: Vec::new(),
+        };
         for line in BufReader::new(stdout).lines() {
             let line = line?;
             if line == "ready" {
                 break;
             }
             if let Some(url) = line.split('\t').next() {
-                urls.push(url.to_owned());
+                sim.urls.push(url.to_owned());
             }
         }
-        let sim = Self { child, urls };
         if sim.urls.len() != usize::from(args.streams) {
             bail!(
                 "the simulator offered {} of {} streams",

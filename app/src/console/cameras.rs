@@ -8,7 +8,7 @@ use watchfloor_media::health::CameraState;
 use watchfloor_media::ingest::CameraIngest;
 use watchfloor_media::stats::CameraStatus;
 
-use crate::wiring::cameras::{DemoCameras, TileFrame};
+use crate::wiring::cameras::{ConfiguredCameras, DemoCameras, TileFrame};
 
 /// What the wall and lists show of one camera this frame.
 pub struct CameraView {
@@ -41,9 +41,12 @@ pub struct Cameras {
     views: Vec<CameraView>,
     error: Option<String>,
     config_errors: Vec<String>,
-    /// Whether `starting` has reported (it stays: declared after the ingests,
-    /// it is dropped after them, so the simulator outlives its clients).
+    /// Whether `starting` has reported.
     reported: bool,
+    /// Cameras from a configuration file, still loading.
+    configuring: Option<ConfiguredCameras>,
+    /// The demo's simulator. It stays after reporting: declared after the
+    /// ingests, it is dropped after them, so the simulator outlives its clients.
     starting: Option<DemoCameras>,
 }
 
@@ -62,6 +65,11 @@ impl Cameras {
         self.views.extend(ingests.iter().map(view_of));
         self.ingests.extend(ingests);
         self.config_errors.extend(config_errors);
+    }
+
+    /// Loads configured cameras in the background; they appear when ready.
+    pub fn add_configured(&mut self, configured: ConfiguredCameras) {
+        self.configuring = Some(configured);
     }
 
     /// Problems in the camera configuration, each naming file and entry.
@@ -86,6 +94,14 @@ impl Cameras {
 
     /// Takes what arrived since the last frame; never blocks.
     pub fn poll(&mut self) {
+        if let Some((ingests, errors)) = self
+            .configuring
+            .as_ref()
+            .and_then(ConfiguredCameras::try_ready)
+        {
+            self.add(ingests, errors);
+            self.configuring = None;
+        }
         let pending = self.starting.as_ref().filter(|_| !self.reported);
         if let Some(result) = pending.and_then(DemoCameras::try_ready) {
             match result {

@@ -15,11 +15,16 @@ use watchfloor_media::record::{RecordOptions, Recorder};
 /// How many simulated cameras the demo shows.
 pub const DEMO_CAMERAS: usize = 4;
 
+/// The child process slot: the child once started, and whether the owner is
+/// already stopping (then a child started late is killed at once).
+type ChildSlot = Arc<Mutex<(Option<Child>, bool)>>;
+
 /// The demo's simulated cameras: a `watchfloor sim cameras` child process
-/// and one ingest per stream. Dropping it stops the ingest and the child.
+/// and one ingest per stream. Dropping it stops the ingest and the child; the
+/// child also exits by itself when this process dies (its stdin closes).
 pub struct DemoCameras {
     ready: Receiver<Result<Vec<CameraIngest>, String>>,
-    child: Arc<Mutex<Option<Child>>>,
+    child: ChildSlot,
     starter: Option<JoinHandle<()>>,
 }
 
@@ -28,7 +33,7 @@ impl DemoCameras {
     /// `repaint` is called for every new frame and when ready.
     pub fn start(repaint: impl Fn() + Send + Sync + Clone + 'static) -> std::io::Result<Self> {
         let (tx, rx) = mpsc::sync_channel(1);
-        let child = Arc::new(Mutex::new(None));
+        let child: ChildSlot = Arc::new(Mutex::new((None, false)));
         let child_slot = Arc::clone(&child);
         let starter = std::thread::Builder::new()
             .name("demo-cameras".into())
@@ -56,12 +61,12 @@ impl DemoCameras {
 impl Drop for DemoCameras {
     fn drop(&mut self) {
         // Killing the child also ends the starter's read of its stdout.
-        if let Some(mut child) = self
-            .child
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take()
-        {
+        let child = {
+            let mut slot = self.child.lock().unwrap_or_else(PoisonError::into_inner);
+            slot.1 = true;
+            slot.0.take()
+        };
+        if let Some(mut child) = child {
             let _ = child.kill();
             let _ = child.wait();
         }
@@ -72,20 +77,38 @@ impl Drop for DemoCameras {
 }
 
 fn start_demo(
-    child_slot: &Mutex<Option<Child>>,
+    child_slot: &Mutex<(Option<Child>, bool)>,
     repaint: impl Fn() + Send + Sync + Clone + 'static,
 ) -> Result<Vec<CameraIngest>, String> {
     let exe =
         std::env::current_exe().map_err(|e| format!("cannot find our own executable: {e}"))?;
     let mut child = Command::new(exe)
-        .args(["--log-level", "warn", "sim", "cameras", "--port", "0"])
+        .args([
+            "--log-level",
+            "warn",
+            "sim",
+            "cameras",
+            "--port",
+            "0",
+            "--exit-on-stdin-eof",
+        ])
         .args(["--count", &DEMO_CAMERAS.to_string()])
+        .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
         .map_err(|e| format!("cannot start the camera simulator: {e}"))?;
     let stdout = child.stdout.take().ok_or("simulator has no stdout")?;
-    *child_slot.lock().unwrap_or_else(PoisonError::into_inner) = Some(child);
+    {
+        let mut slot = child_slot.lock().unwrap_or_else(PoisonError::into_inner);
+        if slot.1 {
+            // The owner is already gone: do not leave a simulator behind.
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err("stopped before the cameras started".into());
+        }
+        slot.0 = Some(child);
+    }
 
     let mut cameras = Vec::new();
     for line in BufReader::new(stdout).lines() {
@@ -178,6 +201,47 @@ pub fn start_configured(
     }
     tracing::info!(file = %path.display(), cameras = ingests.len(), problems = errors.len(), "cameras configured");
     (ingests, errors)
+}
+
+/// `start_configured` on a thread named `camera-config`, so reading the file
+/// and starting GStreamer never happen on the UI thread.
+pub struct ConfiguredCameras {
+    ready: Receiver<(Vec<CameraIngest>, Vec<String>)>,
+    starter: Option<JoinHandle<()>>,
+}
+
+impl ConfiguredCameras {
+    /// Starts loading `path`; `repaint` is called for every new frame and when ready.
+    pub fn start(
+        path: std::path::PathBuf,
+        repaint: impl Fn() + Send + Sync + Clone + 'static,
+    ) -> std::io::Result<Self> {
+        let (tx, rx) = mpsc::sync_channel(1);
+        let starter = std::thread::Builder::new()
+            .name("camera-config".into())
+            .spawn(move || {
+                let result = start_configured(&path, repaint.clone());
+                let _ = tx.send(result);
+                repaint();
+            })?;
+        Ok(Self {
+            ready: rx,
+            starter: Some(starter),
+        })
+    }
+
+    /// The ingests and problems once loaded; never blocks.
+    pub fn try_ready(&self) -> Option<(Vec<CameraIngest>, Vec<String>)> {
+        self.ready.try_recv().ok()
+    }
+}
+
+impl Drop for ConfiguredCameras {
+    fn drop(&mut self) {
+        if let Some(starter) = self.starter.take() {
+            let _ = starter.join();
+        }
+    }
 }
 
 /// Adapts a decoded frame to what the tile renderer uploads.

@@ -112,7 +112,18 @@ fn library_in(dir: &Path) -> Option<PathBuf> {
                     .is_some_and(|n| n.starts_with("libonnxruntime.so."))
         })
         .collect();
-    versioned.sort();
+    // Newest version first by number (1.31.1 beats 1.9.0).
+    versioned.sort_by_key(|p| {
+        p.file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.strip_prefix("libonnxruntime.so."))
+            .map(|v| {
+                v.split('.')
+                    .map(|part| part.parse::<u32>().unwrap_or(0))
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    });
     versioned.pop()
 }
 

@@ -73,7 +73,7 @@ impl Frame {
         &self.0.camera
     }
 
-    /// Its number in the camera's decoded sequence (gaps mean dropped frames).
+    /// Its number in the camera's decoded sequence, counting across reconnects.
     pub fn seq(&self) -> u64 {
         self.0.seq
     }

@@ -105,6 +105,8 @@ pub struct Sinks {
     pub mailboxes: Vec<Arc<Mailbox<Frame>>>,
     /// Counters and status.
     pub status: Arc<StatusCell>,
+    /// Sequence number of the last frame, across reconnects.
+    pub seq: std::sync::atomic::AtomicU64,
 }
 
 /// Arrival times of recent encoded units, looked up by timestamp at decode.
@@ -145,7 +147,12 @@ pub fn build(
     record: Option<Arc<Recorder>>,
 ) -> Result<gst::Pipeline, String> {
     let pipeline = gst::Pipeline::with_name(&format!("camera-{}", camera.id));
-    let source = match (&camera.sub_source, options.prefer_sub_stream) {
+    // Tiles prefer the lighter sub-stream, but a recorded camera records
+    // (and so decodes) its main stream: evidence is kept at full quality.
+    let source = match (
+        &camera.sub_source,
+        options.prefer_sub_stream && record.is_none(),
+    ) {
         (Some(sub), true) => sub,
         _ => &camera.source,
     };
@@ -195,7 +202,7 @@ fn add_test_pattern(
         .build();
     let filter = make("capsfilter")?;
     filter.set_property("caps", &caps);
-    let sink = appsink(camera, options, sinks, arrivals);
+    let sink = appsink(camera, options, sinks, arrivals, false);
     pipeline
         .add_many([&src, &filter, sink.upcast_ref()])
         .map_err(err)?;
@@ -302,6 +309,8 @@ struct Linker {
     arrivals: Arc<Arrivals>,
     /// Sync output to the clock (files); live sources are shown on arrival.
     realtime: bool,
+    /// Only the first video stream is shown (a source may offer several).
+    linked: std::sync::atomic::AtomicBool,
 }
 
 impl Linker {
@@ -319,6 +328,7 @@ impl Linker {
             record,
             arrivals,
             realtime: false,
+            linked: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
@@ -331,6 +341,10 @@ impl Linker {
         codec: Codec,
         rtp: bool,
     ) -> Result<(), String> {
+        if self.linked.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            tracing::info!(camera = %self.camera.id, "ignoring an extra video stream");
+            return Ok(());
+        }
         let decoder_name = codec
             .decoder()
             .ok_or_else(|| format!("no decoder for {codec:?} is installed (gstreamer1.0-libav)"))?;
@@ -362,8 +376,13 @@ impl Linker {
         .parse()
         .map_err(err)?;
         filter.set_property("caps", &caps);
-        let sink = appsink(&self.camera, &self.options, &self.sinks, &self.arrivals);
-        sink.set_sync(self.realtime);
+        let sink = appsink(
+            &self.camera,
+            &self.options,
+            &self.sinks,
+            &self.arrivals,
+            self.realtime,
+        );
         chain.extend([
             tee.clone(),
             queue,
@@ -445,10 +464,11 @@ fn appsink(
     options: &GraphOptions,
     sinks: &Arc<Sinks>,
     arrivals: &Arc<Arrivals>,
+    realtime: bool,
 ) -> gst_app::AppSink {
     let sink = gst_app::AppSink::builder()
         .name("frames")
-        .sync(false)
+        .sync(realtime)
         .max_buffers(1)
         .drop(true)
         .build();
@@ -456,7 +476,6 @@ fn appsink(
     let sinks = Arc::clone(sinks);
     let arrivals = Arc::clone(arrivals);
     let late_threshold = options.late_threshold;
-    let mut seq = 0_u64;
     sink.set_callbacks(
         gst_app::AppSinkCallbacks::builder()
             .new_sample(move |sink| {
@@ -479,10 +498,11 @@ fn appsink(
                     .unwrap_or_else(Instant::now);
                 let video = gst_video::VideoFrame::from_buffer_readable(buffer, &info)
                     .map_err(|_| gst::FlowError::Error)?;
-                seq += 1;
+                let seq = sinks.seq.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
                 let frame = Frame::new(camera_id.clone(), seq, arrived, format, video);
                 sinks.status.frame_decoded();
-                if arrived.elapsed() > late_threshold {
+                // A file is paced by the clock on purpose: its wait is not lateness.
+                if !realtime && arrived.elapsed() > late_threshold {
                     sinks
                         .status
                         .counters

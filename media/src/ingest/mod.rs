@@ -92,6 +92,7 @@ impl CameraIngest {
                     .chain(extra.iter().cloned())
                     .collect(),
                 status: Arc::clone(&status),
+                seq: std::sync::atomic::AtomicU64::new(0),
             }),
             record,
             stop: stop_rx,
