@@ -4,6 +4,7 @@
 //! This crate knows nothing of egui, wgpu or GStreamer. It holds the domain's
 //! vocabulary that every other part of the console speaks.
 
+pub mod feeds;
 pub mod status;
 
 pub use status::{AlertSeverity, AlertState, FeedHealth, UnitStatus};

@@ -1,0 +1,5 @@
+//! Feed protocols as pure parse/encode: bytes in, domain values out (and
+//! back). Sockets live in `app`; nothing here does I/O, blocks or panics on
+//! hostile input.
+
+pub mod cot;
