@@ -3,3 +3,4 @@
 //! hostile input.
 
 pub mod cot;
+pub mod mavlink;
