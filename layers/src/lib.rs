@@ -5,6 +5,7 @@
 //! vocabulary that every other part of the console speaks.
 
 pub mod feeds;
+pub mod spatial;
 pub mod status;
 
 pub use status::{AlertSeverity, AlertState, FeedHealth, UnitStatus};
