@@ -1,12 +1,15 @@
 //! Camera ingest against real RTSP: the built-in simulator on loopback, a
 //! hand-made MJPEG server for the unsupported-codec case, and a closed port.
 
-use std::time::{Duration, Instant};
+mod common;
 
+use std::time::Duration;
+
+use common::{camera, wait_until};
 use gstreamer::prelude::*;
 use gstreamer_rtsp_server as rtsp;
 use gstreamer_rtsp_server::prelude::*;
-use watchfloor_media::camera::{Camera, CameraId, RtspTransport, Source};
+use watchfloor_media::camera::Source;
 use watchfloor_media::health::CameraState;
 use watchfloor_media::ingest::{CameraIngest, IngestOptions, PixelFormat};
 use watchfloor_media::sim::{Encoding, SimOptions, Simulator};
@@ -25,25 +28,6 @@ fn sim_options(count: usize, port: u16) -> SimOptions {
     }
 }
 
-fn camera(id: &str, url: &str) -> Camera {
-    Camera {
-        id: CameraId::new(id),
-        name: id.to_owned(),
-        source: Source::parse(
-            url,
-            RtspTransport::Tcp,
-            Duration::from_millis(50),
-            std::path::Path::new("."),
-        )
-        .expect("valid url"),
-        sub_source: None,
-        lonlat: None,
-        heading_deg: None,
-        fov_deg: None,
-        note: None,
-    }
-}
-
 fn fast_options() -> IngestOptions {
     let mut o = IngestOptions::default();
     o.graph.width = 320;
@@ -53,18 +37,6 @@ fn fast_options() -> IngestOptions {
     o.backoff_first = Duration::from_millis(200);
     o.backoff_max = Duration::from_secs(1);
     o
-}
-
-/// Polls `f` every 20 ms until it is true or `timeout` passes.
-fn wait_until(timeout: Duration, mut f: impl FnMut() -> bool) -> bool {
-    let end = Instant::now() + timeout;
-    while Instant::now() < end {
-        if f() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    f()
 }
 
 #[test]

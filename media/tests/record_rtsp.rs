@@ -2,11 +2,14 @@
 //! coverage of the recorded span, seeking by wall-clock time, retention, and
 //! surviving `kill -9` of the recording process.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
-use watchfloor_media::camera::{Camera, CameraId, RtspTransport, Source};
+use common::{camera, wait_until};
+use watchfloor_media::camera::CameraId;
 use watchfloor_media::health::CameraState;
 use watchfloor_media::ingest::{CameraIngest, IngestOptions};
 use watchfloor_media::record::{self, RecordOptions, Recorder};
@@ -29,25 +32,6 @@ fn simulator() -> Simulator {
     .expect("simulator")
 }
 
-fn camera(url: &str) -> Camera {
-    Camera {
-        id: CameraId::new("rec-cam"),
-        name: "rec-cam".into(),
-        source: Source::parse(
-            url,
-            RtspTransport::Tcp,
-            Duration::from_millis(50),
-            Path::new("."),
-        )
-        .expect("url"),
-        sub_source: None,
-        lonlat: None,
-        heading_deg: None,
-        fov_deg: None,
-        note: None,
-    }
-}
-
 fn options() -> IngestOptions {
     let mut o = IngestOptions::default();
     o.graph.width = 320;
@@ -64,17 +48,6 @@ fn temp_dir(name: &str) -> PathBuf {
 
 fn skew_abs(a: SystemTime, b: SystemTime) -> Duration {
     a.duration_since(b).unwrap_or_else(|e| e.duration())
-}
-
-fn wait_until(timeout: Duration, mut f: impl FnMut() -> bool) -> bool {
-    let end = Instant::now() + timeout;
-    while Instant::now() < end {
-        if f() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    f()
 }
 
 /// Records from `url` for `seconds`; returns when recording started and
@@ -99,8 +72,8 @@ fn record_for(
         .expect("recorder"),
     );
     let camera_dir = recorder.dir().to_path_buf();
-    let ingest =
-        CameraIngest::start(camera(url), options(), 1, None, Some(recorder)).expect("ingest");
+    let ingest = CameraIngest::start(camera("rec-cam", url), options(), 1, None, Some(recorder))
+        .expect("ingest");
     let mut first_frame = None;
     let consumer = ingest.consumer(0).expect("consumer");
     assert!(wait_until(Duration::from_secs(15), || {

@@ -4,8 +4,7 @@
 //! sync=false` pipelines. The simulator runs in its own process so its CPU
 //! is not counted; both phases are measured as this process's CPU time.
 
-use std::io::{BufRead as _, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -352,40 +351,26 @@ struct SimProcess {
 
 impl SimProcess {
     fn start(args: &MediaBenchArgs) -> anyhow::Result<Self> {
-        let exe = std::env::current_exe()?;
-        let mut child = Command::new(exe)
-            .args([
-                "--log-level",
-                "warn",
-                "sim",
-                "cameras",
-                "--port",
-                "0",
-                "--exit-on-stdin-eof",
-            ])
-            .stdin(Stdio::piped())
-            .args(["--count", &args.streams.to_string()])
-            .args(["--size", &format!("{}x{}", args.size.0, args.size.1)])
-            .args(["--fps", &args.fps.to_string()])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .context("starting `watchfloor sim cameras`")?;
+        let mut child = crate::sim::spawn_child(&[
+            "--count".into(),
+            args.streams.to_string(),
+            "--size".into(),
+            format!("{}x{}", args.size.0, args.size.1),
+            "--fps".into(),
+            args.fps.to_string(),
+        ])
+        .context("starting `watchfloor sim cameras`")?;
         let stdout = child.stdout.take().context("simulator stdout")?;
         // Owned from here on: any early return kills the child.
         let mut sim = Self {
             child,
             urls: Vec::new(),
         };
-        for line in BufReader::new(stdout).lines() {
-            let line = line?;
-            if line == "ready" {
-                break;
-            }
-            if let Some(url) = line.split('\t').next() {
-                sim.urls.push(url.to_owned());
-            }
-        }
+        sim.urls = crate::sim::read_announced(stdout)
+            .map_err(anyhow::Error::msg)?
+            .into_iter()
+            .map(|c| c.url)
+            .collect();
         if sim.urls.len() != usize::from(args.streams) {
             bail!(
                 "the simulator offered {} of {} streams",

@@ -1,8 +1,7 @@
 //! Live cameras for the console: the demo's simulator process and the
 //! ingest of its streams, started off the UI thread; the UI only drains.
 
-use std::io::{BufRead as _, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
@@ -80,23 +79,7 @@ fn start_demo(
     child_slot: &Mutex<(Option<Child>, bool)>,
     repaint: impl Fn() + Send + Sync + Clone + 'static,
 ) -> Result<Vec<CameraIngest>, String> {
-    let exe =
-        std::env::current_exe().map_err(|e| format!("cannot find our own executable: {e}"))?;
-    let mut child = Command::new(exe)
-        .args([
-            "--log-level",
-            "warn",
-            "sim",
-            "cameras",
-            "--port",
-            "0",
-            "--exit-on-stdin-eof",
-        ])
-        .args(["--count", &DEMO_CAMERAS.to_string()])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
+    let mut child = crate::sim::spawn_child(&["--count".into(), DEMO_CAMERAS.to_string()])
         .map_err(|e| format!("cannot start the camera simulator: {e}"))?;
     let stdout = child.stdout.take().ok_or("simulator has no stdout")?;
     {
@@ -111,21 +94,12 @@ fn start_demo(
     }
 
     let mut cameras = Vec::new();
-    for line in BufReader::new(stdout).lines() {
-        let line = line.map_err(|e| format!("reading the simulator: {e}"))?;
-        if line == "ready" {
-            break;
-        }
-        let mut fields = line.split('\t');
-        let (Some(url), Some(name), credit) = (fields.next(), fields.next(), fields.next()) else {
-            continue;
-        };
-        let index = cameras.len();
+    for (index, announced) in crate::sim::read_announced(stdout)?.into_iter().enumerate() {
         cameras.push(Camera {
             id: CameraId::new(&format!("sim-{index}")),
-            name: name.to_owned(),
+            name: announced.name,
             source: Source::parse(
-                url,
+                &announced.url,
                 RtspTransport::Tcp,
                 Duration::from_millis(100),
                 std::path::Path::new("."),
@@ -134,8 +108,10 @@ fn start_demo(
             lonlat: None,
             heading_deg: None,
             fov_deg: None,
-            note: credit
-                .map(|c| format!("Simulated: looped archive footage ({c}); not a real place")),
+            note: Some(format!(
+                "Simulated: looped archive footage ({}); not a real place",
+                announced.credit
+            )),
         });
     }
     if cameras.is_empty() {
