@@ -5,28 +5,14 @@ mod common;
 
 use std::time::Duration;
 
-use common::{camera, wait_until};
+use common::{camera, sim_options, wait_until};
 use gstreamer::prelude::*;
 use gstreamer_rtsp_server as rtsp;
 use gstreamer_rtsp_server::prelude::*;
 use watchfloor_media::camera::Source;
 use watchfloor_media::health::CameraState;
 use watchfloor_media::ingest::{CameraIngest, IngestOptions, PixelFormat};
-use watchfloor_media::sim::{Encoding, SimOptions, Simulator};
-
-fn sim_options(count: usize, port: u16) -> SimOptions {
-    SimOptions {
-        count,
-        port,
-        encoding: Encoding {
-            width: 320,
-            height: 180,
-            fps: 15,
-            seconds: 6,
-        },
-        offset_step_s: 2,
-    }
-}
+use watchfloor_media::sim::Simulator;
 
 fn fast_options() -> IngestOptions {
     let mut o = IngestOptions::default();

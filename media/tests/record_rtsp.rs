@@ -8,28 +8,17 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use common::{camera, wait_until};
+use common::{camera, sim_options, wait_until};
 use watchfloor_media::camera::CameraId;
 use watchfloor_media::health::CameraState;
 use watchfloor_media::ingest::{CameraIngest, IngestOptions};
 use watchfloor_media::record::{self, RecordOptions, Recorder};
-use watchfloor_media::sim::{Encoding, SimOptions, Simulator};
+use watchfloor_media::sim::Simulator;
 
 const SEGMENT: Duration = Duration::from_secs(2);
 
 fn simulator() -> Simulator {
-    Simulator::start(&SimOptions {
-        count: 1,
-        port: 0,
-        encoding: Encoding {
-            width: 320,
-            height: 180,
-            fps: 15,
-            seconds: 6,
-        },
-        offset_step_s: 2,
-    })
-    .expect("simulator")
+    Simulator::start(&sim_options(1, 0)).expect("simulator")
 }
 
 fn options() -> IngestOptions {

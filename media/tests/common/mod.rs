@@ -6,6 +6,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use watchfloor_media::camera::{Camera, CameraId, RtspTransport, Source};
+use watchfloor_media::sim::{Encoding, SimOptions};
 
 /// A camera `id` reading `url` over RTSP/TCP with a short jitter buffer.
 pub fn camera(id: &str, url: &str) -> Camera {
@@ -37,4 +38,20 @@ pub fn wait_until(timeout: Duration, mut f: impl FnMut() -> bool) -> bool {
         std::thread::sleep(Duration::from_millis(20));
     }
     f()
+}
+
+/// `count` small simulated cameras (320×180, 15 fps, 6-s loop) on `port`
+/// (0 picks a free one).
+pub fn sim_options(count: usize, port: u16) -> SimOptions {
+    SimOptions {
+        count,
+        port,
+        encoding: Encoding {
+            width: 320,
+            height: 180,
+            fps: 15,
+            seconds: 6,
+        },
+        offset_step_s: 2,
+    }
 }
