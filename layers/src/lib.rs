@@ -1,11 +1,23 @@
-//! The world on the map: checkpoints, patrol units, drones, alerts, zones and
-//! rings; later its spatial index, event journal and feed protocols.
+//! The world on the map: checkpoints, rings, grid cells, cameras, patrol
+//! units, drones and alerts; the events that change them, the journal that
+//! keeps those events, the spatial questions a dispatcher asks, the road
+//! network that answers "how long until a unit is there", and the feed
+//! protocols units and drones speak.
 //!
-//! This crate knows nothing of egui, wgpu or GStreamer. It holds the domain's
-//! vocabulary that every other part of the console speaks.
+//! This crate knows nothing of egui, wgpu or GStreamer, and does no network
+//! I/O: sockets live in `app`, which hands bytes to [`feeds`].
 
+pub mod basemap;
+pub mod dispatch;
+pub mod event;
 pub mod feeds;
+pub mod frame;
+pub mod journal;
+pub mod model;
+pub mod roads;
+pub mod site;
 pub mod spatial;
 pub mod status;
+pub mod world;
 
 pub use status::{AlertSeverity, AlertState, FeedHealth, UnitStatus};

@@ -2,10 +2,8 @@
 //! the cursor (a radius), what is inside a zone (a polygon), and which
 //! *available* units are nearest to an incident.
 //!
-//! Positions are kept in a local metric frame around the site's origin
-//! (equirectangular: x east, y north, metres), so R-tree distances are
-//! metres. Within 50 km of the origin the distance error stays under 0.5 %,
-//! which is city scale; a console covering a country needs several indexes.
+//! Positions are kept in the site's [`LocalFrame`], so R-tree distances are
+//! metres.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -13,10 +11,8 @@ use std::sync::Arc;
 use geo::Contains as _;
 use rstar::{AABB, PointDistance, RTree, RTreeObject};
 
-/// Metres per degree of latitude (mean).
-const M_PER_DEG_LAT: f64 = 110_574.0;
-/// Metres per degree of longitude at the equator.
-const M_PER_DEG_LON_EQUATOR: f64 = 111_320.0;
+use crate::frame::LocalFrame;
+
 
 /// One indexed unit.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,8 +41,7 @@ impl PointDistance for Node {
 /// Units by position, updated as positions arrive.
 #[derive(Debug)]
 pub struct UnitIndex {
-    origin: [f64; 2],
-    m_per_deg_lon: f64,
+    frame: LocalFrame,
     tree: RTree<Node>,
     by_id: HashMap<Arc<str>, Node>,
 }
@@ -55,8 +50,7 @@ impl UnitIndex {
     /// An empty index whose metric frame is centred on `origin_lonlat`.
     pub fn new(origin_lonlat: [f64; 2]) -> Self {
         Self {
-            origin: origin_lonlat,
-            m_per_deg_lon: M_PER_DEG_LON_EQUATOR * origin_lonlat[1].to_radians().cos(),
+            frame: LocalFrame::new(origin_lonlat),
             tree: RTree::new(),
             by_id: HashMap::new(),
         }
@@ -64,10 +58,12 @@ impl UnitIndex {
 
     /// Metres east and north of the origin.
     pub fn xy_from_lonlat(&self, lonlat: [f64; 2]) -> [f64; 2] {
-        [
-            (lonlat[0] - self.origin[0]) * self.m_per_deg_lon,
-            (lonlat[1] - self.origin[1]) * M_PER_DEG_LAT,
-        ]
+        self.frame.xy(lonlat)
+    }
+
+    /// The index's metric frame.
+    pub fn frame(&self) -> &LocalFrame {
+        &self.frame
     }
 
     /// Number of units.
@@ -163,11 +159,7 @@ mod tests {
 
     /// A point `east_m`, `north_m` from the origin.
     fn at(east_m: f64, north_m: f64) -> [f64; 2] {
-        let m_per_deg_lon = M_PER_DEG_LON_EQUATOR * ORIGIN[1].to_radians().cos();
-        [
-            ORIGIN[0] + east_m / m_per_deg_lon,
-            ORIGIN[1] + north_m / M_PER_DEG_LAT,
-        ]
+        LocalFrame::new(ORIGIN).lonlat([east_m, north_m])
     }
 
     fn ids(hits: &[(Arc<str>, f64)]) -> Vec<&str> {

@@ -14,7 +14,7 @@ use mavlink::{MavHeader, MavlinkVersion};
 pub const MAX_DATAGRAM_BYTES: usize = 64 * 1024;
 
 /// What one frame told us about a drone.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum DroneTelemetry {
     /// `HEARTBEAT`: the link is alive.
     Heartbeat {

@@ -1,0 +1,427 @@
+//! The journal: every event, in the order the console applied it, in a
+//! `sled` database, with periodic snapshots of the world so that the state
+//! at any instant is one snapshot plus a short replay.
+//!
+//! Keys are `(time, sequence)` big-endian, so sled's order is time order.
+//! Time is the envelope's `at`, made monotonic at append (an event older
+//! than the last one is filed at the last one's time): the journal is what
+//! the console knew, in the order it knew it, which is what replay shows.
+//! Sled writes its log to the file every [`FLUSH_EVERY_MS`], so a `kill -9`
+//! loses at most that much.
+//!
+//! [`JournalWriter`] runs appends and snapshots on its own thread, fed by
+//! a bounded channel, so neither the UI nor the feeds wait on the disk.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TrySendError};
+use std::time::Duration;
+
+use crate::event::{Envelope, SchemaError};
+use crate::model::UnixMicros;
+use crate::world::{World, WorldState};
+
+/// How often sled writes its log to the file (the most a crash loses).
+pub const FLUSH_EVERY_MS: u64 = 200;
+/// Journal time between snapshots.
+pub const SNAPSHOT_EVERY_US: UnixMicros = 10_000_000;
+/// Events between snapshots, whatever the time (bounds replay work).
+pub const SNAPSHOT_EVERY_EVENTS: u64 = 20_000;
+/// Snapshot format version (bumped with [`WorldState`]'s shape).
+const SNAPSHOT_VERSION: u16 = 1;
+
+/// Why the journal failed. Names the database.
+#[derive(Debug, thiserror::Error)]
+pub enum JournalError {
+    /// Sled failed.
+    #[error("journal {path}: {source}")]
+    Db {
+        /// Database directory.
+        path: PathBuf,
+        /// Why.
+        source: sled::Error,
+    },
+    /// A record does not decode.
+    #[error("journal {path}: {source}")]
+    Schema {
+        /// Database directory.
+        path: PathBuf,
+        /// Why.
+        source: SchemaError,
+    },
+    /// A snapshot does not decode.
+    #[error("journal {path}: snapshot at {at} does not decode: {reason}")]
+    Snapshot {
+        /// Database directory.
+        path: PathBuf,
+        /// Its time.
+        at: UnixMicros,
+        /// Why.
+        reason: String,
+    },
+    /// The writer thread is gone.
+    #[error("journal writer has stopped")]
+    WriterGone,
+}
+
+/// A journal on disk.
+#[derive(Clone)]
+pub struct Journal {
+    path: PathBuf,
+    db: sled::Db,
+    events: sled::Tree,
+    snapshots: sled::Tree,
+}
+
+impl std::fmt::Debug for Journal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Journal").field("path", &self.path).finish_non_exhaustive()
+    }
+}
+
+/// A position in the journal: time, then sequence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct JournalKey {
+    /// Journal time (monotonic `at`).
+    pub at: UnixMicros,
+    /// Sequence number, unique and increasing.
+    pub seq: u64,
+}
+
+impl JournalKey {
+    fn bytes(self) -> [u8; 16] {
+        let mut out = [0; 16];
+        // Flip the sign bit so negative times sort before positive ones.
+        out[..8].copy_from_slice(&((self.at as u64) ^ (1 << 63)).to_be_bytes());
+        out[8..].copy_from_slice(&self.seq.to_be_bytes());
+        out
+    }
+
+    fn from_bytes(b: &[u8]) -> Option<Self> {
+        let at = u64::from_be_bytes(b.get(..8)?.try_into().ok()?) ^ (1 << 63);
+        let seq = u64::from_be_bytes(b.get(8..16)?.try_into().ok()?);
+        Some(Self { at: at as i64, seq })
+    }
+
+    /// The key after `last` for an event at `at` (never earlier than `last`).
+    fn next(last: Option<Self>, at: UnixMicros) -> Self {
+        match last {
+            Some(k) => Self {
+                at: at.max(k.at),
+                seq: k.seq + 1,
+            },
+            None => Self { at, seq: 0 },
+        }
+    }
+
+    /// The last key at time `at`.
+    fn end_of(at: UnixMicros) -> Self {
+        Self { at, seq: u64::MAX }
+    }
+}
+
+impl Journal {
+    /// Opens (or creates) a journal directory.
+    pub fn open(path: &Path) -> Result<Self, JournalError> {
+        let db_err = |source| JournalError::Db {
+            path: path.to_path_buf(),
+            source,
+        };
+        let db = sled::Config::new()
+            .path(path)
+            .flush_every_ms(Some(FLUSH_EVERY_MS))
+            .open()
+            .map_err(db_err)?;
+        Ok(Self {
+            path: path.to_path_buf(),
+            events: db.open_tree("events").map_err(db_err)?,
+            snapshots: db.open_tree("snapshots").map_err(db_err)?,
+            db,
+        })
+    }
+
+    fn db_err(&self) -> impl Fn(sled::Error) -> JournalError + '_ {
+        |source| JournalError::Db {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    /// The database directory.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The last event's key, if any.
+    pub fn last_key(&self) -> Result<Option<JournalKey>, JournalError> {
+        Ok(self
+            .events
+            .last()
+            .map_err(self.db_err())?
+            .and_then(|(k, _)| JournalKey::from_bytes(&k)))
+    }
+
+    /// Appends events in order; returns the key of the last one. Times
+    /// older than the journal's last are filed at the last time.
+    pub fn append(&self, envelopes: &[Envelope]) -> Result<Option<JournalKey>, JournalError> {
+        let mut last = self.last_key()?;
+        let mut batch = sled::Batch::default();
+        for e in envelopes {
+            let key = JournalKey::next(last, e.at);
+            batch.insert(&key.bytes(), e.to_bytes());
+            last = Some(key);
+        }
+        self.events.apply_batch(batch).map_err(self.db_err())?;
+        Ok(last)
+    }
+
+    /// Appends events with keys already chosen (the writer's path).
+    fn append_keyed(&self, keyed: &[(JournalKey, Vec<u8>)]) -> Result<(), JournalError> {
+        let mut batch = sled::Batch::default();
+        for (key, bytes) in keyed {
+            batch.insert(&key.bytes(), bytes.as_slice());
+        }
+        self.events.apply_batch(batch).map_err(self.db_err())
+    }
+
+    /// Stores a snapshot of a state that includes every event up to `key`.
+    pub fn write_snapshot(&self, key: JournalKey, state: &WorldState) -> Result<(), JournalError> {
+        let mut bytes = SNAPSHOT_VERSION.to_le_bytes().to_vec();
+        bytes.extend(postcard::to_stdvec(state).map_err(|e| JournalError::Snapshot {
+            path: self.path.clone(),
+            at: key.at,
+            reason: e.to_string(),
+        })?);
+        self.snapshots.insert(key.bytes(), bytes).map_err(self.db_err())?;
+        Ok(())
+    }
+
+    /// Writes everything to disk now.
+    pub fn flush(&self) -> Result<(), JournalError> {
+        self.db.flush().map_err(self.db_err())?;
+        Ok(())
+    }
+
+    /// Number of events.
+    pub fn len(&self) -> usize {
+        self.events.len()
+    }
+
+    /// Whether there are no events.
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty()
+    }
+
+    /// Events with journal time in `from..=to`, in order.
+    pub fn events(
+        &self,
+        from: UnixMicros,
+        to: UnixMicros,
+    ) -> impl Iterator<Item = Result<(JournalKey, Envelope), JournalError>> + '_ {
+        let range = JournalKey { at: from, seq: 0 }.bytes()..=JournalKey::end_of(to).bytes();
+        self.events.range(range).map(|item| self.decode(item))
+    }
+
+    fn decode(&self, item: sled::Result<(sled::IVec, sled::IVec)>) -> Result<(JournalKey, Envelope), JournalError> {
+        let (k, v) = item.map_err(self.db_err())?;
+        let key = JournalKey::from_bytes(&k).ok_or_else(|| JournalError::Schema {
+            path: self.path.clone(),
+            source: SchemaError::Truncated,
+        })?;
+        let envelope = Envelope::from_bytes(&v).map_err(|source| JournalError::Schema {
+            path: self.path.clone(),
+            source,
+        })?;
+        Ok((key, envelope))
+    }
+
+    /// The world as it was at instant `at`: after every event filed at or
+    /// before it. Starts from the last snapshot at or before `at` (or from
+    /// `empty` if none) and replays the events after it.
+    pub fn state_at(&self, at: UnixMicros, empty: &WorldState) -> Result<World, JournalError> {
+        let snapshot = self
+            .snapshots
+            .range(..=JournalKey::end_of(at).bytes())
+            .next_back()
+            .transpose()
+            .map_err(self.db_err())?;
+        let (mut world, after) = match snapshot {
+            Some((k, v)) => {
+                let key = JournalKey::from_bytes(&k).unwrap_or(JournalKey { at, seq: 0 });
+                let state = self.decode_snapshot(key, &v)?;
+                (World::from_state(state), Some(key))
+            }
+            None => (World::from_state(empty.clone()), None),
+        };
+        let start = match after {
+            Some(k) => std::ops::Bound::Excluded(k.bytes()),
+            None => std::ops::Bound::Unbounded,
+        };
+        let end = std::ops::Bound::Included(JournalKey::end_of(at).bytes());
+        for item in self.events.range((start, end)) {
+            let (_, envelope) = self.decode(item)?;
+            world.apply(&envelope);
+        }
+        Ok(world)
+    }
+
+    fn decode_snapshot(&self, key: JournalKey, bytes: &[u8]) -> Result<WorldState, JournalError> {
+        let bad = |reason: String| JournalError::Snapshot {
+            path: self.path.clone(),
+            at: key.at,
+            reason,
+        };
+        let (version, body) = bytes.split_at_checked(2).ok_or_else(|| bad("truncated".into()))?;
+        if version != SNAPSHOT_VERSION.to_le_bytes() {
+            return Err(bad(format!("version {version:?} is not {SNAPSHOT_VERSION}")));
+        }
+        postcard::from_bytes(body).map_err(|e| bad(e.to_string()))
+    }
+
+    /// Snapshots stored.
+    pub fn snapshot_count(&self) -> usize {
+        self.snapshots.len()
+    }
+}
+
+/// Appends events on its own thread and writes snapshots as it goes.
+#[derive(Debug)]
+pub struct JournalWriter {
+    sender: Option<SyncSender<Envelope>>,
+    thread: Option<std::thread::JoinHandle<Result<(), JournalError>>>,
+}
+
+/// Events the channel holds before senders wait (about a minute of a busy
+/// city's feeds).
+const CHANNEL_CAPACITY: usize = 65_536;
+
+impl JournalWriter {
+    /// Starts the writer. `world` is the state the journal's events start
+    /// from (normally empty, or the last state of an existing journal).
+    pub fn start(journal: Journal, world: World) -> std::io::Result<Self> {
+        let (sender, receiver) = std::sync::mpsc::sync_channel(CHANNEL_CAPACITY);
+        let thread = std::thread::Builder::new()
+            .name("journal-writer".into())
+            .spawn(move || write_loop(&journal, world, &receiver))?;
+        Ok(Self {
+            sender: Some(sender),
+            thread: Some(thread),
+        })
+    }
+
+    /// Queues an event; waits only if the disk is a minute behind.
+    pub fn append(&self, envelope: Envelope) -> Result<(), JournalError> {
+        let sender = self.sender.as_ref().ok_or(JournalError::WriterGone)?;
+        match sender.try_send(envelope) {
+            Ok(()) => Ok(()),
+            Err(TrySendError::Full(e)) => sender.send(e).map_err(|_| JournalError::WriterGone),
+            Err(TrySendError::Disconnected(_)) => Err(JournalError::WriterGone),
+        }
+    }
+
+    /// Writes what is queued, flushes, and stops.
+    pub fn finish(mut self) -> Result<(), JournalError> {
+        self.sender = None;
+        match self.thread.take().map(std::thread::JoinHandle::join) {
+            Some(Ok(result)) => result,
+            Some(Err(_)) => Err(JournalError::WriterGone),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for JournalWriter {
+    fn drop(&mut self) {
+        self.sender = None;
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn write_loop(journal: &Journal, mut world: World, receiver: &Receiver<Envelope>) -> Result<(), JournalError> {
+    let mut last = journal.last_key()?;
+    let mut keyed: Vec<(JournalKey, Vec<u8>)> = Vec::with_capacity(1024);
+    let mut snapshots: Vec<(JournalKey, WorldState)> = Vec::new();
+    let mut last_snapshot: Option<(UnixMicros, u64)> = None;
+    loop {
+        let first = match receiver.recv_timeout(Duration::from_millis(FLUSH_EVERY_MS)) {
+            Ok(e) => e,
+            Err(RecvTimeoutError::Timeout) => continue,
+            Err(RecvTimeoutError::Disconnected) => break,
+        };
+        let mut next = Some(first);
+        while let Some(envelope) = next {
+            let key = JournalKey::next(last, envelope.at);
+            last = Some(key);
+            keyed.push((key, envelope.to_bytes()));
+            world.apply(&envelope);
+            let applied = world.state().applied;
+            let due = last_snapshot.is_none_or(|(t, n)| {
+                key.at - t >= SNAPSHOT_EVERY_US || applied - n >= SNAPSHOT_EVERY_EVENTS
+            });
+            if due {
+                snapshots.push((key, world.state().clone()));
+                last_snapshot = Some((key.at, applied));
+            }
+            next = if keyed.len() < 4096 {
+                receiver.try_recv().ok()
+            } else {
+                None
+            };
+        }
+        journal.append_keyed(&keyed)?;
+        keyed.clear();
+        for (key, state) in snapshots.drain(..) {
+            journal.write_snapshot(key, &state)?;
+        }
+    }
+    journal.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::{Event, Origin, UnitReport};
+    use crate::model::UnitKind;
+
+    #[test]
+    fn keys_sort_by_time_then_sequence_across_the_epoch() {
+        let keys = [
+            JournalKey { at: -5, seq: 9 },
+            JournalKey { at: 0, seq: 0 },
+            JournalKey { at: 0, seq: 1 },
+            JournalKey { at: 1_700_000_000_000_000, seq: 2 },
+        ];
+        for w in keys.windows(2) {
+            assert!(w[0].bytes() < w[1].bytes());
+            assert_eq!(JournalKey::from_bytes(&w[0].bytes()), Some(w[0]));
+        }
+    }
+
+    #[test]
+    fn late_events_are_filed_at_the_last_time() {
+        let dir = std::env::temp_dir().join(format!("wf-journal-order-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let journal = Journal::open(&dir).expect("open");
+        let env = |at| Envelope {
+            at,
+            origin: Origin::System,
+            event: Event::UnitReported(UnitReport {
+                id: "u".into(),
+                callsign: None,
+                kind: UnitKind::Foot,
+                lonlat: [71.0, 51.0],
+                ce_m: 1.0,
+                heading_deg: None,
+                speed_mps: None,
+                stale_at: 0,
+            }),
+        };
+        journal.append(&[env(100), env(50), env(200)]).expect("append");
+        let keys: Vec<JournalKey> = journal.events(0, 1000).map(|r| r.expect("decodes").0).collect();
+        assert_eq!(keys.iter().map(|k| k.at).collect::<Vec<_>>(), [100, 100, 200]);
+        assert_eq!(keys.iter().map(|k| k.seq).collect::<Vec<_>>(), [0, 1, 2]);
+        drop(journal);
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}
