@@ -20,8 +20,22 @@ const FILE_MAGIC: &[u8; 8] = b"WFMAP\x00\x00\x01";
 
 /// Tags kept at import; every other tag is dropped.
 pub const KEPT_TAGS: [&str; 16] = [
-    "highway", "name", "name:en", "name:ru", "name:kk", "building", "landuse", "leisure",
-    "natural", "waterway", "water", "railway", "place", "boundary", "admin_level", "oneway",
+    "highway",
+    "name",
+    "name:en",
+    "name:ru",
+    "name:kk",
+    "building",
+    "landuse",
+    "leisure",
+    "natural",
+    "waterway",
+    "water",
+    "railway",
+    "place",
+    "boundary",
+    "admin_level",
+    "oneway",
 ];
 
 /// A point on the basemap's integer grid (x east, y south), relative to
@@ -198,7 +212,10 @@ pub struct ImportReport {
 
 impl Basemap {
     /// Imports every `{z}-{x}-{y}.mvt` tile in `dir`.
-    pub fn import_tiles(dir: &Path, attribution: &str) -> Result<(Self, ImportReport), BasemapError> {
+    pub fn import_tiles(
+        dir: &Path,
+        attribution: &str,
+    ) -> Result<(Self, ImportReport), BasemapError> {
         let io = |path: &Path| {
             let path = path.to_path_buf();
             move |source| BasemapError::Io { path, source }
@@ -207,7 +224,8 @@ impl Basemap {
         for entry in std::fs::read_dir(dir).map_err(io(dir))? {
             let path = entry.map_err(io(dir))?.path();
             if path.extension().is_some_and(|e| e == "mvt") {
-                let zxy = tile_coordinates(&path).ok_or_else(|| BasemapError::TileName(path.clone()))?;
+                let zxy =
+                    tile_coordinates(&path).ok_or_else(|| BasemapError::TileName(path.clone()))?;
                 tiles.push((path, zxy));
             }
         }
@@ -230,7 +248,9 @@ impl Basemap {
                 reason,
             };
             let reader = mvt_reader::Reader::new(bytes).map_err(|e| tile_error(e.to_string()))?;
-            let layers = reader.get_layer_metadata().map_err(|e| tile_error(e.to_string()))?;
+            let layers = reader
+                .get_layer_metadata()
+                .map_err(|e| tile_error(e.to_string()))?;
             for layer in layers {
                 if *grid.get_or_insert((*z, layer.extent)) != (*z, layer.extent) {
                     return Err(BasemapError::Mixed(path.clone()));
@@ -239,7 +259,11 @@ impl Basemap {
                     .ok()
                     .filter(|e| *e <= 1 << 24)
                     .ok_or_else(|| BasemapError::Mixed(path.clone()))?;
-                let local = |t: u32, min: u32| i32::try_from(t - min).ok().and_then(|d| d.checked_mul(extent));
+                let local = |t: u32, min: u32| {
+                    i32::try_from(t - min)
+                        .ok()
+                        .and_then(|d| d.checked_mul(extent))
+                };
                 let origin = match (local(*x, min_x), local(*y, min_y)) {
                     (Some(ox), Some(oy)) => [ox, oy],
                     _ => return Err(BasemapError::Mixed(path.clone())),
@@ -328,7 +352,11 @@ impl Basemap {
 fn tile_coordinates(path: &Path) -> Option<[u32; 3]> {
     let stem = path.file_stem()?.to_str()?;
     let mut parts = stem.split('-').map(str::parse::<u32>);
-    let zxy = [parts.next()?.ok()?, parts.next()?.ok()?, parts.next()?.ok()?];
+    let zxy = [
+        parts.next()?.ok()?,
+        parts.next()?.ok()?,
+        parts.next()?.ok()?,
+    ];
     (parts.next().is_none() && zxy[0] <= 20).then_some(zxy)
 }
 
@@ -343,7 +371,9 @@ fn import_feature(
         if KEPT_TAGS.contains(&key.as_str()) {
             let text = match value {
                 mvt_reader::feature::Value::String(s) => s.clone(),
-                mvt_reader::feature::Value::Int(i) | mvt_reader::feature::Value::SInt(i) => i.to_string(),
+                mvt_reader::feature::Value::Int(i) | mvt_reader::feature::Value::SInt(i) => {
+                    i.to_string()
+                }
                 mvt_reader::feature::Value::UInt(u) => u.to_string(),
                 mvt_reader::feature::Value::Float(f) => f.to_string(),
                 mvt_reader::feature::Value::Double(d) => d.to_string(),
@@ -359,11 +389,15 @@ fn import_feature(
     let shift = |c: &geo::Coord<i32>| [c.x + origin[0], c.y + origin[1]];
     let geometry = match &feature.geometry {
         geo::Geometry::Point(p) => MapGeometry::Points(vec![shift(&p.0)]),
-        geo::Geometry::MultiPoint(mp) => MapGeometry::Points(mp.iter().map(|p| shift(&p.0)).collect()),
-        geo::Geometry::LineString(l) => MapGeometry::Lines(clip_line(&l.0, extent, origin)),
-        geo::Geometry::MultiLineString(ml) => {
-            MapGeometry::Lines(ml.iter().flat_map(|l| clip_line(&l.0, extent, origin)).collect())
+        geo::Geometry::MultiPoint(mp) => {
+            MapGeometry::Points(mp.iter().map(|p| shift(&p.0)).collect())
         }
+        geo::Geometry::LineString(l) => MapGeometry::Lines(clip_line(&l.0, extent, origin)),
+        geo::Geometry::MultiLineString(ml) => MapGeometry::Lines(
+            ml.iter()
+                .flat_map(|l| clip_line(&l.0, extent, origin))
+                .collect(),
+        ),
         geo::Geometry::Polygon(p) => MapGeometry::Polygons(vec![polygon_rings(p, shift)]),
         geo::Geometry::MultiPolygon(mp) => {
             MapGeometry::Polygons(mp.iter().map(|p| polygon_rings(p, shift)).collect())
@@ -395,30 +429,35 @@ fn polygon_rings(
 fn classify(tags: &BTreeMap<String, String>) -> Option<FeatureClass> {
     let has = |k: &str| tags.contains_key(k);
     let is = |k: &str, values: &[&str]| tags.get(k).is_some_and(|v| values.contains(&v.as_str()));
-    Some(if let Some(road) = tags.get("highway").and_then(|v| RoadClass::from_highway(v)) {
-        FeatureClass::Road(road)
-    } else if has("railway") {
-        FeatureClass::Railway
-    } else if has("building") {
-        FeatureClass::Building
-    } else if has("waterway") || has("water") || is("natural", &["water", "wetland"]) {
-        FeatureClass::Water
-    } else if is("leisure", &["park", "garden", "pitch", "playground"])
-        || is("landuse", &["grass", "forest", "meadow", "recreation_ground", "cemetery"])
-        || is("natural", &["wood", "scrub", "grassland"])
-    {
-        FeatureClass::Green
-    } else if has("landuse") {
-        FeatureClass::Landuse
-    } else if has("place") {
-        FeatureClass::Place
-    } else if has("boundary") {
-        FeatureClass::Boundary
-    } else if tags.keys().any(|k| k != "name" && !k.starts_with("name:")) {
-        FeatureClass::Other
-    } else {
-        return None;
-    })
+    Some(
+        if let Some(road) = tags.get("highway").and_then(|v| RoadClass::from_highway(v)) {
+            FeatureClass::Road(road)
+        } else if has("railway") {
+            FeatureClass::Railway
+        } else if has("building") {
+            FeatureClass::Building
+        } else if has("waterway") || has("water") || is("natural", &["water", "wetland"]) {
+            FeatureClass::Water
+        } else if is("leisure", &["park", "garden", "pitch", "playground"])
+            || is(
+                "landuse",
+                &["grass", "forest", "meadow", "recreation_ground", "cemetery"],
+            )
+            || is("natural", &["wood", "scrub", "grassland"])
+        {
+            FeatureClass::Green
+        } else if has("landuse") {
+            FeatureClass::Landuse
+        } else if has("place") {
+            FeatureClass::Place
+        } else if has("boundary") {
+            FeatureClass::Boundary
+        } else if tags.keys().any(|k| k != "name" && !k.starts_with("name:")) {
+            FeatureClass::Other
+        } else {
+            return None;
+        },
+    )
 }
 
 /// Clips a tile-local line to the tile square `[0, extent]²` and moves it to
@@ -513,8 +552,15 @@ mod tests {
         assert_eq!(left, vec![vec![[50, 50], [100, 57]]]);
         assert_eq!(right, vec![vec![[100, 57], [120, 60]]]);
         // A line leaving and re-entering the tile becomes two pieces.
-        let pieces = clip_line(&coords(&[(10, 10), (10, 150), (20, 150), (20, 10)]), 100, [0, 0]);
-        assert_eq!(pieces, vec![vec![[10, 10], [10, 100]], vec![[20, 100], [20, 10]]]);
+        let pieces = clip_line(
+            &coords(&[(10, 10), (10, 150), (20, 150), (20, 10)]),
+            100,
+            [0, 0],
+        );
+        assert_eq!(
+            pieces,
+            vec![vec![[10, 10], [10, 100]], vec![[20, 100], [20, 10]]]
+        );
         // Entirely outside: nothing.
         assert!(clip_line(&coords(&[(-5, -5), (-1, -9)]), 100, [0, 0]).is_empty());
     }
@@ -529,18 +575,24 @@ mod tests {
         };
         let centre = (1 << 23) - map.grid_origin[0];
         let equator = (1 << 23) - map.grid_origin[1];
-        assert_eq!(map.lonlat([centre as i32, equator as i32]), [0.0, 0.0]);
+        let zero = map.lonlat([centre as i32, equator as i32]);
+        assert!(zero[0].abs() < 1e-12 && zero[1].abs() < 1e-12, "{zero:?}");
         // Tile 12/2860/1368 (Astana) has its north-west corner near 71.37° E, 51.18° N.
         let nw = map.lonlat([4096, 2 * 4096]);
-        assert!((nw[0] - 71.367).abs() < 0.01 && (nw[1] - 51.18).abs() < 0.01, "{nw:?}");
+        assert!(
+            (nw[0] - 71.367).abs() < 0.01 && (nw[1] - 51.18).abs() < 0.01,
+            "{nw:?}"
+        );
     }
 
     #[test]
     fn road_classes_come_from_highway_tags() {
-        assert_eq!(RoadClass::from_highway("primary_link"), Some(RoadClass::Primary));
+        assert_eq!(
+            RoadClass::from_highway("primary_link"),
+            Some(RoadClass::Primary)
+        );
         assert_eq!(RoadClass::from_highway("footway"), Some(RoadClass::Path));
         assert_eq!(RoadClass::from_highway("bus_stop"), None);
         assert!(RoadClass::Path.car_speed_mps().is_none());
     }
 }
-

@@ -35,17 +35,17 @@ pub fn suggest(world: &World, graph: Option<&RoadGraph>, alert: &str, k: usize) 
         .filter_map(|(id, straight_m)| {
             let unit = world.state().units.get(&**id)?;
             let mode = unit.kind.travel_mode();
-            let eta = match graph {
-                Some(g) => g.eta(unit.lonlat, alert.lonlat, mode),
-                None => {
+            let eta = graph.map_or_else(
+                || {
                     let metres = straight_m * crate::roads::DETOUR_FACTOR;
                     Eta {
                         seconds: metres / mode.off_road_mps(),
                         metres,
                         by_road: false,
                     }
-                }
-            };
+                },
+                |g| g.eta(unit.lonlat, alert.lonlat, mode),
+            );
             Some(Suggestion {
                 unit: unit.id.clone(),
                 callsign: unit.callsign.clone(),
@@ -59,7 +59,12 @@ pub fn suggest(world: &World, graph: Option<&RoadGraph>, alert: &str, k: usize) 
 }
 
 /// The event that dispatches `suggestions` to `alert`, by `operator`.
-pub fn dispatch_event(alert: &str, suggestions: &[Suggestion], operator: &str, at: UnixMicros) -> Envelope {
+pub fn dispatch_event(
+    alert: &str,
+    suggestions: &[Suggestion],
+    operator: &str,
+    at: UnixMicros,
+) -> Envelope {
     Envelope {
         at,
         origin: Origin::Operator(operator.to_owned()),
@@ -88,7 +93,11 @@ mod tests {
     }
 
     fn env(event: Event) -> Envelope {
-        Envelope { at: 0, origin: Origin::Simulator, event }
+        Envelope {
+            at: 0,
+            origin: Origin::Simulator,
+            event,
+        }
     }
 
     /// A river with one bridge: the unit nearest by air is across the river
@@ -98,11 +107,20 @@ mod tests {
         let graph = RoadGraph::from_lines(
             vec![
                 // Near bank, south of the river (y = 0 … -100).
-                (RoadClass::Secondary, vec![at(-3000.0, -100.0), at(0.0, -100.0), at(3000.0, -100.0)]),
+                (
+                    RoadClass::Secondary,
+                    vec![at(-3000.0, -100.0), at(0.0, -100.0), at(3000.0, -100.0)],
+                ),
                 // Far bank.
-                (RoadClass::Secondary, vec![at(-3000.0, 100.0), at(0.0, 100.0), at(3000.0, 100.0)]),
+                (
+                    RoadClass::Secondary,
+                    vec![at(-3000.0, 100.0), at(0.0, 100.0), at(3000.0, 100.0)],
+                ),
                 // The bridge, 3 km east.
-                (RoadClass::Secondary, vec![at(3000.0, -100.0), at(3000.0, 100.0)]),
+                (
+                    RoadClass::Secondary,
+                    vec![at(3000.0, -100.0), at(3000.0, 100.0)],
+                ),
             ],
             LocalFrame::new(ORIGIN),
         );
@@ -123,7 +141,10 @@ mod tests {
                 stale_at: i64::MAX,
             })));
         }
-        world.apply(&env(Event::UnitStatusSet { id: "busy".into(), status: UnitStatus::OnScene }));
+        world.apply(&env(Event::UnitStatusSet {
+            id: "busy".into(),
+            status: UnitStatus::OnScene,
+        }));
         world.apply(&env(Event::AlertRaised {
             id: "A".into(),
             source: AlertSource::Operator,
@@ -132,10 +153,16 @@ mod tests {
             lonlat: at(0.0, -100.0),
         }));
         let s = suggest(&world, Some(&graph), "A", 2);
-        assert_eq!(s.iter().map(|s| s.unit.as_str()).collect::<Vec<_>>(), ["near-bank", "across"]);
+        assert_eq!(
+            s.iter().map(|s| s.unit.as_str()).collect::<Vec<_>>(),
+            ["near-bank", "across"]
+        );
         let speed = RoadClass::Secondary.car_speed_mps().expect("drivable");
         assert!((s[0].eta.seconds - 1500.0 / speed).abs() < 0.1, "{s:?}");
-        assert!((s[1].eta.metres - (3000.0 + 200.0 + 3000.0)).abs() < 1.0, "{s:?}");
+        assert!(
+            (s[1].eta.metres - (3000.0 + 200.0 + 3000.0)).abs() < 1.0,
+            "{s:?}"
+        );
         // Without roads, the straight line decides.
         let s = suggest(&world, None, "A", 1);
         assert_eq!(s[0].unit, "across");
@@ -144,6 +171,10 @@ mod tests {
         let e = dispatch_event("A", &suggest(&world, Some(&graph), "A", 1), "Aigerim", 5);
         world.apply(&e);
         assert_eq!(world.state().units["near-bank"].status, UnitStatus::EnRoute);
-        assert_eq!(suggest(&world, Some(&graph), "A", 1)[0].unit, "across", "dispatched units are not suggested again");
+        assert_eq!(
+            suggest(&world, Some(&graph), "A", 1)[0].unit,
+            "across",
+            "dispatched units are not suggested again"
+        );
     }
 }

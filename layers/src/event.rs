@@ -12,9 +12,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::feeds::mavlink::DroneTelemetry;
-use crate::model::{
-    AlertSource, CheckpointStatus, LonLat, Ring, UnitKind, UnixMicros,
-};
+use crate::model::{AlertSource, CheckpointStatus, LonLat, Ring, UnitKind, UnixMicros};
 use crate::site::Site;
 use crate::status::{AlertSeverity, AlertState, UnitStatus};
 
@@ -316,9 +314,11 @@ mod tests {
             Envelope::from_bytes(&[1, 0, 0xff, 0xff]),
             Err(SchemaError::Body(_))
         ));
-        assert!(Envelope::from_json(r#"{"v":2,"envelope":{}}"#)
-            .expect_err("v2")
-            .to_string()
-            .contains("version 2"));
+        assert!(
+            Envelope::from_json(r#"{"v":2,"envelope":{}}"#)
+                .expect_err("v2")
+                .to_string()
+                .contains("version 2")
+        );
     }
 }

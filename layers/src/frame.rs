@@ -64,7 +64,10 @@ impl LocalFrame {
 
 /// Bearing in degrees clockwise from north from `a` to `b` (metric points).
 pub fn bearing_deg(a: [f64; 2], b: [f64; 2]) -> f64 {
-    (b[0] - a[0]).atan2(b[1] - a[1]).to_degrees().rem_euclid(360.0)
+    (b[0] - a[0])
+        .atan2(b[1] - a[1])
+        .to_degrees()
+        .rem_euclid(360.0)
 }
 
 #[cfg(test)]

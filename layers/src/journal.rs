@@ -74,7 +74,9 @@ pub struct Journal {
 
 impl std::fmt::Debug for Journal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Journal").field("path", &self.path).finish_non_exhaustive()
+        f.debug_struct("Journal")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
     }
 }
 
@@ -186,12 +188,16 @@ impl Journal {
     /// Stores a snapshot of a state that includes every event up to `key`.
     pub fn write_snapshot(&self, key: JournalKey, state: &WorldState) -> Result<(), JournalError> {
         let mut bytes = SNAPSHOT_VERSION.to_le_bytes().to_vec();
-        bytes.extend(postcard::to_stdvec(state).map_err(|e| JournalError::Snapshot {
-            path: self.path.clone(),
-            at: key.at,
-            reason: e.to_string(),
-        })?);
-        self.snapshots.insert(key.bytes(), bytes).map_err(self.db_err())?;
+        bytes.extend(
+            postcard::to_stdvec(state).map_err(|e| JournalError::Snapshot {
+                path: self.path.clone(),
+                at: key.at,
+                reason: e.to_string(),
+            })?,
+        );
+        self.snapshots
+            .insert(key.bytes(), bytes)
+            .map_err(self.db_err())?;
         Ok(())
     }
 
@@ -221,7 +227,10 @@ impl Journal {
         self.events.range(range).map(|item| self.decode(item))
     }
 
-    fn decode(&self, item: sled::Result<(sled::IVec, sled::IVec)>) -> Result<(JournalKey, Envelope), JournalError> {
+    fn decode(
+        &self,
+        item: sled::Result<(sled::IVec, sled::IVec)>,
+    ) -> Result<(JournalKey, Envelope), JournalError> {
         let (k, v) = item.map_err(self.db_err())?;
         let key = JournalKey::from_bytes(&k).ok_or_else(|| JournalError::Schema {
             path: self.path.clone(),
@@ -270,9 +279,13 @@ impl Journal {
             at: key.at,
             reason,
         };
-        let (version, body) = bytes.split_at_checked(2).ok_or_else(|| bad("truncated".into()))?;
+        let (version, body) = bytes
+            .split_at_checked(2)
+            .ok_or_else(|| bad("truncated".into()))?;
         if version != SNAPSHOT_VERSION.to_le_bytes() {
-            return Err(bad(format!("version {version:?} is not {SNAPSHOT_VERSION}")));
+            return Err(bad(format!(
+                "version {version:?} is not {SNAPSHOT_VERSION}"
+            )));
         }
         postcard::from_bytes(body).map_err(|e| bad(e.to_string()))
     }
@@ -338,7 +351,11 @@ impl Drop for JournalWriter {
     }
 }
 
-fn write_loop(journal: &Journal, mut world: World, receiver: &Receiver<Envelope>) -> Result<(), JournalError> {
+fn write_loop(
+    journal: &Journal,
+    mut world: World,
+    receiver: &Receiver<Envelope>,
+) -> Result<(), JournalError> {
     let mut last = journal.last_key()?;
     let mut keyed: Vec<(JournalKey, Vec<u8>)> = Vec::with_capacity(1024);
     let mut snapshots: Vec<(JournalKey, WorldState)> = Vec::new();
@@ -390,7 +407,10 @@ mod tests {
             JournalKey { at: -5, seq: 9 },
             JournalKey { at: 0, seq: 0 },
             JournalKey { at: 0, seq: 1 },
-            JournalKey { at: 1_700_000_000_000_000, seq: 2 },
+            JournalKey {
+                at: 1_700_000_000_000_000,
+                seq: 2,
+            },
         ];
         for w in keys.windows(2) {
             assert!(w[0].bytes() < w[1].bytes());
@@ -417,9 +437,17 @@ mod tests {
                 stale_at: 0,
             }),
         };
-        journal.append(&[env(100), env(50), env(200)]).expect("append");
-        let keys: Vec<JournalKey> = journal.events(0, 1000).map(|r| r.expect("decodes").0).collect();
-        assert_eq!(keys.iter().map(|k| k.at).collect::<Vec<_>>(), [100, 100, 200]);
+        journal
+            .append(&[env(100), env(50), env(200)])
+            .expect("append");
+        let keys: Vec<JournalKey> = journal
+            .events(0, 1000)
+            .map(|r| r.expect("decodes").0)
+            .collect();
+        assert_eq!(
+            keys.iter().map(|k| k.at).collect::<Vec<_>>(),
+            [100, 100, 200]
+        );
         assert_eq!(keys.iter().map(|k| k.seq).collect::<Vec<_>>(), [0, 1, 2]);
         drop(journal);
         std::fs::remove_dir_all(&dir).ok();

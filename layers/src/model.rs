@@ -127,7 +127,11 @@ impl Ring {
 /// A `geo` polygon from a lon/lat exterior.
 pub fn polygon_of(exterior: &[LonLat]) -> geo::Polygon<f64> {
     geo::Polygon::new(
-        exterior.iter().map(|p| (p[0], p[1])).collect::<Vec<_>>().into(),
+        exterior
+            .iter()
+            .map(|p| (p[0], p[1]))
+            .collect::<Vec<_>>()
+            .into(),
         Vec::new(),
     )
 }
@@ -394,9 +398,17 @@ impl Drone {
         let yaw = (self.heading_deg + self.gimbal_deg[1]).to_radians();
         let pitch = self.gimbal_deg[0].to_radians();
         // Camera axes in east-north-up: forward, right, and image-up.
-        let forward = [yaw.sin() * pitch.cos(), yaw.cos() * pitch.cos(), pitch.sin()];
+        let forward = [
+            yaw.sin() * pitch.cos(),
+            yaw.cos() * pitch.cos(),
+            pitch.sin(),
+        ];
         let right = [yaw.cos(), -yaw.sin(), 0.0];
-        let up = [-yaw.sin() * pitch.sin(), -yaw.cos() * pitch.sin(), pitch.cos()];
+        let up = [
+            -yaw.sin() * pitch.sin(),
+            -yaw.cos() * pitch.sin(),
+            pitch.cos(),
+        ];
         let (th, tv) = (
             (self.camera_fov_deg[0] / 2.0).to_radians().tan(),
             (self.camera_fov_deg[1] / 2.0).to_radians().tan(),
@@ -483,6 +495,32 @@ pub struct Alert {
 }
 
 impl Alert {
+    /// A new alert, raised at `at` by `by`.
+    pub fn raised(
+        id: &str,
+        source: AlertSource,
+        severity: AlertSeverity,
+        title: &str,
+        lonlat: LonLat,
+        at: UnixMicros,
+        by: String,
+    ) -> Self {
+        Self {
+            id: id.to_owned(),
+            source,
+            severity,
+            title: title.to_owned(),
+            lonlat,
+            state: AlertState::New,
+            history: vec![AlertStep {
+                state: AlertState::New,
+                at,
+                by,
+            }],
+            units: Vec::new(),
+        }
+    }
+
     /// When it was raised.
     pub fn raised_at(&self) -> UnixMicros {
         self.history.first().map_or(0, |s| s.at)
@@ -507,7 +545,12 @@ mod tests {
 
     #[test]
     fn cot_types_map_to_unit_kinds_both_ways() {
-        for kind in [UnitKind::Car, UnitKind::Motorbike, UnitKind::Foot, UnitKind::Robot] {
+        for kind in [
+            UnitKind::Car,
+            UnitKind::Motorbike,
+            UnitKind::Foot,
+            UnitKind::Robot,
+        ] {
             assert_eq!(UnitKind::from_cot_type(kind.cot_type()), kind);
         }
         assert_eq!(UnitKind::from_cot_type("a-f-G-U-C"), UnitKind::Foot);
@@ -534,6 +577,9 @@ mod tests {
         let far = frame.xy(drone.footprint(&frame, 1000.0).expect("airborne")[1]);
         assert!(far[1] > 500.0, "{far:?}");
         drone.alt_rel_m = 0.0;
-        assert!(drone.footprint(&frame, 1000.0).is_none(), "on the ground: no footprint");
+        assert!(
+            drone.footprint(&frame, 1000.0).is_none(),
+            "on the ground: no footprint"
+        );
     }
 }

@@ -93,9 +93,12 @@ pub struct RoadGraph {
     nodes: Vec<[f64; 2]>,
     edges: Vec<Vec<Edge>>,
     tree: RTree<GeomWithData<[f64; 2], u32>>,
-    segments: RTree<GeomWithData<Line<[f64; 2]>, (u32, u32, RoadClass)>>,
+    segments: RTree<Segment>,
     welded: usize,
 }
+
+/// A road segment in the R-tree: its end nodes and class.
+type Segment = GeomWithData<Line<[f64; 2]>, (u32, u32, RoadClass)>;
 
 /// Where a point meets the network: the nearest point on a road segment.
 #[derive(Debug, Clone, Copy)]
@@ -128,10 +131,13 @@ pub struct GraphStats {
 impl RoadGraph {
     /// Builds the graph from every road line of a basemap.
     pub fn from_basemap(map: &Basemap, frame: LocalFrame) -> Self {
-        let lines = map.features.iter().filter_map(|f| match (&f.class, &f.geometry) {
-            (FeatureClass::Road(class), MapGeometry::Lines(lines)) => Some((*class, lines)),
-            _ => None,
-        });
+        let lines = map
+            .features
+            .iter()
+            .filter_map(|f| match (&f.class, &f.geometry) {
+                (FeatureClass::Road(class), MapGeometry::Lines(lines)) => Some((*class, lines)),
+                _ => None,
+            });
         let lines = lines.flat_map(|(class, lines)| {
             lines
                 .iter()
@@ -141,7 +147,10 @@ impl RoadGraph {
     }
 
     /// Builds the graph from lon/lat polylines with their road class.
-    pub fn from_lines(lines: impl IntoIterator<Item = (RoadClass, Vec<[f64; 2]>)>, frame: LocalFrame) -> Self {
+    pub fn from_lines(
+        lines: impl IntoIterator<Item = (RoadClass, Vec<[f64; 2]>)>,
+        frame: LocalFrame,
+    ) -> Self {
         let mut graph = Self {
             frame,
             nodes: Vec::new(),
@@ -155,7 +164,10 @@ impl RoadGraph {
             let mut previous: Option<u32> = None;
             for lonlat in line {
                 let xy = frame.xy(lonlat);
-                let key = ((xy[0] * 100.0).round() as i64, (xy[1] * 100.0).round() as i64);
+                let key = (
+                    (xy[0] * 100.0).round() as i64,
+                    (xy[1] * 100.0).round() as i64,
+                );
                 let id = *by_key.entry(key).or_insert_with(|| {
                     graph.nodes.push(xy);
                     graph.edges.push(Vec::new());
@@ -193,8 +205,16 @@ impl RoadGraph {
         if self.edges[a as usize].iter().any(|e| e.to == b) {
             return;
         }
-        self.edges[a as usize].push(Edge { to: b, length_m, class });
-        self.edges[b as usize].push(Edge { to: a, length_m, class });
+        self.edges[a as usize].push(Edge {
+            to: b,
+            length_m,
+            class,
+        });
+        self.edges[b as usize].push(Edge {
+            to: a,
+            length_m,
+            class,
+        });
     }
 
     /// Joins each dead end to the nearest other node within the tolerance
@@ -272,7 +292,8 @@ impl RoadGraph {
         let (pa, pb) = (self.nodes[a as usize], self.nodes[b as usize]);
         let length = (pb[0] - pa[0]).hypot(pb[1] - pa[1]);
         let t = if length > 0.0 {
-            (((xy[0] - pa[0]) * (pb[0] - pa[0]) + (xy[1] - pa[1]) * (pb[1] - pa[1])) / (length * length))
+            (((xy[0] - pa[0]) * (pb[0] - pa[0]) + (xy[1] - pa[1]) * (pb[1] - pa[1]))
+                / (length * length))
                 .clamp(0.0, 1.0)
         } else {
             0.0
@@ -357,7 +378,10 @@ impl RoadGraph {
                         .map(|&(t, m)| (t + along / snap.speed_mps, m + along))
                 };
                 let mut options: Vec<(f64, f64)> =
-                    [via(snap.a, snap.to_a_m), via(snap.b, snap.to_b_m)].into_iter().flatten().collect();
+                    [via(snap.a, snap.to_a_m), via(snap.b, snap.to_b_m)]
+                        .into_iter()
+                        .flatten()
+                        .collect();
                 // Both on the same segment: straight along it.
                 let target = times.snap;
                 if (target.a, target.b) == (snap.a, snap.b) {
@@ -445,13 +469,21 @@ impl RoadGraph {
             path.push(previous);
         }
         path.reverse();
-        Some(path.iter().map(|&n| self.frame.lonlat(self.nodes[n as usize])).collect())
+        Some(
+            path.iter()
+                .map(|&n| self.frame.lonlat(self.nodes[n as usize]))
+                .collect(),
+        )
     }
 
     /// Lon/lat of every node that `mode` can use (for placing simulated units).
     pub fn usable_nodes(&self, mode: TravelMode) -> Vec<[f64; 2]> {
         (0..self.nodes.len())
-            .filter(|&n| self.edges[n].iter().any(|e| mode.speed_on(e.class).is_some()))
+            .filter(|&n| {
+                self.edges[n]
+                    .iter()
+                    .any(|e| mode.speed_on(e.class).is_some())
+            })
             .map(|n| self.frame.lonlat(self.nodes[n]))
             .collect()
     }
@@ -476,9 +508,14 @@ struct TravelTimes {
 }
 
 /// `f64` ordered for the heap (times are never NaN).
-#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 struct Ordered(f64);
 impl Eq for Ordered {}
+impl PartialOrd for Ordered {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
 impl Ord for Ordered {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         self.0.total_cmp(&other.0)
@@ -500,11 +537,26 @@ mod tests {
     /// whose ends are 40 cm apart.
     fn town() -> RoadGraph {
         let lines = vec![
-            (RoadClass::Primary, vec![at(0.0, 0.0), at(1000.0, 0.0), at(2000.0, 0.0)]),
-            (RoadClass::Residential, vec![at(1000.0, 0.0), at(1000.0, 500.0), at(1500.0, 500.0)]),
-            (RoadClass::Path, vec![at(0.0, 0.0), at(0.0, 500.0), at(1000.0, 500.0)]),
-            (RoadClass::Residential, vec![at(2000.0, 0.0), at(2000.0, 299.8)]),
-            (RoadClass::Residential, vec![at(2000.4, 300.0), at(2000.0, 800.0)]),
+            (
+                RoadClass::Primary,
+                vec![at(0.0, 0.0), at(1000.0, 0.0), at(2000.0, 0.0)],
+            ),
+            (
+                RoadClass::Residential,
+                vec![at(1000.0, 0.0), at(1000.0, 500.0), at(1500.0, 500.0)],
+            ),
+            (
+                RoadClass::Path,
+                vec![at(0.0, 0.0), at(0.0, 500.0), at(1000.0, 500.0)],
+            ),
+            (
+                RoadClass::Residential,
+                vec![at(2000.0, 0.0), at(2000.0, 299.8)],
+            ),
+            (
+                RoadClass::Residential,
+                vec![at(2000.4, 300.0), at(2000.0, 800.0)],
+            ),
         ];
         RoadGraph::from_lines(lines, LocalFrame::new(ORIGIN))
     }
@@ -525,16 +577,35 @@ mod tests {
         // (0,0) → (1500,500): 1000 m primary + 500 m + 500 m residential.
         let eta = g.eta(at(0.0, 0.0), at(1500.0, 500.0), TravelMode::CAR);
         let expected = 1000.0 / primary + 1000.0 / residential;
-        assert!(eta.by_road && (eta.seconds - expected).abs() < 0.05, "{eta:?} vs {expected}");
+        assert!(
+            eta.by_road && (eta.seconds - expected).abs() < 0.05,
+            "{eta:?} vs {expected}"
+        );
         assert!((eta.metres - 2000.0).abs() < 0.5, "{eta:?}");
         // Across the welded cut.
         let eta = g.eta(at(0.0, 0.0), at(2000.0, 800.0), TravelMode::CAR);
         assert!(eta.by_road && (eta.metres - 2800.0).abs() < 1.0, "{eta:?}");
         // A pedestrian takes the footpath: 500 + 1000 + 500 m.
-        let walk = g.eta(at(0.0, 0.0), at(1500.0, 500.0), TravelMode::Walk { speed_mps: WALK_MPS });
-        assert!((walk.metres - 2000.0).abs() < 0.5 && walk.by_road, "{walk:?}");
-        let walk_to_corner = g.eta(at(0.0, 0.0), at(1000.0, 500.0), TravelMode::Walk { speed_mps: 2.0 });
-        assert!((walk_to_corner.seconds - 750.0).abs() < 0.5, "{walk_to_corner:?}");
+        let walk = g.eta(
+            at(0.0, 0.0),
+            at(1500.0, 500.0),
+            TravelMode::Walk {
+                speed_mps: WALK_MPS,
+            },
+        );
+        assert!(
+            (walk.metres - 2000.0).abs() < 0.5 && walk.by_road,
+            "{walk:?}"
+        );
+        let walk_to_corner = g.eta(
+            at(0.0, 0.0),
+            at(1000.0, 500.0),
+            TravelMode::Walk { speed_mps: 2.0 },
+        );
+        assert!(
+            (walk_to_corner.seconds - 750.0).abs() < 0.5,
+            "{walk_to_corner:?}"
+        );
     }
 
     #[test]
@@ -550,7 +621,10 @@ mod tests {
         let g = town();
         let reach = g.reachability(at(0.0, 0.0), TravelMode::CAR, &[60.0, 180.0]);
         // 60 s at ~13.9 m/s covers 833 m of the primary: two nodes.
-        assert_eq!(reach[0].nodes, 1 + usize::from(1000.0 / RoadClass::Primary.car_speed_mps().expect("d") <= 60.0));
+        assert_eq!(
+            reach[0].nodes,
+            1 + usize::from(1000.0 / RoadClass::Primary.car_speed_mps().expect("d") <= 60.0)
+        );
         assert!(reach[1].nodes > reach[0].nodes);
         assert!(reach[1].area.is_some());
     }
@@ -558,7 +632,9 @@ mod tests {
     #[test]
     fn paths_are_vertex_lists_along_roads() {
         let g = town();
-        let path = g.path(at(0.0, 0.0), at(1500.0, 500.0), TravelMode::CAR).expect("connected");
+        let path = g
+            .path(at(0.0, 0.0), at(1500.0, 500.0), TravelMode::CAR)
+            .expect("connected");
         assert_eq!(path.len(), 4);
         let f = LocalFrame::new(ORIGIN);
         assert!(f.distance_m(path[1], at(1000.0, 0.0)) < 0.01);

@@ -244,19 +244,32 @@ impl Site {
     /// Checkpoints naming rings or cameras that do not exist.
     fn check_references(&self, file: &Path, issues: &mut Vec<SiteIssue>) {
         for c in &self.checkpoints {
-            let missing_ring = c.ring.as_ref().filter(|r| !self.rings.iter().any(|x| &x.id == *r));
+            let missing_ring = c
+                .ring
+                .as_ref()
+                .filter(|r| !self.rings.iter().any(|x| &x.id == *r));
             if let Some(ring) = missing_ring {
                 issues.push(SiteIssue {
                     file: file.into(),
                     feature: None,
-                    message: format!("checkpoint \"{}\" names ring \"{ring}\", which no layer defines", c.id),
+                    message: format!(
+                        "checkpoint \"{}\" names ring \"{ring}\", which no layer defines",
+                        c.id
+                    ),
                 });
             }
-            for cam in c.cameras.iter().filter(|k| !self.cameras.iter().any(|x| &x.id == *k)) {
+            for cam in c
+                .cameras
+                .iter()
+                .filter(|k| !self.cameras.iter().any(|x| &x.id == *k))
+            {
                 issues.push(SiteIssue {
                     file: file.into(),
                     feature: None,
-                    message: format!("checkpoint \"{}\" names camera \"{cam}\", which no layer defines", c.id),
+                    message: format!(
+                        "checkpoint \"{}\" names camera \"{cam}\", which no layer defines",
+                        c.id
+                    ),
                 });
             }
         }
@@ -276,7 +289,11 @@ impl FeatureProps<'_> {
             _ => None,
         })
     }
-    fn number(&self, key: &str, range: std::ops::RangeInclusive<f64>) -> Result<Option<f64>, String> {
+    fn number(
+        &self,
+        key: &str,
+        range: std::ops::RangeInclusive<f64>,
+    ) -> Result<Option<f64>, String> {
         match self.get(key) {
             None => Ok(None),
             Some(v) => v
@@ -291,7 +308,11 @@ impl FeatureProps<'_> {
             None => Ok(Vec::new()),
             Some(serde_json::Value::Array(items)) => items
                 .iter()
-                .map(|i| i.as_str().map(str::to_owned).ok_or_else(|| format!("`{key}` must list strings")))
+                .map(|i| {
+                    i.as_str()
+                        .map(str::to_owned)
+                        .ok_or_else(|| format!("`{key}` must list strings"))
+                })
                 .collect(),
             Some(v) => Err(format!("`{key}` must be a list of strings, not {v}")),
         }
@@ -317,14 +338,19 @@ fn geometry_name(g: Option<&geojson::GeometryValue>) -> &'static str {
 
 fn point(g: Option<&geojson::GeometryValue>, what: &str) -> Result<LonLat, String> {
     match g {
-        Some(geojson::GeometryValue::Point { coordinates }) if coordinates.as_slice().len() >= 2 => {
+        Some(geojson::GeometryValue::Point { coordinates })
+            if coordinates.as_slice().len() >= 2 =>
+        {
             let p = coordinates.as_slice();
             let lonlat = [p[0], p[1]];
             valid_lonlat(lonlat)
                 .then_some(lonlat)
                 .ok_or_else(|| format!("position {lonlat:?} is not a lon/lat"))
         }
-        other => Err(format!("{what} needs a Point geometry, found {}", geometry_name(other))),
+        other => Err(format!(
+            "{what} needs a Point geometry, found {}",
+            geometry_name(other)
+        )),
     }
 }
 
@@ -349,11 +375,18 @@ fn polygon(g: Option<&geojson::GeometryValue>) -> Result<Vec<LonLat>, String> {
             }
             Ok(points)
         }
-        other => Err(format!("needs a Polygon geometry, found {}", geometry_name(other))),
+        other => Err(format!(
+            "needs a Polygon geometry, found {}",
+            geometry_name(other)
+        )),
     }
 }
 
-fn checkpoint(id: String, props: &FeatureProps<'_>, g: Option<&geojson::GeometryValue>) -> Result<Checkpoint, String> {
+fn checkpoint(
+    id: String,
+    props: &FeatureProps<'_>,
+    g: Option<&geojson::GeometryValue>,
+) -> Result<Checkpoint, String> {
     let kind = match (props.time("mobile_from")?, props.time("mobile_until")?) {
         (None, None) => CheckpointKind::Fixed,
         (Some(from), Some(until)) if from < until => CheckpointKind::Mobile { from, until },
@@ -372,12 +405,20 @@ fn checkpoint(id: String, props: &FeatureProps<'_>, g: Option<&geojson::Geometry
     })
 }
 
-fn ring(id: String, props: &FeatureProps<'_>, g: Option<&geojson::GeometryValue>) -> Result<Ring, String> {
+fn ring(
+    id: String,
+    props: &FeatureProps<'_>,
+    g: Option<&geojson::GeometryValue>,
+) -> Result<Ring, String> {
     let level = match props.text("level").as_deref() {
         Some("outer") => RingLevel::Outer,
         Some("inner") => RingLevel::Inner,
         Some("emergency") => RingLevel::Emergency,
-        Some(other) => return Err(format!("ring level \"{other}\" is not outer, inner or emergency")),
+        Some(other) => {
+            return Err(format!(
+                "ring level \"{other}\" is not outer, inner or emergency"
+            ));
+        }
         None => return Err("ring has no `level` (outer, inner or emergency)".into()),
     };
     Ok(Ring {
@@ -388,7 +429,11 @@ fn ring(id: String, props: &FeatureProps<'_>, g: Option<&geojson::GeometryValue>
     })
 }
 
-fn camera(id: String, props: &FeatureProps<'_>, g: Option<&geojson::GeometryValue>) -> Result<CameraSite, String> {
+fn camera(
+    id: String,
+    props: &FeatureProps<'_>,
+    g: Option<&geojson::GeometryValue>,
+) -> Result<CameraSite, String> {
     Ok(CameraSite {
         name: props.text("name").unwrap_or_else(|| id.clone()),
         lonlat: point(g, "camera")?,
@@ -405,12 +450,21 @@ fn generate_grid(grid: &GridSettings, frame: &LocalFrame) -> Result<Vec<GridCell
     if !(grid.cell_m.is_finite() && grid.cell_m >= 10.0) {
         return Err(format!("cell_m {} must be at least 10 metres", grid.cell_m));
     }
-    if !(valid_lonlat(grid.south_west) && valid_lonlat(grid.north_east) && sw[0] < ne[0] && sw[1] < ne[1]) {
+    if !(valid_lonlat(grid.south_west)
+        && valid_lonlat(grid.north_east)
+        && sw[0] < ne[0]
+        && sw[1] < ne[1])
+    {
         return Err("south_west must be south-west of north_east".into());
     }
-    let (cols, rows) = (((ne[0] - sw[0]) / grid.cell_m).ceil(), ((ne[1] - sw[1]) / grid.cell_m).ceil());
+    let (cols, rows) = (
+        ((ne[0] - sw[0]) / grid.cell_m).ceil(),
+        ((ne[1] - sw[1]) / grid.cell_m).ceil(),
+    );
     if cols * rows > MAX_GRID_CELLS {
-        return Err(format!("{cols}×{rows} cells is over the {MAX_GRID_CELLS} limit"));
+        return Err(format!(
+            "{cols}×{rows} cells is over the {MAX_GRID_CELLS} limit"
+        ));
     }
     let mut cells = Vec::new();
     for row in 0..rows as u32 {
@@ -469,22 +523,42 @@ mod tests {
         let text: Vec<String> = issues.iter().map(ToString::to_string).collect();
         let file = dir.join("city.geojson").display().to_string();
         let expect = [
-            format!("{file}: feature #1 (id \"cp-7\"): checkpoint needs a Point geometry, found LineString"),
-            format!("{file}: feature #3 (id \"cam-1\"): `heading` must be a number in 0.0..=360.0, not 400"),
-            format!("{file}: feature #5 (id \"cp-9\"): a mobile checkpoint needs both `mobile_from` and `mobile_until`"),
+            format!(
+                "{file}: feature #1 (id \"cp-7\"): checkpoint needs a Point geometry, found LineString"
+            ),
+            format!(
+                "{file}: feature #3 (id \"cam-1\"): `heading` must be a number in 0.0..=360.0, not 400"
+            ),
+            format!(
+                "{file}: feature #5 (id \"cp-9\"): a mobile checkpoint needs both `mobile_from` and `mobile_until`"
+            ),
             format!("{file}: feature #6: has no `id` property"),
         ];
         for e in &expect {
             assert!(text.contains(e), "missing {e:?} in {text:#?}");
         }
-        assert!(text.iter().any(|t| t.contains("missing.geojson") && t.contains("No such file")), "{text:#?}");
         assert!(
-            text.iter().any(|t| t.contains("checkpoint \"cp-1\" names camera \"cam-1\"")),
+            text.iter()
+                .any(|t| t.contains("missing.geojson") && t.contains("No such file")),
+            "{text:#?}"
+        );
+        assert!(
+            text.iter()
+                .any(|t| t.contains("checkpoint \"cp-1\" names camera \"cam-1\"")),
             "cam-1 was bad, so cp-1's reference dangles: {text:#?}"
         );
         assert_eq!(issues.len(), 6, "{text:#?}");
-        assert_eq!(site.checkpoints.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(), ["cp-1", "cp-10"]);
-        assert!(matches!(site.checkpoints[1].kind, CheckpointKind::Mobile { .. }));
+        assert_eq!(
+            site.checkpoints
+                .iter()
+                .map(|c| c.id.as_str())
+                .collect::<Vec<_>>(),
+            ["cp-1", "cp-10"]
+        );
+        assert!(matches!(
+            site.checkpoints[1].kind,
+            CheckpointKind::Mobile { .. }
+        ));
         assert_eq!(site.rings.len(), 1);
         assert_eq!(site.cameras.len(), 1);
         // 1000 m cells over ~2.1 km × 2.2 km.
@@ -492,8 +566,13 @@ mod tests {
         assert_eq!(site.grid[0].id, "G-01-01");
 
         std::fs::write(dir.join("bad.toml"), "name = \"X\"\norigin = [71.4]\n").expect("write");
-        let err = Site::load(&dir.join("bad.toml")).expect_err("origin is wrong").to_string();
-        assert!(err.starts_with(&dir.join("bad.toml").display().to_string()), "{err}");
+        let err = Site::load(&dir.join("bad.toml"))
+            .expect_err("origin is wrong")
+            .to_string();
+        assert!(
+            err.starts_with(&dir.join("bad.toml").display().to_string()),
+            "{err}"
+        );
         assert!(err.contains("origin"), "{err}");
         std::fs::remove_dir_all(&dir).ok();
     }

@@ -13,7 +13,6 @@ use rstar::{AABB, PointDistance, RTree, RTreeObject};
 
 use crate::frame::LocalFrame;
 
-
 /// One indexed unit.
 #[derive(Debug, Clone, PartialEq)]
 struct Node {

@@ -5,7 +5,9 @@
 //! first), so `Ord` is the display order.
 
 /// How urgent an alert is. Ordered most severe first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum AlertSeverity {
     /// Life or safety at risk now; flashes and may sound.
     Critical,
@@ -23,7 +25,9 @@ impl AlertSeverity {
 }
 
 /// Where an alert is in its lifecycle, from raised to resolved.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum AlertState {
     /// Raised, nobody has looked yet.
     New,
@@ -54,7 +58,9 @@ impl AlertState {
 }
 
 /// Whether a patrol unit can take a job.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum UnitStatus {
     /// Free to be dispatched.
     Available,
@@ -77,7 +83,9 @@ impl UnitStatus {
 }
 
 /// The health of one live feed (a camera, a CoT or MAVLink link).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum FeedHealth {
     /// Data arrives on time.
     Live,

@@ -192,49 +192,21 @@ impl World {
         self.state.at = self.state.at.max(at);
         self.state.applied += 1;
         let mut notices = Vec::new();
-        match &envelope.event {
-            Event::SiteLoaded(site) => self.load_site(site),
-            Event::UnitReported(report) => self.report_unit(report, at, &mut notices),
-            Event::UnitStatusSet { id, status } => match self.state.units.get_mut(id) {
-                Some(unit) => {
-                    unit.status = *status;
-                    if !matches!(status, UnitStatus::EnRoute | UnitStatus::OnScene) {
-                        unit.assignment = None;
-                    }
-                    self.index.upsert(id, unit.lonlat, status.is_dispatchable());
-                }
-                None => notices.push(Notice::Refused(format!("no unit \"{id}\""))),
-            },
-            Event::DroneTelemetry {
-                system_id,
-                telemetry,
-            } => self
-                .state
-                .drones
-                .entry(*system_id)
-                .or_insert_with(|| Drone::new(*system_id, at))
-                .apply(telemetry, at),
-            Event::DroneLinkLost { system_id } => {
-                if let Some(d) = self.state.drones.get_mut(system_id) {
-                    d.link_lost = true;
-                }
+        let result = match &envelope.event {
+            Event::SiteLoaded(site) => {
+                self.load_site(site);
+                Ok(())
             }
-            Event::DroneMission {
-                system_id,
-                name,
-                home,
-                path,
-                stream,
-            } => {
-                let d = self
-                    .state
-                    .drones
-                    .entry(*system_id)
-                    .or_insert_with(|| Drone::new(*system_id, at));
-                d.name.clone_from(name);
-                d.home = Some(*home);
-                d.planned_path.clone_from(path);
-                d.stream.clone_from(stream);
+            Event::UnitReported(report) => {
+                self.report_unit(report, at, &mut notices);
+                Ok(())
+            }
+            Event::UnitStatusSet { id, status } => self.set_unit_status(id, *status),
+            Event::DroneTelemetry { .. }
+            | Event::DroneLinkLost { .. }
+            | Event::DroneMission { .. } => {
+                self.apply_drone(&envelope.event, at);
+                Ok(())
             }
             Event::AlertRaised {
                 id,
@@ -242,57 +214,127 @@ impl World {
                 severity,
                 title,
                 lonlat,
-            } => self.raise(id, source, *severity, title, *lonlat, at, &envelope.origin, &mut notices),
-            Event::AlertStateSet { id, state, by } => {
-                if let Err(why) = self.set_alert_state(id, *state, by, at) {
-                    notices.push(Notice::Refused(why));
-                }
+            } => {
+                let by = envelope.origin.to_string();
+                let alert = Alert::raised(id, source.clone(), *severity, title, *lonlat, at, by);
+                self.raise(alert, &mut notices)
             }
+            Event::AlertStateSet { id, state, by } => self.set_alert_state(id, *state, by, at),
             Event::Dispatched {
                 alert, units, by, ..
-            } => {
-                if let Err(why) = self.dispatch(alert, units, by, at) {
-                    notices.push(Notice::Refused(why));
-                }
-            }
-            Event::UnitOnScene { unit, alert } => {
-                if let Err(why) = self.on_scene(unit, alert, at) {
-                    notices.push(Notice::Refused(why));
-                }
-            }
+            } => self.dispatch(alert, units, by, at),
+            Event::UnitOnScene { unit, alert } => self.on_scene(unit, alert, at),
             Event::RingDrawn(ring) => {
                 self.state.rings.insert(ring.id.clone(), ring.clone());
-                self.rebuild_ring_shapes();
-                self.recompute_ring_membership(&mut notices);
+                self.rings_changed(&mut notices);
+                Ok(())
             }
             Event::RingRemoved { id } => {
                 self.state.rings.remove(id);
-                self.rebuild_ring_shapes();
-                self.recompute_ring_membership(&mut notices);
+                self.rings_changed(&mut notices);
+                Ok(())
             }
-            Event::CheckpointStatusSet { id, status } => match self.state.checkpoints.get_mut(id) {
-                Some(c) => c.status = *status,
-                None => notices.push(Notice::Refused(format!("no checkpoint \"{id}\""))),
-            },
+            Event::CheckpointStatusSet { id, status } => self
+                .state
+                .checkpoints
+                .get_mut(id)
+                .map(|c| c.status = *status)
+                .ok_or_else(|| format!("no checkpoint \"{id}\"")),
             Event::AlarmPressed { site, lonlat, by } => {
-                if let Some(c) = self.state.checkpoints.get_mut(site) {
-                    c.status = CheckpointStatus::Alarm;
-                }
-                let name = self
-                    .state
-                    .checkpoints
-                    .get(site)
-                    .map_or_else(|| site.clone(), |c| c.name.clone());
-                let title = match by {
-                    Some(who) => format!("Alarm at {name} ({who})"),
-                    None => format!("Alarm at {name}"),
-                };
-                let source = AlertSource::Alarm { site: site.clone() };
-                let id = format!("alarm:{site}:{at}");
-                self.raise(&id, &source, AlertSeverity::Critical, &title, *lonlat, at, &envelope.origin, &mut notices);
+                let alert = self.alarm(site, *lonlat, by.as_deref(), at, &envelope.origin);
+                self.raise(alert, &mut notices)
             }
+        };
+        if let Err(why) = result {
+            notices.push(Notice::Refused(why));
         }
         notices
+    }
+
+    fn set_unit_status(&mut self, id: &str, status: UnitStatus) -> Result<(), String> {
+        let unit = self
+            .state
+            .units
+            .get_mut(id)
+            .ok_or_else(|| format!("no unit \"{id}\""))?;
+        unit.status = status;
+        if !matches!(status, UnitStatus::EnRoute | UnitStatus::OnScene) {
+            unit.assignment = None;
+        }
+        self.index.upsert(id, unit.lonlat, status.is_dispatchable());
+        Ok(())
+    }
+
+    fn apply_drone(&mut self, event: &Event, at: UnixMicros) {
+        let (Event::DroneTelemetry { system_id, .. }
+        | Event::DroneLinkLost { system_id }
+        | Event::DroneMission { system_id, .. }) = event
+        else {
+            return;
+        };
+        let drone = self
+            .state
+            .drones
+            .entry(*system_id)
+            .or_insert_with(|| Drone::new(*system_id, at));
+        match event {
+            Event::DroneTelemetry { telemetry, .. } => drone.apply(telemetry, at),
+            Event::DroneLinkLost { .. } => drone.link_lost = true,
+            Event::DroneMission {
+                name,
+                home,
+                path,
+                stream,
+                ..
+            } => {
+                drone.name.clone_from(name);
+                drone.home = Some(*home);
+                drone.planned_path.clone_from(path);
+                drone.stream.clone_from(stream);
+            }
+            _ => {}
+        }
+    }
+
+    /// The alert a one-click alarm raises; the checkpoint (if the site is
+    /// one) goes to alarm.
+    fn alarm(
+        &mut self,
+        site: &str,
+        lonlat: LonLat,
+        by: Option<&str>,
+        at: UnixMicros,
+        origin: &crate::event::Origin,
+    ) -> Alert {
+        let name = match self.state.checkpoints.get_mut(site) {
+            Some(c) => {
+                c.status = CheckpointStatus::Alarm;
+                c.name.clone()
+            }
+            None => site.to_owned(),
+        };
+        let title = match by {
+            Some(who) => format!("Alarm at {name} ({who})"),
+            None => format!("Alarm at {name}"),
+        };
+        let source = AlertSource::Alarm {
+            site: site.to_owned(),
+        };
+        let id = format!("alarm:{site}:{at}");
+        Alert::raised(
+            &id,
+            source,
+            AlertSeverity::Critical,
+            &title,
+            lonlat,
+            at,
+            origin.to_string(),
+        )
+    }
+
+    fn rings_changed(&mut self, notices: &mut Vec<Notice>) {
+        self.rebuild_ring_shapes();
+        self.recompute_ring_membership(notices);
     }
 
     fn load_site(&mut self, site: &Site) {
@@ -311,32 +353,46 @@ impl World {
             })
             .collect();
         // Rings drawn on demand stay; configured ones are replaced.
-        self.state.rings.retain(|_, r| r.level == crate::model::RingLevel::Emergency);
+        self.state
+            .rings
+            .retain(|_, r| r.level == crate::model::RingLevel::Emergency);
         for r in &site.rings {
             self.state.rings.insert(r.id.clone(), r.clone());
         }
-        self.state.grid = site.grid.iter().map(|g| (g.id.clone(), g.clone())).collect();
-        self.state.cameras = site.cameras.iter().map(|c| (c.id.clone(), c.clone())).collect();
+        self.state.grid = site
+            .grid
+            .iter()
+            .map(|g| (g.id.clone(), g.clone()))
+            .collect();
+        self.state.cameras = site
+            .cameras
+            .iter()
+            .map(|c| (c.id.clone(), c.clone()))
+            .collect();
         self.rebuild_ring_shapes();
     }
 
     fn report_unit(&mut self, report: &UnitReport, at: UnixMicros, notices: &mut Vec<Notice>) {
         let inside = self.rings_containing(report.lonlat);
-        let unit = self.state.units.entry(report.id.clone()).or_insert_with(|| Unit {
-            id: report.id.clone(),
-            callsign: report.id.clone(),
-            kind: report.kind,
-            status: UnitStatus::Available,
-            lonlat: report.lonlat,
-            heading_deg: None,
-            speed_mps: None,
-            ce_m: report.ce_m,
-            reported_at: at,
-            stale_at: report.stale_at,
-            trail: VecDeque::new(),
-            inside_rings: inside.clone(),
-            assignment: None,
-        });
+        let unit = self
+            .state
+            .units
+            .entry(report.id.clone())
+            .or_insert_with(|| Unit {
+                id: report.id.clone(),
+                callsign: report.id.clone(),
+                kind: report.kind,
+                status: UnitStatus::Available,
+                lonlat: report.lonlat,
+                heading_deg: None,
+                speed_mps: None,
+                ce_m: report.ce_m,
+                reported_at: at,
+                stale_at: report.stale_at,
+                trail: VecDeque::new(),
+                inside_rings: inside.clone(),
+                assignment: None,
+            });
         if let Some(callsign) = &report.callsign {
             unit.callsign.clone_from(callsign);
         }
@@ -374,7 +430,12 @@ impl World {
     }
 
     fn recompute_ring_membership(&mut self, notices: &mut Vec<Notice>) {
-        let ids: Vec<(String, LonLat)> = self.state.units.values().map(|u| (u.id.clone(), u.lonlat)).collect();
+        let ids: Vec<(String, LonLat)> = self
+            .state
+            .units
+            .values()
+            .map(|u| (u.id.clone(), u.lonlat))
+            .collect();
         for (id, lonlat) in ids {
             let inside = self.rings_containing(lonlat);
             let Some(unit) = self.state.units.get_mut(&id) else {
@@ -396,48 +457,30 @@ impl World {
         }
     }
 
-    #[expect(clippy::too_many_arguments, reason = "the fields of one event")]
-    fn raise(
-        &mut self,
-        id: &str,
-        source: &AlertSource,
-        severity: AlertSeverity,
-        title: &str,
-        lonlat: LonLat,
-        at: UnixMicros,
-        origin: &crate::event::Origin,
-        notices: &mut Vec<Notice>,
-    ) {
-        if self.state.alerts.contains_key(id) {
-            notices.push(Notice::Refused(format!("alert \"{id}\" already exists")));
-            return;
+    fn raise(&mut self, alert: Alert, notices: &mut Vec<Notice>) -> Result<(), String> {
+        if self.state.alerts.contains_key(&alert.id) {
+            return Err(format!("alert \"{}\" already exists", alert.id));
         }
-        let by = origin.to_string();
-        self.state.alerts.insert(
-            id.to_owned(),
-            Alert {
-                id: id.to_owned(),
-                source: source.clone(),
-                severity,
-                title: title.to_owned(),
-                lonlat,
-                state: AlertState::New,
-                history: vec![AlertStep {
-                    state: AlertState::New,
-                    at,
-                    by,
-                }],
-                units: Vec::new(),
-            },
-        );
         notices.push(Notice::AlertRaised {
-            id: id.to_owned(),
-            severity,
+            id: alert.id.clone(),
+            severity: alert.severity,
         });
+        self.state.alerts.insert(alert.id.clone(), alert);
+        Ok(())
     }
 
-    fn set_alert_state(&mut self, id: &str, state: AlertState, by: &str, at: UnixMicros) -> Result<(), String> {
-        let alert = self.state.alerts.get_mut(id).ok_or_else(|| format!("no alert \"{id}\""))?;
+    fn set_alert_state(
+        &mut self,
+        id: &str,
+        state: AlertState,
+        by: &str,
+        at: UnixMicros,
+    ) -> Result<(), String> {
+        let alert = self
+            .state
+            .alerts
+            .get_mut(id)
+            .ok_or_else(|| format!("no alert \"{id}\""))?;
         if alert.state == AlertState::Resolved {
             return Err(format!("alert \"{id}\" is already resolved"));
         }
@@ -463,7 +506,13 @@ impl World {
         Ok(())
     }
 
-    fn dispatch(&mut self, alert_id: &str, units: &[String], by: &str, at: UnixMicros) -> Result<(), String> {
+    fn dispatch(
+        &mut self,
+        alert_id: &str,
+        units: &[String],
+        by: &str,
+        at: UnixMicros,
+    ) -> Result<(), String> {
         let alert = self
             .state
             .alerts
@@ -544,7 +593,11 @@ impl World {
             .collect();
         let mut add = |kind, id: String, p: LonLat| {
             if let Some(distance_m) = near(p) {
-                hits.push(Hit { kind, id, distance_m });
+                hits.push(Hit {
+                    kind,
+                    id,
+                    distance_m,
+                });
             }
         };
         for a in self.state.alerts.values().filter(|a| a.state.is_open()) {
@@ -561,7 +614,11 @@ impl World {
         for c in self.state.cameras.values() {
             add(EntityKind::Camera, c.id.clone(), c.lonlat);
         }
-        hits.sort_by(|a, b| a.distance_m.total_cmp(&b.distance_m).then(a.kind.cmp(&b.kind)));
+        hits.sort_by(|a, b| {
+            a.distance_m
+                .total_cmp(&b.distance_m)
+                .then(a.kind.cmp(&b.kind))
+        });
         hits
     }
 
@@ -626,13 +683,21 @@ impl World {
                 let units = self.index.in_polygon(&polygon);
                 let available = units
                     .iter()
-                    .filter(|id| self.state.units.get(&***id).is_some_and(|u| u.status.is_dispatchable()))
+                    .filter(|id| {
+                        self.state
+                            .units
+                            .get(&***id)
+                            .is_some_and(|u| u.status.is_dispatchable())
+                    })
                     .count();
                 let open_alerts = self
                     .state
                     .alerts
                     .values()
-                    .filter(|a| a.state.is_open() && polygon.contains(&geo::Point::new(a.lonlat[0], a.lonlat[1])))
+                    .filter(|a| {
+                        a.state.is_open()
+                            && polygon.contains(&geo::Point::new(a.lonlat[0], a.lonlat[1]))
+                    })
                     .count();
                 CellCount {
                     cell: cell.id.clone(),
@@ -683,7 +748,12 @@ mod tests {
             id: id.into(),
             name: id.into(),
             level: RingLevel::Inner,
-            polygon: vec![at(-half_m, -half_m), at(half_m, -half_m), at(half_m, half_m), at(-half_m, half_m)],
+            polygon: vec![
+                at(-half_m, -half_m),
+                at(half_m, -half_m),
+                at(half_m, half_m),
+                at(-half_m, half_m),
+            ],
         }
     }
 
@@ -693,75 +763,216 @@ mod tests {
         w.apply(&env(0, Event::RingDrawn(square_ring("inner", 1000.0))));
         assert!(w.apply(&env(1, report("u1", at(-2000.0, 0.0)))).is_empty());
         let n = w.apply(&env(2, report("u1", at(-500.0, 0.0))));
-        assert_eq!(n, [Notice::RingEntered { ring: "inner".into(), unit: "u1".into() }]);
-        assert!(w.apply(&env(3, report("u1", at(0.0, 0.0)))).is_empty(), "still inside");
+        assert_eq!(
+            n,
+            [Notice::RingEntered {
+                ring: "inner".into(),
+                unit: "u1".into()
+            }]
+        );
+        assert!(
+            w.apply(&env(3, report("u1", at(0.0, 0.0)))).is_empty(),
+            "still inside"
+        );
         let n = w.apply(&env(4, report("u1", at(1500.0, 0.0))));
-        assert_eq!(n, [Notice::RingExited { ring: "inner".into(), unit: "u1".into() }]);
+        assert_eq!(
+            n,
+            [Notice::RingExited {
+                ring: "inner".into(),
+                unit: "u1".into()
+            }]
+        );
         // A ring drawn around a unit is entered at once.
-        let n = w.apply(&env(5, Event::RingDrawn(Ring::circle("em-1", "Emergency", at(1500.0, 0.0), 300.0, w.frame()))));
-        assert_eq!(n, [Notice::RingEntered { ring: "em-1".into(), unit: "u1".into() }]);
+        let n = w.apply(&env(
+            5,
+            Event::RingDrawn(Ring::circle(
+                "em-1",
+                "Emergency",
+                at(1500.0, 0.0),
+                300.0,
+                w.frame(),
+            )),
+        ));
+        assert_eq!(
+            n,
+            [Notice::RingEntered {
+                ring: "em-1".into(),
+                unit: "u1".into()
+            }]
+        );
         assert_eq!(w.inside_ring("em-1").expect("ring").len(), 1);
         let n = w.apply(&env(6, Event::RingRemoved { id: "em-1".into() }));
-        assert_eq!(n, [Notice::RingExited { ring: "em-1".into(), unit: "u1".into() }]);
+        assert_eq!(
+            n,
+            [Notice::RingExited {
+                ring: "em-1".into(),
+                unit: "u1".into()
+            }]
+        );
     }
 
     #[test]
+    #[expect(clippy::too_many_lines, reason = "one lifecycle, start to end")]
     fn alert_lifecycle_records_who_and_when_and_times_the_response() {
         let mut w = World::new(ORIGIN);
         w.apply(&env(0, report("u1", at(100.0, 0.0))));
         w.apply(&env(0, report("u2", at(200.0, 0.0))));
-        let n = w.apply(&env(10, Event::AlarmPressed { site: "compound-7".into(), lonlat: at(0.0, 0.0), by: None }));
+        let n = w.apply(&env(
+            10,
+            Event::AlarmPressed {
+                site: "compound-7".into(),
+                lonlat: at(0.0, 0.0),
+                by: None,
+            },
+        ));
         let id = "alarm:compound-7:10000000";
-        assert_eq!(n, [Notice::AlertRaised { id: id.into(), severity: AlertSeverity::Critical }]);
-        w.apply(&env(12, Event::AlertStateSet { id: id.into(), state: AlertState::Acknowledged, by: "Aigerim".into() }));
-        w.apply(&env(20, Event::Dispatched { alert: id.into(), units: vec!["u1".into()], by: "Aigerim".into(), etas_s: vec![30.0] }));
+        assert_eq!(
+            n,
+            [Notice::AlertRaised {
+                id: id.into(),
+                severity: AlertSeverity::Critical
+            }]
+        );
+        w.apply(&env(
+            12,
+            Event::AlertStateSet {
+                id: id.into(),
+                state: AlertState::Acknowledged,
+                by: "Aigerim".into(),
+            },
+        ));
+        w.apply(&env(
+            20,
+            Event::Dispatched {
+                alert: id.into(),
+                units: vec!["u1".into()],
+                by: "Aigerim".into(),
+                etas_s: vec![30.0],
+            },
+        ));
         let s = w.state();
         assert_eq!(s.units["u1"].status, UnitStatus::EnRoute);
-        assert_eq!(s.alerts[id].response_us(50_000_000), Some(30_000_000), "timer runs from dispatch");
-        assert_eq!(w.index().nearest_available(at(0.0, 0.0), 1)[0].0.as_ref(), "u2", "u1 is busy");
-        w.apply(&env(95, Event::UnitOnScene { unit: "u1".into(), alert: id.into() }));
+        assert_eq!(
+            s.alerts[id].response_us(50_000_000),
+            Some(30_000_000),
+            "timer runs from dispatch"
+        );
+        assert_eq!(
+            w.index().nearest_available(at(0.0, 0.0), 1)[0].0.as_ref(),
+            "u2",
+            "u1 is busy"
+        );
+        w.apply(&env(
+            95,
+            Event::UnitOnScene {
+                unit: "u1".into(),
+                alert: id.into(),
+            },
+        ));
         let a = &w.state().alerts[id];
         assert_eq!(a.state, AlertState::OnScene);
-        assert_eq!(a.response_us(1_000_000_000), Some(75_000_000), "timer stopped on scene");
-        let steps: Vec<(AlertState, &str)> = a.history.iter().map(|s| (s.state, s.by.as_str())).collect();
-        assert_eq!(steps[1..], [(AlertState::Acknowledged, "Aigerim"), (AlertState::Dispatched, "Aigerim"), (AlertState::OnScene, "U1")]);
-        w.apply(&env(300, Event::AlertStateSet { id: id.into(), state: AlertState::Resolved, by: "Aigerim".into() }));
-        assert_eq!(w.state().units["u1"].status, UnitStatus::Available, "freed on resolve");
-        let refused = w.apply(&env(301, Event::Dispatched { alert: id.into(), units: vec!["u2".into()], by: "x".into(), etas_s: vec![] }));
+        assert_eq!(
+            a.response_us(1_000_000_000),
+            Some(75_000_000),
+            "timer stopped on scene"
+        );
+        let steps: Vec<(AlertState, &str)> =
+            a.history.iter().map(|s| (s.state, s.by.as_str())).collect();
+        assert_eq!(
+            steps[1..],
+            [
+                (AlertState::Acknowledged, "Aigerim"),
+                (AlertState::Dispatched, "Aigerim"),
+                (AlertState::OnScene, "U1")
+            ]
+        );
+        w.apply(&env(
+            300,
+            Event::AlertStateSet {
+                id: id.into(),
+                state: AlertState::Resolved,
+                by: "Aigerim".into(),
+            },
+        ));
+        assert_eq!(
+            w.state().units["u1"].status,
+            UnitStatus::Available,
+            "freed on resolve"
+        );
+        let refused = w.apply(&env(
+            301,
+            Event::Dispatched {
+                alert: id.into(),
+                units: vec!["u2".into()],
+                by: "x".into(),
+                etas_s: vec![],
+            },
+        ));
         assert!(matches!(&refused[..], [Notice::Refused(why)] if why.contains("resolved")));
-        let refused = w.apply(&env(302, Event::UnitStatusSet { id: "nobody".into(), status: UnitStatus::OffDuty }));
+        let refused = w.apply(&env(
+            302,
+            Event::UnitStatusSet {
+                id: "nobody".into(),
+                status: UnitStatus::OffDuty,
+            },
+        ));
         assert!(matches!(&refused[..], [Notice::Refused(why)] if why.contains("nobody")));
     }
 
     #[test]
     fn hit_tests_area_queries_and_grid_counts() {
         let mut w = World::new(ORIGIN);
-        let mut site = Site { name: "t".into(), origin: ORIGIN, ..Site::default() };
+        let mut site = Site {
+            name: "t".into(),
+            origin: ORIGIN,
+            ..Site::default()
+        };
         site.grid.push(crate::model::GridCell {
             id: "G-1".into(),
             responsible: None,
-            polygon: vec![at(0.0, 0.0), at(1000.0, 0.0), at(1000.0, 1000.0), at(0.0, 1000.0)],
+            polygon: vec![
+                at(0.0, 0.0),
+                at(1000.0, 0.0),
+                at(1000.0, 1000.0),
+                at(0.0, 1000.0),
+            ],
         });
         w.apply(&env(0, Event::SiteLoaded(Box::new(site))));
         w.apply(&env(1, report("u1", at(10.0, 10.0))));
         w.apply(&env(1, report("u2", at(500.0, 500.0))));
         w.apply(&env(1, report("u3", at(-500.0, 500.0))));
-        w.apply(&env(1, Event::UnitStatusSet { id: "u2".into(), status: UnitStatus::OffDuty }));
-        w.apply(&env(2, Event::AlertRaised {
-            id: "A1".into(),
-            source: AlertSource::Operator,
-            severity: AlertSeverity::High,
-            title: "t".into(),
-            lonlat: at(20.0, 10.0),
-        }));
+        w.apply(&env(
+            1,
+            Event::UnitStatusSet {
+                id: "u2".into(),
+                status: UnitStatus::OffDuty,
+            },
+        ));
+        w.apply(&env(
+            2,
+            Event::AlertRaised {
+                id: "A1".into(),
+                source: AlertSource::Operator,
+                severity: AlertSeverity::High,
+                title: "t".into(),
+                lonlat: at(20.0, 10.0),
+            },
+        ));
         let hits = w.hit_test(at(12.0, 10.0), 30.0);
         assert_eq!(
-            hits.iter().map(|h| (h.kind, h.id.as_str())).collect::<Vec<_>>(),
+            hits.iter()
+                .map(|h| (h.kind, h.id.as_str()))
+                .collect::<Vec<_>>(),
             [(EntityKind::Unit, "u1"), (EntityKind::Alert, "A1")]
         );
         assert_eq!(
             w.grid_counts(),
-            [CellCount { cell: "G-1".into(), units: 2, available: 1, open_alerts: 1 }]
+            [CellCount {
+                cell: "G-1".into(),
+                units: 2,
+                available: 1,
+                open_alerts: 1
+            }]
         );
     }
 }

@@ -33,7 +33,11 @@ fn committed_basemap_is_a_faithful_import_without_editor_tags() {
     let (imported, report) =
         Basemap::import_tiles(&tiles(), &committed().attribution).expect("tiles import");
     assert_eq!(report.tiles, 16);
-    assert_eq!(report.dropped_tags.get("@user"), Some(&50_835), "every feature had an @user tag");
+    assert_eq!(
+        report.dropped_tags.get("@user"),
+        Some(&50_835),
+        "every feature had an @user tag"
+    );
     let kept = |c| report.kept.get(&c).copied().unwrap_or(0);
     assert_eq!(kept(FeatureClass::Building), 32_336);
     let roads: usize = report
@@ -43,12 +47,18 @@ fn committed_basemap_is_a_faithful_import_without_editor_tags() {
         .map(|(_, n)| n)
         .sum();
     assert_eq!(roads, 10_618);
-    assert!(imported == committed(), "assets/basemap/astana.wfmap is stale: re-import it");
+    assert!(
+        imported == committed(),
+        "assets/basemap/astana.wfmap is stale: re-import it"
+    );
     for f in &imported.features {
         assert!(f.tags.keys().all(|k| !k.starts_with('@')), "{:?}", f.tags);
     }
     let [sw, ne] = imported.bounds().expect("features");
-    assert!(sw[0] < 71.3 && ne[0] > 71.6 && sw[1] < 51.07 && ne[1] > 51.28, "{sw:?} {ne:?}");
+    assert!(
+        sw[0] < 71.3 && ne[0] > 71.6 && sw[1] < 51.07 && ne[1] > 51.28,
+        "{sw:?} {ne:?}"
+    );
 }
 
 #[test]
@@ -65,8 +75,18 @@ fn astana_roads_form_one_network_with_sensible_travel_times() {
     let eta = graph.eta([71.4304, 51.1283], [71.4036, 51.1326], TravelMode::CAR);
     assert!(eta.by_road, "{eta:?}");
     assert!((120.0..600.0).contains(&eta.seconds), "{eta:?}");
-    assert!(eta.metres > 1900.0, "roads are never shorter than the crow flies: {eta:?}");
+    assert!(
+        eta.metres > 1900.0,
+        "roads are never shorter than the crow flies: {eta:?}"
+    );
     let reach = graph.reachability([71.4304, 51.1283], TravelMode::CAR, &[60.0, 180.0, 300.0]);
-    assert!(reach[0].nodes < reach[1].nodes && reach[1].nodes < reach[2].nodes, "{reach:?}");
-    assert!(map.features.iter().any(|f| f.class == FeatureClass::Road(RoadClass::Trunk)));
+    assert!(
+        reach[0].nodes < reach[1].nodes && reach[1].nodes < reach[2].nodes,
+        "{reach:?}"
+    );
+    assert!(
+        map.features
+            .iter()
+            .any(|f| f.class == FeatureClass::Road(RoadClass::Trunk))
+    );
 }

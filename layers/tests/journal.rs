@@ -28,7 +28,11 @@ fn report(id: usize, t: UnixMicros, lonlat: [f64; 2]) -> Envelope {
         event: Event::UnitReported(UnitReport {
             id: format!("unit-{id}"),
             callsign: Some(format!("P-{id}")),
-            kind: if id % 3 == 0 { UnitKind::Foot } else { UnitKind::Car },
+            kind: if id.is_multiple_of(3) {
+                UnitKind::Foot
+            } else {
+                UnitKind::Car
+            },
             lonlat,
             ce_m: 5.0,
             heading_deg: Some((id * 37 % 360) as f64),
@@ -48,18 +52,61 @@ fn scenario() -> Vec<Envelope> {
         for id in 0..30 {
             let angle = (s as f64 * 3.0 + id as f64 * 12.0).to_radians();
             let radius = 500.0 + 100.0 * id as f64;
-            events.push(report(id, t + id as i64 * 1000, frame.lonlat([radius * angle.cos(), radius * angle.sin()])));
+            events.push(report(
+                id,
+                t + id as i64 * 1000,
+                frame.lonlat([radius * angle.cos(), radius * angle.sin()]),
+            ));
         }
-        let op = |event| Envelope { at: t + 500_000, origin: Origin::Operator("Aigerim".into()), event };
+        let op = |event| Envelope {
+            at: t + 500_000,
+            origin: Origin::Operator("Aigerim".into()),
+            event,
+        };
         match s {
-            20 => events.push(op(Event::RingDrawn(Ring::circle("em-1", "Emergency 1", ORIGIN, 1200.0, &frame)))),
-            30 => events.push(op(Event::AlarmPressed { site: "compound-3".into(), lonlat: frame.lonlat([300.0, 0.0]), by: None })),
-            35 => events.push(op(Event::AlertStateSet { id: alarm_id(30), state: AlertState::Acknowledged, by: "Aigerim".into() })),
-            40 => events.push(op(Event::Dispatched { alert: alarm_id(30), units: vec!["unit-1".into(), "unit-2".into()], by: "Aigerim".into(), etas_s: vec![40.0, 55.0] })),
-            80 => events.push(op(Event::UnitOnScene { unit: "unit-1".into(), alert: alarm_id(30) })),
-            100 => events.push(op(Event::UnitStatusSet { id: "unit-7".into(), status: UnitStatus::OffDuty })),
-            120 => events.push(op(Event::AlertRaised { id: "det-1".into(), source: AlertSource::Operator, severity: AlertSeverity::Medium, title: "Crowd".into(), lonlat: ORIGIN })),
-            150 => events.push(op(Event::AlertStateSet { id: alarm_id(30), state: AlertState::Resolved, by: "Aigerim".into() })),
+            20 => events.push(op(Event::RingDrawn(Ring::circle(
+                "em-1",
+                "Emergency 1",
+                ORIGIN,
+                1200.0,
+                &frame,
+            )))),
+            30 => events.push(op(Event::AlarmPressed {
+                site: "compound-3".into(),
+                lonlat: frame.lonlat([300.0, 0.0]),
+                by: None,
+            })),
+            35 => events.push(op(Event::AlertStateSet {
+                id: alarm_id(30),
+                state: AlertState::Acknowledged,
+                by: "Aigerim".into(),
+            })),
+            40 => events.push(op(Event::Dispatched {
+                alert: alarm_id(30),
+                units: vec!["unit-1".into(), "unit-2".into()],
+                by: "Aigerim".into(),
+                etas_s: vec![40.0, 55.0],
+            })),
+            80 => events.push(op(Event::UnitOnScene {
+                unit: "unit-1".into(),
+                alert: alarm_id(30),
+            })),
+            100 => events.push(op(Event::UnitStatusSet {
+                id: "unit-7".into(),
+                status: UnitStatus::OffDuty,
+            })),
+            120 => events.push(op(Event::AlertRaised {
+                id: "det-1".into(),
+                source: AlertSource::Operator,
+                severity: AlertSeverity::Medium,
+                title: "Crowd".into(),
+                lonlat: ORIGIN,
+            })),
+            150 => events.push(op(Event::AlertStateSet {
+                id: alarm_id(30),
+                state: AlertState::Resolved,
+                by: "Aigerim".into(),
+            })),
             170 => events.push(op(Event::RingRemoved { id: "em-1".into() })),
             _ => {}
         }
@@ -77,10 +124,12 @@ fn rebuilt_state_equals_the_live_state_at_sampled_instants() {
     let journal = Journal::open(&dir).expect("open");
     let writer = JournalWriter::start(journal.clone(), World::new(ORIGIN)).expect("writer");
     let mut live = World::new(ORIGIN);
-    let samples: Vec<UnixMicros> = [0.2, 19.9, 20.6, 30.6, 44.0, 80.5, 99.0, 133.3, 150.6, 179.9, 500.0]
-        .iter()
-        .map(|s| T0 + (s * 1e6) as i64)
-        .collect();
+    let samples: Vec<UnixMicros> = [
+        0.2, 19.9, 20.6, 30.6, 44.0, 80.5, 99.0, 133.3, 150.6, 179.9, 500.0,
+    ]
+    .iter()
+    .map(|s| T0 + (s * 1e6) as i64)
+    .collect();
     let mut expected: Vec<WorldState> = Vec::new();
     let events = scenario();
     let mut next = 0;
@@ -97,15 +146,28 @@ fn rebuilt_state_equals_the_live_state_at_sampled_instants() {
     }
     writer.finish().expect("written");
     assert_eq!(journal.len(), events.len());
-    assert!(journal.snapshot_count() >= 10, "snapshots every 10 s: {}", journal.snapshot_count());
+    assert!(
+        journal.snapshot_count() >= 10,
+        "snapshots every 10 s: {}",
+        journal.snapshot_count()
+    );
     let empty = World::new(ORIGIN).state().clone();
     for (t, want) in samples.iter().zip(&expected) {
         let got = journal.state_at(*t, &empty).expect("rebuilds");
-        assert!(got.state() == want, "state at +{} s differs", (t - T0) as f64 / 1e6);
+        assert!(
+            got.state() == want,
+            "state at +{} s differs",
+            (t - T0) as f64 / 1e6
+        );
     }
     // The scenario really moved the world along.
-    let end = journal.state_at(T0 + 400_000_000, &empty).expect("rebuilds");
-    assert_eq!(end.state().alerts[&alarm_id(30)].state, AlertState::Resolved);
+    let end = journal
+        .state_at(T0 + 400_000_000, &empty)
+        .expect("rebuilds");
+    assert_eq!(
+        end.state().alerts[&alarm_id(30)].state,
+        AlertState::Resolved
+    );
     assert_eq!(end.state().units["unit-7"].status, UnitStatus::OffDuty);
     drop(journal);
     std::fs::remove_dir_all(&dir).ok();
@@ -122,7 +184,9 @@ fn journal_child_writer() {
     let writer = JournalWriter::start(journal, World::new(ORIGIN)).expect("writer");
     println!("ready");
     for i in 0_usize.. {
-        writer.append(report(i % 100, now_us(), ORIGIN)).expect("queued");
+        writer
+            .append(report(i % 100, now_us(), ORIGIN))
+            .expect("queued");
         std::thread::sleep(Duration::from_millis(1));
     }
 }
@@ -135,7 +199,12 @@ fn now_us() -> UnixMicros {
 fn kill_9_loses_at_most_the_last_second() {
     let dir = temp_dir("journal-kill");
     let mut child = Command::new(std::env::current_exe().expect("test binary"))
-        .args(["journal_child_writer", "--exact", "--nocapture", "--test-threads=1"])
+        .args([
+            "journal_child_writer",
+            "--exact",
+            "--nocapture",
+            "--test-threads=1",
+        ])
         .env("WATCHFLOOR_JOURNAL_CHILD", &dir)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -147,7 +216,10 @@ fn kill_9_loses_at_most_the_last_second() {
     while !line.contains("ready") {
         line.clear();
         std::io::BufRead::read_line(&mut stdout, &mut line).expect("child output");
-        assert!(started.elapsed() < Duration::from_secs(30), "child never got ready");
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "child never got ready"
+        );
     }
     std::thread::sleep(Duration::from_millis(2500));
     let killed_at = now_us();
@@ -155,13 +227,22 @@ fn kill_9_loses_at_most_the_last_second() {
     child.kill().expect("kill -9");
     child.wait().expect("reaped");
     let journal = Journal::open(&dir).expect("reopens after a crash");
-    let last = journal.last_key().expect("readable").expect("events survived");
+    let last = journal
+        .last_key()
+        .expect("readable")
+        .expect("events survived");
     let lost_ms = (killed_at - last.at) as f64 / 1000.0;
     assert!(journal.len() > 1000, "{} events", journal.len());
     assert!(lost_ms <= 1000.0, "lost the last {lost_ms} ms");
     // Every surviving record decodes.
-    assert_eq!(journal.events(0, i64::MAX).filter(Result::is_err).count(), 0);
-    println!("kill -9: {} events kept, last {lost_ms:.0} ms lost", journal.len());
+    assert_eq!(
+        journal.events(0, i64::MAX).filter(Result::is_err).count(),
+        0
+    );
+    println!(
+        "kill -9: {} events kept, last {lost_ms:.0} ms lost",
+        journal.len()
+    );
     drop(journal);
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -41,6 +41,9 @@ pub struct CotEvent {
     pub course_deg: Option<f64>,
     /// `<detail><track speed>`: metres per second.
     pub speed_mps: Option<f64>,
+    /// `<detail><emergency type>`: the alarm kind of an emergency event
+    /// (TAK's `b-a-o-*` types, e.g. `911 Alert`), if any.
+    pub emergency: Option<String>,
 }
 
 /// `<point>`: WGS-84 position with its error estimates.
@@ -149,6 +152,14 @@ pub fn parse(bytes: &[u8]) -> Result<CotEvent, CotError> {
                     e.callsign = attr(&element, "contact", "callsign")?.map(Cow::into_owned);
                 }
             }
+            (2, "emergency") if in_detail => {
+                if let Some(e) = event.as_mut() {
+                    e.emergency = Some(
+                        attr(&element, "emergency", "type")?
+                            .map_or_else(|| "Emergency".to_owned(), Cow::into_owned),
+                    );
+                }
+            }
             (2, "track") if in_detail => {
                 if let Some(e) = event.as_mut() {
                     e.course_deg = number(&element, "track", "course", 0.0..=360.0)?;
@@ -176,6 +187,7 @@ struct PartialEvent {
     callsign: Option<String>,
     course_deg: Option<f64>,
     speed_mps: Option<f64>,
+    emergency: Option<String>,
 }
 
 impl PartialEvent {
@@ -201,6 +213,7 @@ impl PartialEvent {
             callsign: None,
             course_deg: None,
             speed_mps: None,
+            emergency: None,
         })
     }
 
@@ -216,6 +229,7 @@ impl PartialEvent {
             callsign: self.callsign,
             course_deg: self.course_deg,
             speed_mps: self.speed_mps,
+            emergency: self.emergency,
         })
     }
 }
@@ -341,6 +355,14 @@ pub fn encode(event: &CotEvent) -> String {
         }
         xml.push_str("/>");
     }
+    if let Some(kind) = &event.emergency {
+        let _ = write!(
+            xml,
+            r#"<emergency type="{}">{}</emergency>"#,
+            escape(kind.as_str()),
+            escape(event.callsign.as_deref().unwrap_or_default())
+        );
+    }
     xml.push_str("</detail></event>");
     xml
 }
@@ -410,6 +432,21 @@ mod tests {
             .with_timezone(&Utc);
         assert!(!e.is_stale(t));
         assert!(e.is_stale(e.stale));
+    }
+
+    /// A TAK "911 Alert" as ATAK's emergency button sends it.
+    const TAK_911: &str = r#"<event version="2.0" uid="compound-7-9-1-1" type="b-a-o-tbl" how="h-e"
+ time="2021-02-27T20:32:24.771Z" start="2021-02-27T20:32:24.771Z" stale="2021-02-27T20:42:24.771Z">
+ <point lat="51.13" lon="71.43" hae="0" ce="10" le="10"/>
+ <detail><link uid="compound-7" type="a-f-G-U-C" relation="p-p"/><contact callsign="COMPOUND-7-Alert"/>
+ <emergency type="911 Alert">COMPOUND-7</emergency></detail></event>"#;
+
+    #[test]
+    fn parses_a_tak_emergency_alert() {
+        let e = parse(TAK_911.as_bytes()).expect("valid CoT");
+        assert_eq!(e.kind, "b-a-o-tbl");
+        assert_eq!(e.emergency.as_deref(), Some("911 Alert"));
+        assert_eq!(parse(encode(&e).as_bytes()).expect("round trip"), e);
     }
 
     #[test]

@@ -3,4 +3,5 @@
 //! hostile input.
 
 pub mod cot;
+pub mod ingest;
 pub mod mavlink;

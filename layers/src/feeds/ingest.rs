@@ -1,0 +1,365 @@
+//! From feed bytes to world events, with the bookkeeping a console needs
+//! about its feeds: counters per source, and malformed input logged once
+//! per source per interval instead of once per packet.
+//!
+//! Everything here is pure and cheap; the sockets that call it live in
+//! `app`.
+
+use std::collections::HashMap;
+
+use crate::event::{Envelope, Event, Origin, UnitReport};
+use crate::feeds::cot::{self, CotEvent};
+use crate::feeds::mavlink;
+use crate::model::{UnitKind, UnixMicros};
+
+/// Malformed input from one source is logged at most once per this interval.
+pub const MALFORMED_LOG_INTERVAL_US: UnixMicros = 10_000_000;
+
+/// What became of one message.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// Decoded into these events.
+    Events(Vec<Envelope>),
+    /// Valid, but nothing the console shows (e.g. a hostile-track CoT type).
+    Ignored,
+    /// Not decodable; the reason.
+    Malformed(String),
+}
+
+/// Turns one CoT message into events, stamped `at` (arrival time: the
+/// console's clock, not the sender's).
+pub fn cot_to_events(bytes: &[u8], origin: &Origin, at: UnixMicros) -> Outcome {
+    let event = match cot::parse(bytes) {
+        Ok(e) => e,
+        Err(e) => return Outcome::Malformed(e.to_string()),
+    };
+    match cot_event(&event, at) {
+        Some(event) => Outcome::Events(vec![Envelope {
+            at,
+            origin: origin.clone(),
+            event,
+        }]),
+        None => Outcome::Ignored,
+    }
+}
+
+fn cot_event(e: &CotEvent, at: UnixMicros) -> Option<Event> {
+    let lonlat = [e.point.lon, e.point.lat];
+    if e.kind.starts_with("b-a-o-can") {
+        return None; // a cancel: operators close alerts themselves
+    }
+    if e.kind.starts_with("b-a-o-") || e.emergency.is_some() {
+        // The alarm's site is the sender the alert links to, by TAK
+        // convention its uid without the `-9-1-1` suffix.
+        let site = e.uid.trim_end_matches("-9-1-1").to_owned();
+        return Some(Event::AlarmPressed {
+            site,
+            lonlat,
+            by: e.callsign.clone(),
+        });
+    }
+    if !e.kind.starts_with("a-f-G") {
+        return None; // only friendly ground units are ours to track
+    }
+    let validity = (e.stale - e.time).num_microseconds().unwrap_or(0).max(0);
+    Some(Event::UnitReported(UnitReport {
+        id: e.uid.clone(),
+        callsign: e.callsign.clone(),
+        kind: UnitKind::from_cot_type(&e.kind),
+        lonlat,
+        ce_m: e.point.ce,
+        heading_deg: e.course_deg,
+        speed_mps: e.speed_mps,
+        // Stale after the same validity the sender gave, from arrival.
+        stale_at: at + validity,
+    }))
+}
+
+/// Turns one MAVLink datagram into events.
+pub fn mavlink_to_events(bytes: &[u8], origin: &Origin, at: UnixMicros) -> Outcome {
+    match mavlink::parse_datagram(bytes) {
+        Ok(messages) if messages.is_empty() => Outcome::Ignored,
+        Ok(messages) => Outcome::Events(
+            messages
+                .into_iter()
+                .map(|m| Envelope {
+                    at,
+                    origin: origin.clone(),
+                    event: Event::DroneTelemetry {
+                        system_id: m.system_id,
+                        telemetry: m.telemetry,
+                    },
+                })
+                .collect(),
+        ),
+        Err(e) => Outcome::Malformed(e.to_string()),
+    }
+}
+
+/// Splits a CoT TCP stream into messages: each ends with `</event>`.
+/// Bytes before an `<event` or `<?xml` start are dropped; a message that
+/// grows past [`cot::MAX_MESSAGE_BYTES`] is discarded and reported.
+#[derive(Debug, Default)]
+pub struct CotStreamFramer {
+    buffer: Vec<u8>,
+}
+
+/// What the framer produced from a read.
+#[derive(Debug, Default, PartialEq)]
+pub struct Frames {
+    /// Complete messages.
+    pub messages: Vec<Vec<u8>>,
+    /// Messages thrown away for being too long.
+    pub oversized: usize,
+}
+
+impl CotStreamFramer {
+    /// Adds bytes read from the socket; returns the complete messages.
+    pub fn push(&mut self, bytes: &[u8]) -> Frames {
+        const END: &[u8] = b"</event>";
+        let mut frames = Frames::default();
+        self.buffer.extend_from_slice(bytes);
+        while let Some(end) = find(&self.buffer, END) {
+            let message: Vec<u8> = self.buffer.drain(..end + END.len()).collect();
+            let start = find(&message, b"<?xml")
+                .or_else(|| find(&message, b"<event"))
+                .unwrap_or(0);
+            frames.messages.push(message[start..].to_vec());
+        }
+        if self.buffer.len() > cot::MAX_MESSAGE_BYTES {
+            self.buffer.clear();
+            frames.oversized += 1;
+        }
+        frames
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Counters of one feed source.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FeedCounters {
+    /// Messages (datagrams, TCP frames) received.
+    pub received: u64,
+    /// Events produced.
+    pub events: u64,
+    /// Valid messages with nothing for the console.
+    pub ignored: u64,
+    /// Messages that did not decode.
+    pub malformed: u64,
+    /// Arrival time of the last good message.
+    pub last_good_at: Option<UnixMicros>,
+}
+
+/// Per-source counters and the once-per-interval malformed log.
+#[derive(Debug, Default)]
+pub struct FeedBook {
+    sources: HashMap<String, (FeedCounters, MalformedLog)>,
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+struct MalformedLog {
+    last_logged_at: Option<UnixMicros>,
+    suppressed: u64,
+}
+
+/// A log line the caller should write now.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MalformedReport {
+    /// Source (e.g. `cot/udp 127.0.0.1:4242 from 10.0.0.7:5000`).
+    pub source: String,
+    /// Why this message was refused.
+    pub reason: String,
+    /// Malformed messages not logged since the last report.
+    pub suppressed: u64,
+}
+
+impl FeedBook {
+    /// Records an outcome; returns a log line if one is due.
+    pub fn record(
+        &mut self,
+        source: &str,
+        outcome: &Outcome,
+        at: UnixMicros,
+    ) -> Option<MalformedReport> {
+        let (counters, log) = match self.sources.get_mut(source) {
+            Some(entry) => entry,
+            None => self.sources.entry(source.to_owned()).or_default(),
+        };
+        counters.received += 1;
+        match outcome {
+            Outcome::Events(e) => {
+                counters.events += e.len() as u64;
+                counters.last_good_at = Some(at);
+                None
+            }
+            Outcome::Ignored => {
+                counters.ignored += 1;
+                counters.last_good_at = Some(at);
+                None
+            }
+            Outcome::Malformed(reason) => {
+                counters.malformed += 1;
+                let due = log
+                    .last_logged_at
+                    .is_none_or(|t| at - t >= MALFORMED_LOG_INTERVAL_US);
+                if due {
+                    let report = MalformedReport {
+                        source: source.to_owned(),
+                        reason: reason.clone(),
+                        suppressed: log.suppressed,
+                    };
+                    log.last_logged_at = Some(at);
+                    log.suppressed = 0;
+                    Some(report)
+                } else {
+                    log.suppressed += 1;
+                    None
+                }
+            }
+        }
+    }
+
+    /// Counters of one source.
+    pub fn counters(&self, source: &str) -> Option<FeedCounters> {
+        self.sources.get(source).map(|(c, _)| *c)
+    }
+
+    /// Counters summed over every source whose name starts with `prefix`.
+    pub fn total(&self, prefix: &str) -> FeedCounters {
+        self.sources
+            .iter()
+            .filter(|(name, _)| name.starts_with(prefix))
+            .fold(FeedCounters::default(), |mut sum, (_, (c, _))| {
+                sum.received += c.received;
+                sum.events += c.events;
+                sum.ignored += c.ignored;
+                sum.malformed += c.malformed;
+                sum.last_good_at = sum.last_good_at.max(c.last_good_at);
+                sum
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::feeds::cot::{CotPoint, encode};
+
+    fn unit_cot(uid: &str, kind: &str) -> Vec<u8> {
+        let t = chrono::DateTime::from_timestamp(1_790_000_000, 0).expect("time");
+        encode(&CotEvent {
+            uid: uid.into(),
+            kind: kind.into(),
+            how: Some("m-g".into()),
+            time: t,
+            start: t,
+            stale: t + chrono::Duration::seconds(30),
+            point: CotPoint {
+                lat: 51.13,
+                lon: 71.43,
+                hae: 350.0,
+                ce: 5.0,
+                le: 9_999_999.0,
+            },
+            callsign: Some("P-1".into()),
+            course_deg: Some(90.0),
+            speed_mps: Some(12.0),
+            emergency: None,
+        })
+        .into_bytes()
+    }
+
+    #[test]
+    fn cot_becomes_unit_reports_and_alarms() {
+        let origin = Origin::Feed("cot/udp test".into());
+        let Outcome::Events(e) =
+            cot_to_events(&unit_cot("car-1", "a-f-G-E-V-C"), &origin, 5_000_000)
+        else {
+            panic!("a unit report");
+        };
+        let Event::UnitReported(r) = &e[0].event else {
+            panic!("{e:?}")
+        };
+        assert_eq!(
+            (r.kind, r.stale_at, r.lonlat),
+            (UnitKind::Car, 35_000_000, [71.43, 51.13])
+        );
+        assert_eq!(
+            cot_to_events(&unit_cot("hostile", "a-h-G"), &origin, 0),
+            Outcome::Ignored
+        );
+        let mut alarm = unit_cot("compound-7-9-1-1", "b-a-o-tbl");
+        let text = String::from_utf8(alarm.clone()).expect("utf8").replace(
+            "</detail>",
+            r#"<emergency type="911 Alert">C7</emergency></detail>"#,
+        );
+        alarm = text.into_bytes();
+        let Outcome::Events(e) = cot_to_events(&alarm, &origin, 0) else {
+            panic!("alarm")
+        };
+        assert!(matches!(&e[0].event, Event::AlarmPressed { site, .. } if site == "compound-7"));
+        assert!(matches!(
+            cot_to_events(b"<event", &origin, 0),
+            Outcome::Malformed(_)
+        ));
+    }
+
+    #[test]
+    fn tcp_stream_is_split_into_messages_whatever_the_reads() {
+        let one = unit_cot("a", "a-f-G-U-C");
+        let two = unit_cot("b", "a-f-G-U-C");
+        let mut stream = b"garbage before ".to_vec();
+        stream.extend(&one);
+        stream.extend(b"\n");
+        stream.extend(&two);
+        for chunk in [1, 7, 100, stream.len()] {
+            let mut framer = CotStreamFramer::default();
+            let messages: Vec<Vec<u8>> = stream
+                .chunks(chunk)
+                .flat_map(|c| framer.push(c).messages)
+                .collect();
+            assert_eq!(messages.len(), 2, "chunk {chunk}");
+            assert_eq!(cot::parse(&messages[0]).expect("first").uid, "a");
+            assert_eq!(cot::parse(&messages[1]).expect("second").uid, "b");
+        }
+        // A sender that never closes its event cannot grow the buffer forever.
+        let mut framer = CotStreamFramer::default();
+        let mut oversized = 0;
+        for _ in 0..100 {
+            oversized += framer.push(&[b'x'; 4096]).oversized;
+        }
+        // 400 KiB with no end tag: discarded each time it passes 64 KiB.
+        assert_eq!(oversized, 5);
+        assert_eq!(
+            framer.push(&one).messages.len(),
+            1,
+            "recovers for the next message"
+        );
+    }
+
+    #[test]
+    fn malformed_input_is_counted_always_and_logged_once_per_interval() {
+        let mut book = FeedBook::default();
+        let bad = Outcome::Malformed("not CoT".into());
+        let mut logged = Vec::new();
+        for i in 0..25_i64 {
+            // One bad packet per second from one source for 25 s.
+            if let Some(r) = book.record("cot/udp x from 10.0.0.7", &bad, i * 1_000_000) {
+                logged.push((i, r.suppressed));
+            }
+        }
+        assert_eq!(logged, [(0, 0), (10, 9), (20, 9)]);
+        assert!(
+            book.record("cot/udp x from 10.0.0.8", &bad, 3_000_000)
+                .is_some(),
+            "per source"
+        );
+        book.record("cot/udp x from 10.0.0.7", &Outcome::Ignored, 30_000_000);
+        let c = book.counters("cot/udp x from 10.0.0.7").expect("counted");
+        assert_eq!((c.received, c.malformed, c.ignored), (26, 25, 1));
+        assert_eq!(book.total("cot/udp").malformed, 26);
+    }
+}
