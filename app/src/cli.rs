@@ -33,6 +33,26 @@ pub struct Cli {
     #[arg(long, value_name = "FILE")]
     pub screenshot: Option<PathBuf>,
 
+    /// Site settings (`site.toml` naming GeoJSON layers of checkpoints,
+    /// rings, grid and cameras). The demo uses the Astana demo site.
+    #[arg(long, value_name = "FILE")]
+    pub site: Option<PathBuf>,
+
+    /// Journal directory (every event, for replay); default: the user's data
+    /// folder (`$XDG_DATA_HOME/watchfloor/journal`).
+    #[arg(long, value_name = "DIR")]
+    pub journal: Option<PathBuf>,
+
+    /// Run without a journal (nothing is recorded for replay).
+    #[arg(long, conflicts_with = "journal")]
+    pub no_journal: bool,
+
+    /// Address the feeds listen on: CoT on UDP 4242 and TCP 8087, MAVLink on
+    /// UDP 14550 (use 0.0.0.0 to accept other hosts). The demo picks free
+    /// loopback ports for its own simulator.
+    #[arg(long, value_name = "IP", default_value = "127.0.0.1")]
+    pub listen: std::net::IpAddr,
+
     /// Size of the window or the headless render, as `WIDTHxHEIGHT`.
     #[arg(long, value_name = "WxH", default_value = "1920x1080", value_parser = parse_size)]
     pub size: (u32, u32),
@@ -62,6 +82,34 @@ pub enum Command {
     Export(Reserved),
     /// Check or list the audit trail.
     Audit(Reserved),
+    /// Import data once into the compact forms the console loads.
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+/// What to import.
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// OpenStreetMap vector tiles (`{z}-{x}-{y}.mvt`) into a basemap file,
+    /// keeping a short list of tags and dropping editors' `@user` tags.
+    Basemap {
+        /// Folder of tiles (`scripts/fetch-basemap.sh` prints the Astana one).
+        #[arg(long)]
+        tiles: PathBuf,
+        /// Output file.
+        #[arg(long, default_value = "assets/basemap/astana.wfmap")]
+        out: PathBuf,
+    },
+    /// Writes the Astana demo site (rings, checkpoints where major roads
+    /// cross them, cameras, grid) from the basemap.
+    DemoSite {
+        /// The basemap.
+        #[arg(long, default_value = "assets/basemap/astana.wfmap")]
+        basemap: PathBuf,
+        /// Output folder.
+        #[arg(long, default_value = "assets/site/astana")]
+        out: PathBuf,
+    },
 }
 
 /// Which benchmark.
@@ -69,7 +117,9 @@ pub enum Command {
 pub enum BenchCommand {
     /// Camera ingest over RTSP vs bare decode of the same streams.
     Media(crate::bench::media::MediaBenchArgs),
-    /// Not built yet: layers, render, detect, console, replay.
+    /// The world's spatial index, queries, journal and state rebuild.
+    Layers(crate::bench::layers::LayersBenchArgs),
+    /// Not built yet: render, detect, console, replay.
     #[command(external_subcommand)]
     Other(Vec<String>),
 }
@@ -80,8 +130,9 @@ pub enum SimCommand {
     /// Serve N RTSP cameras on 127.0.0.1 from looped real footage (H.264,
     /// encoded once per size and frame rate, never per stream or client).
     Cameras(SimCamerasArgs),
-    /// Units, drones and incidents over CoT and MAVLink (not built yet).
-    World(Reserved),
+    /// Units on real roads, drones and one-click alarms, spoken over CoT and
+    /// MAVLink to loopback.
+    World(crate::sim_world::SimWorldArgs),
 }
 
 /// `watchfloor sim cameras` options.
@@ -121,13 +172,10 @@ impl Command {
     /// The subcommand's name and the work that will build it.
     pub fn planned(&self) -> (&'static str, &'static str) {
         match self {
-            Self::Sim(_) => (
-                "sim world",
-                "the world scenario: units, drones, incidents (issue #5)",
-            ),
+            Self::Sim(_) | Self::Import(_) => ("sim", "nothing: it is built"),
             Self::Bench(_) => (
                 "bench",
-                "its issue (layers #5, render #6, detect #7, console #8, replay #9); `bench media` works now",
+                "its issue (render #6, detect #7, console #8, replay #9); `bench media` and `bench layers` work now",
             ),
             Self::Replay(_) => ("replay", "trainer replay of incident packages (issue #9)"),
             Self::Export(_) => (

@@ -6,8 +6,11 @@
 pub mod bench;
 pub mod cli;
 pub mod console;
+pub mod feeds;
 pub mod i18n;
+pub mod import;
 pub mod screenshot;
 pub mod sim;
+pub mod sim_world;
 pub mod window;
 pub mod wiring;

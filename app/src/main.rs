@@ -6,13 +6,14 @@ use std::time::Duration;
 use anyhow::Context as _;
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
-use watchfloor_app::cli::{BenchCommand, Cli, Command, SimCommand};
+use watchfloor_app::cli::{BenchCommand, Cli, Command, ImportCommand, SimCommand};
 use watchfloor_app::console::cameras::Cameras;
 use watchfloor_app::console::{Console, ConsoleOptions};
 use watchfloor_app::i18n::Lang;
 use watchfloor_app::wiring::cameras::{DemoCameras, start_configured};
 use watchfloor_app::wiring::startup::StartupChecks;
-use watchfloor_app::{bench, screenshot, sim, window};
+use watchfloor_app::wiring::world::{LiveWorld, WorldOptions};
+use watchfloor_app::{bench, import, screenshot, sim, sim_world, window};
 
 /// Exit status for a subcommand that is not built yet.
 const EXIT_NOT_BUILT: u8 = 2;
@@ -51,8 +52,23 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     if let Some(Command::Sim(SimCommand::Cameras(args))) = &cli.command {
         return sim::run_cameras(args);
     }
+    if let Some(Command::Sim(SimCommand::World(args))) = &cli.command {
+        return sim_world::run(args);
+    }
     if let Some(Command::Bench(BenchCommand::Media(args))) = &cli.command {
         bench::media::run(args)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(Command::Bench(BenchCommand::Layers(args))) = &cli.command {
+        bench::layers::run(args)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(Command::Import(ImportCommand::Basemap { tiles, out })) = &cli.command {
+        import::basemap(tiles, out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(Command::Import(ImportCommand::DemoSite { basemap, out })) = &cli.command {
+        import::demo_site(basemap, out)?;
         return Ok(ExitCode::SUCCESS);
     }
     if let Some(command) = &cli.command {
@@ -82,6 +98,11 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
             cameras.add(ingests, errors);
         }
         console.attach_cameras(cameras);
+        let world = LiveWorld::start(WorldOptions::from_cli(cli), || {})?;
+        if cli.demo && !world.wait_for_traffic(40, 3, Duration::from_secs(20)) {
+            tracing::warn!("the simulated units and drones did not all report within 20 s");
+        }
+        console.attach_world(world);
         screenshot::write_screenshot(&mut console, cli.size, path)?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -103,6 +124,7 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         console,
         cli.demo,
         cli.cameras.clone(),
+        WorldOptions::from_cli(cli),
         cli.size,
         window_shot,
     )?;

@@ -21,6 +21,7 @@ pub fn run(
     console: Console,
     demo: bool,
     cameras_file: Option<PathBuf>,
+    world: crate::wiring::world::WorldOptions,
     size: (u32, u32),
     window_shot: Option<(Duration, PathBuf)>,
 ) -> anyhow::Result<()> {
@@ -58,6 +59,10 @@ pub fn run(
                 cameras.add_configured(ConfiguredCameras::start(file, repaint)?);
             }
             console.attach_cameras(cameras);
+            let ctx = cc.egui_ctx.clone();
+            console.attach_world(crate::wiring::world::LiveWorld::start(world, move || {
+                ctx.request_repaint();
+            })?);
             let ctx = cc.egui_ctx.clone();
             console.attach_checks(StartupChecks::spawn(move || ctx.request_repaint())?);
             let window_shot = window_shot

@@ -59,7 +59,6 @@ fn screenshot_renders_headlessly_without_a_display() {
 #[test]
 fn reserved_subcommands_exit_non_zero_and_say_why() {
     for (args, name) in [
-        (&["sim", "world", "--units", "40"][..], "sim world"),
         (&["bench", "render", "--json"][..], "bench"),
         (&["replay", "incident-dir"][..], "replay"),
         (&["export", "--out", "x"][..], "export"),

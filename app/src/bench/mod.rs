@@ -3,5 +3,6 @@
 //! JSON object as the last line of stdout.
 
 pub mod cpu;
+pub mod layers;
 pub mod media;
 pub mod report;

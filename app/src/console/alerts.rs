@@ -1,16 +1,52 @@
-//! The alert queue on the right: most severe first. Until alerts arrive it
-//! explains where they come from and shows the severity legend.
+//! The alert queue on the right: open alerts, most severe first, then
+//! oldest first, each with its state, age and response timer; acknowledge,
+//! dispatch (nearest available units by road travel time) and resolve.
+//! Until alerts arrive it explains where they come from.
 
 use super::{Area, Console, area_heading, empty_hint, legend_row, theme, track_focus};
+use crate::feeds::now_us;
 use crate::i18n::Msg;
-use watchfloor_layers::AlertSeverity;
+use watchfloor_layers::event::Event;
+use watchfloor_layers::model::Alert;
+use watchfloor_layers::{AlertSeverity, AlertState, dispatch};
+
+/// Suggestions offered per alert.
+const SUGGESTIONS: usize = 3;
 
 pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
     let rect = ui.max_rect();
     super::name_area(ui, console.t(Area::Alerts.title()));
     area_heading(console, ui, Area::Alerts);
     ui.separator();
-    empty_hint(ui, console.t(Msg::AlertsEmpty));
+    let mut alerts: Vec<Alert> = console.world.as_ref().map_or_else(Vec::new, |w| {
+        w.world()
+            .state()
+            .alerts
+            .values()
+            .filter(|a| a.state.is_open())
+            .cloned()
+            .collect()
+    });
+    alerts.sort_by_key(|a| (a.severity, a.raised_at()));
+    if alerts.is_empty() {
+        empty_hint(ui, console.t(Msg::AlertsEmpty));
+    }
+    let mut action: Option<Event> = None;
+    egui::ScrollArea::vertical()
+        .max_height((ui.available_height() - 150.0).max(80.0))
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            for alert in &alerts {
+                if let Some(a) = alert_card(console, ui, alert) {
+                    action = Some(a);
+                }
+            }
+        });
+    if let (Some(event), Some(world)) = (action, &console.world)
+        && let Err(e) = world.submit(event, &console.operator)
+    {
+        tracing::error!("operator action not applied: {e}");
+    }
     ui.with_layout(egui::Layout::bottom_up(egui::Align::Min), |ui| {
         for severity in AlertSeverity::ALL.iter().rev() {
             legend_row(console, ui, theme::severity_look(*severity));
@@ -19,4 +55,101 @@ pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
         ui.separator();
     });
     track_focus(console, ui, Area::Alerts, rect);
+}
+
+/// One alert; returns the operator's action on it, if any.
+fn alert_card(console: &Console, ui: &mut egui::Ui, alert: &Alert) -> Option<Event> {
+    let now = now_us();
+    let look = theme::severity_look(alert.severity);
+    let mut action = None;
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.set_width(ui.available_width());
+        ui.horizontal(|ui| {
+            ui.label(
+                egui::RichText::new(look.symbol)
+                    .color(look.color)
+                    .size(20.0),
+            );
+            ui.add(egui::Label::new(egui::RichText::new(&alert.title).strong()).wrap());
+        });
+        let age = (now - alert.raised_at()).max(0) / 1_000_000;
+        let mut line = format!(
+            "{} · {} · {}:{:02}",
+            console.t(look.label),
+            console.t(theme::alert_state_msg(alert.state)),
+            age / 60,
+            age % 60
+        );
+        if let Some(r) = alert.response_us(now) {
+            let r = r / 1_000_000;
+            line.push_str(&format!(
+                " · {} {}:{:02}",
+                console.t(Msg::ResponseTimer),
+                r / 60,
+                r % 60
+            ));
+        }
+        ui.label(egui::RichText::new(line).color(theme::TEXT_WEAK));
+        ui.horizontal(|ui| {
+            if alert.state == AlertState::New && ui.button(console.t(Msg::Acknowledge)).clicked() {
+                action = Some(Event::AlertStateSet {
+                    id: alert.id.clone(),
+                    state: AlertState::Acknowledged,
+                    by: console.operator.clone(),
+                });
+            }
+            if alert.state < AlertState::OnScene {
+                ui.menu_button(console.t(Msg::Dispatch), |ui| {
+                    if let Some(a) = dispatch_menu(console, ui, alert) {
+                        action = Some(a);
+                        ui.close();
+                    }
+                });
+            }
+            if ui.button(console.t(Msg::Resolve)).clicked() {
+                action = Some(Event::AlertStateSet {
+                    id: alert.id.clone(),
+                    state: AlertState::Resolved,
+                    by: console.operator.clone(),
+                });
+            }
+        });
+    });
+    action
+}
+
+/// The nearest available units by travel time; clicking one dispatches it.
+fn dispatch_menu(console: &Console, ui: &mut egui::Ui, alert: &Alert) -> Option<Event> {
+    let world = console.world.as_ref()?;
+    let suggestions = {
+        let w = world.world();
+        dispatch::suggest(&w, world.roads(), &alert.id, SUGGESTIONS)
+    };
+    ui.label(egui::RichText::new(console.t(Msg::DispatchNearest)).strong());
+    if suggestions.is_empty() {
+        ui.label(console.t(Msg::DispatchNone));
+    }
+    for s in suggestions {
+        let how = if s.eta.by_road {
+            Msg::ByRoad
+        } else {
+            Msg::StraightLine
+        };
+        let text = format!(
+            "{} · {:.1} min · {:.1} km ({})",
+            s.callsign,
+            s.eta.seconds / 60.0,
+            s.eta.metres / 1000.0,
+            console.t(how)
+        );
+        if ui.button(text).clicked() {
+            return Some(Event::Dispatched {
+                alert: alert.id.clone(),
+                units: vec![s.unit],
+                by: console.operator.clone(),
+                etas_s: vec![s.eta.seconds],
+            });
+        }
+    }
+    None
 }

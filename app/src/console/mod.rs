@@ -59,6 +59,8 @@ pub struct Console {
     clock: Clock,
     cameras: cameras::Cameras,
     video_ready: bool,
+    world: Option<crate::wiring::world::LiveWorld>,
+    operator: String,
 }
 
 /// Where the console reads the time from.
@@ -86,7 +88,19 @@ impl Console {
             clock: Clock::System,
             cameras: cameras::Cameras::default(),
             video_ready: false,
+            world: None,
+            operator: std::env::var("USER").unwrap_or_else(|_| "operator".into()),
         }
+    }
+
+    /// Takes over the live world (units, drones, alerts, feeds, journal).
+    pub fn attach_world(&mut self, world: crate::wiring::world::LiveWorld) {
+        self.world = Some(world);
+    }
+
+    /// The live world, if attached.
+    pub fn world(&self) -> Option<&crate::wiring::world::LiveWorld> {
+        self.world.as_ref()
     }
 
     /// Takes over the background start-up checks; their report shows in the

@@ -45,12 +45,7 @@ pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
                 );
             }
             ui.separator();
-            key_value(
-                ui,
-                console.t(Msg::StatusFeeds),
-                console.t(Msg::StatusNone),
-                None,
-            );
+            feeds(console, ui);
             ui.separator();
             let (video, detector) = match &console.system {
                 Some(report) => (Some(&report.video), Some(&report.detector)),
@@ -65,6 +60,139 @@ pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
             }
         });
     });
+}
+
+/// Feed health (CoT units, MAVLink drones), the journal, and site problems.
+fn feeds(console: &Console, ui: &mut egui::Ui) {
+    let Some(world) = &console.world else {
+        key_value(
+            ui,
+            console.t(Msg::StatusFeeds),
+            console.t(Msg::StatusNone),
+            None,
+        );
+        return;
+    };
+    let status = world.status();
+    let now = crate::feeds::now_us();
+    match &status.feeds {
+        None => {
+            let look = theme::feed_look(FeedHealth::Connecting);
+            key_value(
+                ui,
+                console.t(Msg::StatusFeeds),
+                &format!("{} {}", look.symbol, console.t(look.label)),
+                Some(look.color),
+            );
+        }
+        Some(Err(e)) => {
+            let look = theme::feed_look(FeedHealth::Offline);
+            ui.label(
+                egui::RichText::new(format!("{}:", console.t(Msg::StatusFeeds)))
+                    .color(theme::TEXT_WEAK),
+            );
+            ui.label(
+                egui::RichText::new(format!(
+                    "{} {}",
+                    look.symbol,
+                    console.t(Msg::StatusUnavailable)
+                ))
+                .color(look.color),
+            )
+            .on_hover_text(e);
+        }
+        Some(Ok(bound)) => {
+            ui.label(
+                egui::RichText::new(format!("{}:", console.t(Msg::StatusFeeds)))
+                    .color(theme::TEXT_WEAK),
+            );
+            for (name, prefix) in [("CoT", "cot/"), ("MAVLink", "mavlink/")] {
+                let c = world
+                    .feed_stats()
+                    .map(|s| s.total(prefix))
+                    .unwrap_or_default();
+                let health = match c.last_good_at {
+                    Some(t) if now - t < 5_000_000 => FeedHealth::Live,
+                    Some(_) => FeedHealth::Stalled,
+                    None => FeedHealth::Connecting,
+                };
+                let look = theme::feed_look(health);
+                let mut text = format!("{} {name}", look.symbol);
+                if c.malformed > 0 {
+                    text.push_str(&format!(
+                        " ({} {})",
+                        c.malformed,
+                        console.t(Msg::StatusMalformed)
+                    ));
+                }
+                ui.label(egui::RichText::new(text).color(look.color))
+                    .on_hover_text(
+                        format!(
+                            "{}\n{} messages, {} events, {} ignored, {} malformed",
+                            console.t(look.label),
+                            c.received,
+                            c.events,
+                            c.ignored,
+                            c.malformed
+                        ) + &format!("\n{bound:?}"),
+                    );
+            }
+        }
+    }
+    ui.separator();
+    match &status.journal {
+        Some(Ok(dir)) => {
+            let look = theme::feed_look(FeedHealth::Live);
+            ui.label(
+                egui::RichText::new(format!("{}:", console.t(Msg::StatusJournal)))
+                    .color(theme::TEXT_WEAK),
+            );
+            ui.label(
+                egui::RichText::new(format!(
+                    "{} {}",
+                    look.symbol,
+                    console.t(Msg::StatusRecording)
+                ))
+                .color(look.color),
+            )
+            .on_hover_text(dir.display().to_string());
+        }
+        other => {
+            let look = theme::feed_look(FeedHealth::Offline);
+            ui.label(
+                egui::RichText::new(format!("{}:", console.t(Msg::StatusJournal)))
+                    .color(theme::TEXT_WEAK),
+            );
+            let response = ui.label(
+                egui::RichText::new(format!(
+                    "{} {}",
+                    look.symbol,
+                    console.t(Msg::StatusNotRecording)
+                ))
+                .color(look.color),
+            );
+            if let Some(Err(e)) = other {
+                response.on_hover_text(e);
+            }
+        }
+    }
+    if !status.site_issues.is_empty() {
+        ui.separator();
+        let look = theme::feed_look(FeedHealth::Stalled);
+        ui.label(
+            egui::RichText::new(format!("{}:", console.t(Msg::StatusSite))).color(theme::TEXT_WEAK),
+        );
+        ui.label(
+            egui::RichText::new(format!(
+                "{} {} {}",
+                look.symbol,
+                status.site_issues.len(),
+                console.t(Msg::StatusSiteProblems)
+            ))
+            .color(look.color),
+        )
+        .on_hover_text(status.site_issues.join("\n"));
+    }
 }
 
 fn key_value(ui: &mut egui::Ui, key: &str, value: &str, color: Option<egui::Color32>) {

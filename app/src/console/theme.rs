@@ -119,6 +119,31 @@ pub fn unit_look(status: UnitStatus) -> StatusLook {
     }
 }
 
+/// The catalogue word for an alert's lifecycle state.
+pub fn alert_state_msg(state: watchfloor_layers::AlertState) -> crate::i18n::Msg {
+    use crate::i18n::Msg;
+    use watchfloor_layers::AlertState;
+    match state {
+        AlertState::New => Msg::AlertNew,
+        AlertState::Acknowledged => Msg::AlertAcknowledged,
+        AlertState::Dispatched => Msg::AlertDispatched,
+        AlertState::OnScene => Msg::AlertOnScene,
+        AlertState::Resolved => Msg::AlertResolved,
+    }
+}
+
+/// The catalogue word for a unit kind.
+pub fn kind_msg(kind: watchfloor_layers::model::UnitKind) -> crate::i18n::Msg {
+    use crate::i18n::Msg;
+    use watchfloor_layers::model::UnitKind;
+    match kind {
+        UnitKind::Car => Msg::KindCar,
+        UnitKind::Motorbike => Msg::KindMotorbike,
+        UnitKind::Foot => Msg::KindFoot,
+        UnitKind::Robot => Msg::KindRobot,
+    }
+}
+
 /// The look of a feed's health.
 pub fn feed_look(health: FeedHealth) -> StatusLook {
     use crate::i18n::Msg;

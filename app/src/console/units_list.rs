@@ -1,10 +1,14 @@
-//! Units and cameras on the left (collapsible with Ctrl+L).
+//! Units and cameras on the left (collapsible with Ctrl+L): patrol units
+//! with status, kind and speed (greyed out when their report is stale), and
+//! drones with battery, altitude and link.
 
 use std::fmt::Write as _;
 
 use super::{Area, Console, ListTab, area_heading, empty_hint, legend_row, theme, track_focus};
+use crate::feeds::now_us;
 use crate::i18n::Msg;
 use watchfloor_layers::UnitStatus;
+use watchfloor_layers::model::{Drone, Unit};
 
 pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
     let rect = ui.max_rect();
@@ -25,7 +29,7 @@ pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
     });
     ui.separator();
     match console.list_tab {
-        ListTab::Units => empty_hint(ui, console.t(Msg::UnitsEmpty)),
+        ListTab::Units => units_and_drones(console, ui),
         ListTab::Cameras if console.cameras.views().is_empty() => {
             empty_hint(ui, console.t(Msg::CamerasEmpty));
             config_errors(console, ui);
@@ -54,16 +58,184 @@ pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
             config_errors(console, ui);
         }
     }
-    if console.list_tab == ListTab::Units {
-        ui.with_layout(egui::Layout::bottom_up(egui::Align::Min), |ui| {
-            for status in UnitStatus::ALL.iter().rev() {
-                legend_row(console, ui, theme::unit_look(*status));
-            }
-            ui.label(egui::RichText::new(console.t(Msg::UnitStatus)).strong());
-            ui.separator();
-        });
-    }
     track_focus(console, ui, Area::Units, rect);
+}
+
+fn units_and_drones(console: &Console, ui: &mut egui::Ui) {
+    let now = now_us();
+    let (units, drones): (Vec<Unit>, Vec<Drone>) = match &console.world {
+        Some(w) => {
+            let world = w.world();
+            let mut units: Vec<Unit> = world.state().units.values().cloned().collect();
+            units.sort_by(|a, b| {
+                (a.is_stale(now), a.status, &a.callsign).cmp(&(
+                    b.is_stale(now),
+                    b.status,
+                    &b.callsign,
+                ))
+            });
+            (units, world.state().drones.values().cloned().collect())
+        }
+        None => (Vec::new(), Vec::new()),
+    };
+    if units.is_empty() && drones.is_empty() {
+        empty_hint(ui, console.t(Msg::UnitsEmpty));
+    }
+    let legend_height = 150.0;
+    egui::ScrollArea::vertical()
+        .max_height((ui.available_height() - legend_height).max(80.0))
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            if !drones.is_empty() {
+                ui.label(
+                    egui::RichText::new(format!(
+                        "{} {}",
+                        console.t(Msg::SectionDrones),
+                        drones.len()
+                    ))
+                    .strong(),
+                );
+                for drone in &drones {
+                    drone_row(console, ui, drone, now);
+                }
+            }
+            if !units.is_empty() {
+                ui.add_space(6.0);
+                let available = units
+                    .iter()
+                    .filter(|u| u.status.is_dispatchable() && !u.is_stale(now))
+                    .count();
+                let stale = units.iter().filter(|u| u.is_stale(now)).count();
+                ui.label(
+                    egui::RichText::new(format!(
+                        "{} {} · {} {available} · {} {stale}",
+                        console.t(Msg::SectionUnits),
+                        units.len(),
+                        console.t(Msg::CountAvailable),
+                        console.t(Msg::CountStale),
+                    ))
+                    .strong(),
+                );
+                for unit in &units {
+                    unit_row(console, ui, unit, now);
+                }
+            }
+        });
+    ui.with_layout(egui::Layout::bottom_up(egui::Align::Min), |ui| {
+        for status in UnitStatus::ALL.iter().rev() {
+            legend_row(console, ui, theme::unit_look(*status));
+        }
+        ui.label(egui::RichText::new(console.t(Msg::UnitStatus)).strong());
+        ui.separator();
+    });
+}
+
+fn unit_row(console: &Console, ui: &mut egui::Ui, unit: &Unit, now: i64) {
+    let look = theme::unit_look(unit.status);
+    let stale = unit.is_stale(now);
+    let (symbol_color, text_color) = if stale {
+        (theme::palette::GREY, theme::TEXT_WEAK)
+    } else {
+        (look.color, theme::TEXT)
+    };
+    let response = ui
+        .horizontal(|ui| {
+            ui.label(
+                egui::RichText::new(look.symbol)
+                    .color(symbol_color)
+                    .size(18.0),
+            );
+            ui.label(
+                egui::RichText::new(&unit.callsign)
+                    .color(text_color)
+                    .strong(),
+            );
+            ui.label(
+                egui::RichText::new(console.t(theme::kind_msg(unit.kind))).color(theme::TEXT_WEAK),
+            );
+            if stale {
+                ui.label(
+                    egui::RichText::new(console.t(Msg::CountStale))
+                        .color(theme::palette::GREY)
+                        .italics(),
+                );
+            } else if let Some(speed) = unit.speed_mps {
+                ui.label(
+                    egui::RichText::new(format!("{:.0} km/h", speed * 3.6))
+                        .color(theme::TEXT_WEAK)
+                        .monospace(),
+                );
+            }
+        })
+        .response;
+    let mut detail = format!(
+        "{} · {}\n{:.5}, {:.5}\n{}: {:.0} {}",
+        unit.id,
+        console.t(look.label),
+        unit.lonlat[1],
+        unit.lonlat[0],
+        console.t(Msg::LastReport),
+        (now - unit.reported_at) as f64 / 1e6,
+        console.t(Msg::SecondsAgo),
+    );
+    if stale {
+        let _ = write!(detail, "\n{}", console.t(Msg::UnitStale));
+    }
+    if !unit.inside_rings.is_empty() {
+        let _ = write!(
+            detail,
+            "\n{}: {}",
+            console.t(Msg::InsideRings),
+            unit.inside_rings.join(", ")
+        );
+    }
+    if let Some(a) = &unit.assignment {
+        let _ = write!(detail, "\n{}: {a}", console.t(Msg::Assignment));
+    }
+    response.on_hover_text(detail);
+}
+
+fn drone_row(console: &Console, ui: &mut egui::Ui, drone: &Drone, now: i64) {
+    let lost = drone.is_link_lost(now);
+    let health = if lost {
+        watchfloor_layers::FeedHealth::Offline
+    } else {
+        watchfloor_layers::FeedHealth::Live
+    };
+    let look = theme::feed_look(health);
+    ui.horizontal(|ui| {
+        ui.label(
+            egui::RichText::new(look.symbol)
+                .color(look.color)
+                .size(18.0),
+        );
+        ui.label(egui::RichText::new(&drone.name).strong());
+        if lost {
+            ui.label(egui::RichText::new(console.t(Msg::DroneLinkLost)).color(look.color));
+        } else {
+            let battery = drone
+                .battery_pct
+                .map_or_else(|| "–".to_owned(), |b| format!("{b}%"));
+            ui.label(
+                egui::RichText::new(format!(
+                    "{} {battery} · {} {:.0} m",
+                    console.t(Msg::DroneBattery),
+                    console.t(Msg::DroneAltitude),
+                    drone.alt_rel_m
+                ))
+                .color(theme::TEXT_WEAK),
+            );
+        }
+    })
+    .response
+    .on_hover_text(format!(
+        "MAVLink system {} · {}\n{}: {:.0} {}",
+        drone.system_id,
+        drone.state,
+        console.t(Msg::LastReport),
+        (now - drone.last_seen) as f64 / 1e6,
+        console.t(Msg::SecondsAgo),
+    ));
 }
 
 /// Problems in the camera configuration, each naming its file and entry.

@@ -67,6 +67,26 @@ catalogue! {
     TabCameras => "Cameras", "摄像机";
     UnitsEmpty => "No units reporting. Patrol units and drones appear here when their feeds (CoT, MAVLink) connect.",
         "暂无警力上报。巡逻警力和无人机的数据链路（CoT、MAVLink）接通后将显示在此。";
+    SectionUnits => "Patrol units", "巡逻警力";
+    SectionDrones => "Drones", "无人机";
+    CountAvailable => "available", "空闲";
+    CountStale => "stale", "过期";
+    UnitStale => "stale: no report", "过期：无上报";
+    DroneLinkLost => "link lost", "链路中断";
+    DroneBattery => "battery", "电量";
+    DroneAltitude => "altitude", "高度";
+    InsideRings => "inside", "位于";
+    Assignment => "assigned to", "任务";
+    LastReport => "last report", "最近上报";
+    SecondsAgo => "s ago", "秒前";
+    Dispatch => "Dispatch", "派警";
+    DispatchNearest => "Nearest available units by travel time", "按到达时间排序的最近空闲警力";
+    DispatchNone => "No available unit", "无空闲警力";
+    ByRoad => "by road", "按道路";
+    StraightLine => "straight line", "直线估算";
+    ResponseTimer => "response", "响应";
+    Acknowledge => "Acknowledge", "确认";
+    Resolve => "Resolve", "处置完毕";
     CamerasEmpty => "No cameras configured. Cameras from the site configuration appear here.",
         "尚未配置摄像机。站点配置中的摄像机将显示在此。";
     TimelineLive => "LIVE", "实时";
@@ -84,6 +104,15 @@ catalogue! {
     UnitEnRoute => "En route", "在途";
     UnitOnScene => "On scene", "到场";
     UnitOffDuty => "Off duty", "休班";
+    AlertNew => "New", "新警情";
+    AlertAcknowledged => "Acknowledged", "已确认";
+    AlertDispatched => "Dispatched", "已派警";
+    AlertOnScene => "On scene", "已到场";
+    AlertResolved => "Resolved", "已处置";
+    KindCar => "Car", "警车";
+    KindMotorbike => "Motorbike", "摩托";
+    KindFoot => "Foot", "步巡";
+    KindRobot => "Robot", "机器人";
     FeedLive => "Live", "在线";
     FeedConnecting => "Connecting", "连接中";
     FeedStalled => "Stalled", "停滞";
@@ -99,6 +128,12 @@ catalogue! {
     StatusChecking => "checking…", "检测中…";
     StatusUnavailable => "unavailable", "不可用";
     StatusMissing => "missing", "缺少";
+    StatusJournal => "Journal", "事件记录";
+    StatusRecording => "recording", "记录中";
+    StatusNotRecording => "not recording", "未记录";
+    StatusMalformed => "malformed", "格式错误";
+    StatusSite => "Site", "站点";
+    StatusSiteProblems => "problems", "个问题";
 
     // Keyboard shortcuts, as listed in the help window.
     ShortcutFocusMap => "Focus the map", "聚焦地图";

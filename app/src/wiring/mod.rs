@@ -2,3 +2,4 @@
 
 pub mod cameras;
 pub mod startup;
+pub mod world;

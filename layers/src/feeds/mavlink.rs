@@ -161,6 +161,18 @@ fn pitch_yaw_of_quaternion(quaternion: [f32; 4]) -> (f64, f64) {
     (pitch.to_degrees(), yaw.to_degrees())
 }
 
+/// The `[w, x, y, z]` quaternion of a gimbal turned `yaw_deg` then tilted
+/// `pitch_deg` (negative = down): what `GIMBAL_DEVICE_ATTITUDE_STATUS` carries.
+pub fn quaternion_of_pitch_yaw(pitch_deg: f64, yaw_deg: f64) -> [f32; 4] {
+    let (p, y) = (pitch_deg.to_radians() / 2.0, yaw_deg.to_radians() / 2.0);
+    [
+        (y.cos() * p.cos()) as f32,
+        (-y.sin() * p.sin()) as f32,
+        (y.cos() * p.sin()) as f32,
+        (y.sin() * p.cos()) as f32,
+    ]
+}
+
 /// Encodes one message as a MAVLink 2 frame (for the simulator and tests).
 pub fn encode(system_id: u32, component_id: u8, sequence: u8, message: &MavMessage) -> Vec<u8> {
     let header = MavHeader {
@@ -238,13 +250,7 @@ mod tests {
             }),
         ));
         // Gimbal looking 45° down, turned 30° right: yaw then pitch.
-        let (p, y) = ((-45.0_f64).to_radians() / 2.0, 30.0_f64.to_radians() / 2.0);
-        let q = [
-            (y.cos() * p.cos()) as f32,
-            (-y.sin() * p.sin()) as f32,
-            (y.cos() * p.sin()) as f32,
-            (y.sin() * p.cos()) as f32,
-        ];
+        let q = quaternion_of_pitch_yaw(-45.0, 30.0);
         datagram.extend(encode(
             7,
             154,
