@@ -5,7 +5,7 @@ use std::path::Path;
 
 use watchfloor_layers::basemap::Basemap;
 
-/// Attribution the OpenStreetMap licence (ODbL) requires on the map.
+/// Attribution the OpenStreetMap licence (`ODbL`) requires on the map.
 pub const OSM_ATTRIBUTION: &str = "© OpenStreetMap contributors (ODbL)";
 
 /// Imports a folder of vector tiles into a basemap file.
@@ -27,15 +27,25 @@ pub fn basemap(tiles: &Path, out: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Writes the Astana demo site next to `out` (`site.toml` and
+/// A control ring of the demo site: id, name, level, centre, radius (m),
+/// least spacing of its checkpoints (m), most checkpoints.
+struct DemoRing {
+    id: &'static str,
+    name: &'static str,
+    level: &'static str,
+    centre: [f64; 2],
+    radius_m: f64,
+    spacing_m: f64,
+    max_checkpoints: usize,
+}
+
+/// Writes the Astana demo site into `out_dir` (`site.toml` and
 /// `astana.geojson`): an outer ring near the city boundary and an inner ring
 /// around the centre, a fixed checkpoint wherever a motorway, trunk or
 /// primary road crosses a ring, one mobile checkpoint, and a camera looking
 /// outwards at each checkpoint.
 pub fn demo_site(basemap_file: &Path, out_dir: &Path) -> anyhow::Result<()> {
-    use watchfloor_layers::basemap::{FeatureClass, MapGeometry, RoadClass};
-    use watchfloor_layers::frame::{LocalFrame, bearing_deg};
-    use watchfloor_layers::model::Ring;
+    use watchfloor_layers::frame::LocalFrame;
 
     let map = Basemap::load(basemap_file)?;
     let origin = crate::wiring::world::DEFAULT_ORIGIN;
@@ -43,112 +53,35 @@ pub fn demo_site(basemap_file: &Path, out_dir: &Path) -> anyhow::Result<()> {
     let [sw, ne] = map
         .bounds()
         .ok_or_else(|| anyhow::anyhow!("empty basemap"))?;
-    let outer_centre = [(sw[0] + ne[0]) / 2.0, (sw[1] + ne[1]) / 2.0];
     let rings = [
-        (
-            "ring-outer",
-            "Outer ring",
-            "outer",
-            outer_centre,
-            10_500.0,
-            1500.0,
-            12,
-        ),
-        (
-            "ring-inner",
-            "Inner ring",
-            "inner",
-            origin,
-            4_000.0,
-            900.0,
-            8,
-        ),
+        DemoRing {
+            id: "ring-outer",
+            name: "Outer ring",
+            level: "outer",
+            centre: [f64::midpoint(sw[0], ne[0]), f64::midpoint(sw[1], ne[1])],
+            radius_m: 10_500.0,
+            spacing_m: 1500.0,
+            max_checkpoints: 12,
+        },
+        DemoRing {
+            id: "ring-inner",
+            name: "Inner ring",
+            level: "inner",
+            centre: origin,
+            radius_m: 4_000.0,
+            spacing_m: 900.0,
+            max_checkpoints: 8,
+        },
     ];
     let mut features = Vec::new();
-    let mut cp = 0;
-    for (id, name, level, centre, radius, spacing, max) in rings {
-        let ring = Ring::circle(id, name, centre, radius, &frame);
-        let mut coords: Vec<serde_json::Value> =
-            ring.polygon.iter().map(|p| serde_json::json!(p)).collect();
-        coords.push(serde_json::json!(ring.polygon[0]));
-        features.push(serde_json::json!({
-            "type": "Feature",
-            "geometry": {"type": "Polygon", "coordinates": [coords]},
-            "properties": {"kind": "ring", "id": id, "name": name, "level": level}
-        }));
-        // Where major roads cross the ring.
-        let c = frame.xy(centre);
-        let mut crossings: Vec<([f64; 2], String, RoadClass)> = Vec::new();
-        for f in &map.features {
-            let (FeatureClass::Road(class), MapGeometry::Lines(lines)) = (&f.class, &f.geometry)
-            else {
-                continue;
-            };
-            if *class > RoadClass::Primary {
-                continue;
-            }
-            for line in lines {
-                for pair in line.windows(2) {
-                    let (a, b) = (frame.xy(map.lonlat(pair[0])), frame.xy(map.lonlat(pair[1])));
-                    let (da, db) = (
-                        (a[0] - c[0]).hypot(a[1] - c[1]) - radius,
-                        (b[0] - c[0]).hypot(b[1] - c[1]) - radius,
-                    );
-                    if da.signum() != db.signum() {
-                        let t = da / (da - db);
-                        let p = [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t];
-                        let road = f
-                            .tags
-                            .get("name:en")
-                            .or_else(|| f.tags.get("name"))
-                            .cloned()
-                            .unwrap_or_default();
-                        crossings.push((p, road, *class));
-                    }
-                }
-            }
-        }
-        crossings.sort_by(|x, y| {
-            x.2.cmp(&y.2)
-                .then(bearing_deg(c, x.0).total_cmp(&bearing_deg(c, y.0)))
-        });
-        let mut chosen: Vec<([f64; 2], String, RoadClass)> = Vec::new();
-        for x in crossings {
-            if chosen.len() < max
-                && chosen
-                    .iter()
-                    .all(|y| (x.0[0] - y.0[0]).hypot(x.0[1] - y.0[1]) >= spacing)
-            {
-                chosen.push(x);
-            }
-        }
-        chosen.sort_by(|x, y| bearing_deg(c, x.0).total_cmp(&bearing_deg(c, y.0)));
-        for (p, road, class) in chosen {
-            cp += 1;
-            let lonlat = frame.lonlat(p);
-            let heading = bearing_deg(c, p).round();
-            let camera = format!("cam-cp-{cp:02}");
-            let label = if road.is_empty() {
-                format!("{name} {cp:02}")
-            } else {
-                format!("{name} {cp:02} · {road}")
-            };
-            let lanes = match class {
-                RoadClass::Motorway | RoadClass::Trunk => 4,
-                _ => 2,
-            };
-            features.push(serde_json::json!({
-                "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": lonlat},
-                "properties": {"kind": "checkpoint", "id": format!("cp-{cp:02}"), "name": label,
-                               "lanes": lanes, "ring": id, "cameras": [camera]}
-            }));
-            features.push(serde_json::json!({
-                "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": frame.offset(lonlat, heading + 180.0, 25.0)},
-                "properties": {"kind": "camera", "id": camera, "name": format!("CP-{cp:02} approach"),
-                               "heading": heading, "fov": 70, "range": 120}
-            }));
+    let mut number = 0;
+    for ring in &rings {
+        features.push(ring_feature(ring, &frame));
+        for (lonlat, road, class) in ring_crossings(&map, ring, &frame) {
+            number += 1;
+            features.extend(checkpoint_features(
+                ring, number, lonlat, &road, class, &frame,
+            ));
         }
     }
     features.push(serde_json::json!({
@@ -181,6 +114,125 @@ pub fn demo_site(basemap_file: &Path, out_dir: &Path) -> anyhow::Result<()> {
         ne[1] - 0.01
     );
     std::fs::write(out_dir.join("site.toml"), toml)?;
-    tracing::info!(checkpoints = cp + 1, dir = %out_dir.display(), "demo site written");
+    tracing::info!(checkpoints = number + 1, dir = %out_dir.display(), "demo site written");
     Ok(())
+}
+
+fn ring_feature(
+    ring: &DemoRing,
+    frame: &watchfloor_layers::frame::LocalFrame,
+) -> serde_json::Value {
+    let shape = watchfloor_layers::model::Ring::circle(
+        ring.id,
+        ring.name,
+        ring.centre,
+        ring.radius_m,
+        frame,
+    );
+    let mut coords: Vec<serde_json::Value> =
+        shape.polygon.iter().map(|p| serde_json::json!(p)).collect();
+    coords.push(serde_json::json!(shape.polygon[0]));
+    serde_json::json!({
+        "type": "Feature",
+        "geometry": {"type": "Polygon", "coordinates": [coords]},
+        "properties": {"kind": "ring", "id": ring.id, "name": ring.name, "level": ring.level}
+    })
+}
+
+/// Where motorways, trunk and primary roads cross the ring, spaced out,
+/// clockwise from north: lon/lat, road name, class.
+fn ring_crossings(
+    map: &Basemap,
+    ring: &DemoRing,
+    frame: &watchfloor_layers::frame::LocalFrame,
+) -> Vec<([f64; 2], String, watchfloor_layers::basemap::RoadClass)> {
+    use watchfloor_layers::basemap::{FeatureClass, MapGeometry, RoadClass};
+    use watchfloor_layers::frame::bearing_deg;
+
+    let centre = frame.xy(ring.centre);
+    let off_ring = |p: [f64; 2]| (p[0] - centre[0]).hypot(p[1] - centre[1]) - ring.radius_m;
+    let mut crossings: Vec<([f64; 2], String, RoadClass)> = Vec::new();
+    for f in &map.features {
+        let (FeatureClass::Road(class), MapGeometry::Lines(lines)) = (&f.class, &f.geometry) else {
+            continue;
+        };
+        if *class > RoadClass::Primary {
+            continue;
+        }
+        let road = f
+            .tags
+            .get("name:en")
+            .or_else(|| f.tags.get("name"))
+            .cloned()
+            .unwrap_or_default();
+        for pair in lines.iter().flat_map(|l| l.windows(2)) {
+            let (from, to) = (frame.xy(map.lonlat(pair[0])), frame.xy(map.lonlat(pair[1])));
+            let (d_from, d_to) = (off_ring(from), off_ring(to));
+            if d_from.signum() != d_to.signum() {
+                let along = d_from / (d_from - d_to);
+                let at = [
+                    from[0] + (to[0] - from[0]) * along,
+                    from[1] + (to[1] - from[1]) * along,
+                ];
+                crossings.push((at, road.clone(), *class));
+            }
+        }
+    }
+    // Bigger roads first, then clockwise; keep those far enough apart.
+    crossings.sort_by(|x, y| {
+        x.2.cmp(&y.2)
+            .then(bearing_deg(centre, x.0).total_cmp(&bearing_deg(centre, y.0)))
+    });
+    let mut chosen: Vec<([f64; 2], String, RoadClass)> = Vec::new();
+    for x in crossings {
+        let far_enough = chosen
+            .iter()
+            .all(|y| (x.0[0] - y.0[0]).hypot(x.0[1] - y.0[1]) >= ring.spacing_m);
+        if chosen.len() < ring.max_checkpoints && far_enough {
+            chosen.push(x);
+        }
+    }
+    chosen.sort_by(|x, y| bearing_deg(centre, x.0).total_cmp(&bearing_deg(centre, y.0)));
+    chosen
+        .into_iter()
+        .map(|(p, road, class)| (frame.lonlat(p), road, class))
+        .collect()
+}
+
+/// A checkpoint and the camera that watches its approach.
+fn checkpoint_features(
+    ring: &DemoRing,
+    number: usize,
+    lonlat: [f64; 2],
+    road: &str,
+    class: watchfloor_layers::basemap::RoadClass,
+    frame: &watchfloor_layers::frame::LocalFrame,
+) -> [serde_json::Value; 2] {
+    use watchfloor_layers::basemap::RoadClass;
+    let heading =
+        watchfloor_layers::frame::bearing_deg(frame.xy(ring.centre), frame.xy(lonlat)).round();
+    let camera = format!("cam-cp-{number:02}");
+    let label = if road.is_empty() {
+        format!("{} {number:02}", ring.name)
+    } else {
+        format!("{} {number:02} · {road}", ring.name)
+    };
+    let lanes = match class {
+        RoadClass::Motorway | RoadClass::Trunk => 4,
+        _ => 2,
+    };
+    [
+        serde_json::json!({
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": lonlat},
+            "properties": {"kind": "checkpoint", "id": format!("cp-{number:02}"), "name": label,
+                           "lanes": lanes, "ring": ring.id, "cameras": [camera]}
+        }),
+        serde_json::json!({
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": frame.offset(lonlat, heading + 180.0, 25.0)},
+            "properties": {"kind": "camera", "id": camera, "name": format!("CP-{number:02} approach"),
+                           "heading": heading, "fov": 70, "range": 120}
+        }),
+    ]
 }

@@ -3,6 +3,8 @@
 //! dispatch (nearest available units by road travel time) and resolve.
 //! Until alerts arrive it explains where they come from.
 
+use std::fmt::Write as _;
+
 use super::{Area, Console, area_heading, empty_hint, legend_row, theme, track_focus};
 use crate::feeds::now_us;
 use crate::i18n::Msg;
@@ -82,12 +84,13 @@ fn alert_card(console: &Console, ui: &mut egui::Ui, alert: &Alert) -> Option<Eve
         );
         if let Some(r) = alert.response_us(now) {
             let r = r / 1_000_000;
-            line.push_str(&format!(
+            let _ = write!(
+                line,
                 " · {} {}:{:02}",
                 console.t(Msg::ResponseTimer),
                 r / 60,
                 r % 60
-            ));
+            );
         }
         ui.label(egui::RichText::new(line).color(theme::TEXT_WEAK));
         ui.horizontal(|ui| {

@@ -1,6 +1,8 @@
 //! The status bar: clock, feed health, and what the start-up checks found
 //! (video pipeline, detector runtime, GPU).
 
+use std::fmt::Write as _;
+
 use super::{Console, theme};
 use crate::i18n::Msg;
 use crate::wiring::startup::Check;
@@ -62,6 +64,12 @@ pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
     });
 }
 
+/// A `key: ● value` item; returns the value's response (for hover text).
+fn item(ui: &mut egui::Ui, key: &str, look: &theme::StatusLook, value: &str) -> egui::Response {
+    ui.label(egui::RichText::new(format!("{key}:")).color(theme::TEXT_WEAK));
+    ui.label(egui::RichText::new(format!("{} {value}", look.symbol)).color(look.color))
+}
+
 /// Feed health (CoT units, MAVLink drones), the journal, and site problems.
 fn feeds(console: &Console, ui: &mut egui::Ui) {
     let Some(world) = &console.world else {
@@ -74,103 +82,38 @@ fn feeds(console: &Console, ui: &mut egui::Ui) {
         return;
     };
     let status = world.status();
-    let now = crate::feeds::now_us();
+    let key = console.t(Msg::StatusFeeds);
     match &status.feeds {
         None => {
             let look = theme::feed_look(FeedHealth::Connecting);
-            key_value(
-                ui,
-                console.t(Msg::StatusFeeds),
-                &format!("{} {}", look.symbol, console.t(look.label)),
-                Some(look.color),
-            );
+            item(ui, key, &look, console.t(look.label));
         }
         Some(Err(e)) => {
             let look = theme::feed_look(FeedHealth::Offline);
-            ui.label(
-                egui::RichText::new(format!("{}:", console.t(Msg::StatusFeeds)))
-                    .color(theme::TEXT_WEAK),
-            );
-            ui.label(
-                egui::RichText::new(format!(
-                    "{} {}",
-                    look.symbol,
-                    console.t(Msg::StatusUnavailable)
-                ))
-                .color(look.color),
-            )
-            .on_hover_text(e);
+            item(ui, key, &look, console.t(Msg::StatusUnavailable)).on_hover_text(e);
         }
         Some(Ok(bound)) => {
-            ui.label(
-                egui::RichText::new(format!("{}:", console.t(Msg::StatusFeeds)))
-                    .color(theme::TEXT_WEAK),
-            );
+            ui.label(egui::RichText::new(format!("{key}:")).color(theme::TEXT_WEAK));
             for (name, prefix) in [("CoT", "cot/"), ("MAVLink", "mavlink/")] {
-                let c = world
+                let counters = world
                     .feed_stats()
                     .map(|s| s.total(prefix))
                     .unwrap_or_default();
-                let health = match c.last_good_at {
-                    Some(t) if now - t < 5_000_000 => FeedHealth::Live,
-                    Some(_) => FeedHealth::Stalled,
-                    None => FeedHealth::Connecting,
-                };
-                let look = theme::feed_look(health);
-                let mut text = format!("{} {name}", look.symbol);
-                if c.malformed > 0 {
-                    text.push_str(&format!(
-                        " ({} {})",
-                        c.malformed,
-                        console.t(Msg::StatusMalformed)
-                    ));
-                }
-                ui.label(egui::RichText::new(text).color(look.color))
-                    .on_hover_text(
-                        format!(
-                            "{}\n{} messages, {} events, {} ignored, {} malformed",
-                            console.t(look.label),
-                            c.received,
-                            c.events,
-                            c.ignored,
-                            c.malformed
-                        ) + &format!("\n{bound:?}"),
-                    );
+                feed(console, ui, name, counters, bound);
             }
         }
     }
     ui.separator();
+    let key = console.t(Msg::StatusJournal);
     match &status.journal {
         Some(Ok(dir)) => {
             let look = theme::feed_look(FeedHealth::Live);
-            ui.label(
-                egui::RichText::new(format!("{}:", console.t(Msg::StatusJournal)))
-                    .color(theme::TEXT_WEAK),
-            );
-            ui.label(
-                egui::RichText::new(format!(
-                    "{} {}",
-                    look.symbol,
-                    console.t(Msg::StatusRecording)
-                ))
-                .color(look.color),
-            )
-            .on_hover_text(dir.display().to_string());
+            item(ui, key, &look, console.t(Msg::StatusRecording))
+                .on_hover_text(dir.display().to_string());
         }
         other => {
             let look = theme::feed_look(FeedHealth::Offline);
-            ui.label(
-                egui::RichText::new(format!("{}:", console.t(Msg::StatusJournal)))
-                    .color(theme::TEXT_WEAK),
-            );
-            let response = ui.label(
-                egui::RichText::new(format!(
-                    "{} {}",
-                    look.symbol,
-                    console.t(Msg::StatusNotRecording)
-                ))
-                .color(look.color),
-            );
+            let response = item(ui, key, &look, console.t(Msg::StatusNotRecording));
             if let Some(Err(e)) = other {
                 response.on_hover_text(e);
             }
@@ -179,20 +122,48 @@ fn feeds(console: &Console, ui: &mut egui::Ui) {
     if !status.site_issues.is_empty() {
         ui.separator();
         let look = theme::feed_look(FeedHealth::Stalled);
-        ui.label(
-            egui::RichText::new(format!("{}:", console.t(Msg::StatusSite))).color(theme::TEXT_WEAK),
+        let count = format!(
+            "{} {}",
+            status.site_issues.len(),
+            console.t(Msg::StatusSiteProblems)
         );
-        ui.label(
-            egui::RichText::new(format!(
-                "{} {} {}",
-                look.symbol,
-                status.site_issues.len(),
-                console.t(Msg::StatusSiteProblems)
-            ))
-            .color(look.color),
-        )
-        .on_hover_text(status.site_issues.join("\n"));
+        item(ui, console.t(Msg::StatusSite), &look, &count)
+            .on_hover_text(status.site_issues.join("\n"));
     }
+}
+
+/// One feed protocol: live while messages arrive, with malformed counted.
+fn feed(
+    console: &Console,
+    ui: &mut egui::Ui,
+    name: &str,
+    c: watchfloor_layers::feeds::ingest::FeedCounters,
+    bound: &crate::feeds::FeedPorts,
+) {
+    let health = match c.last_good_at {
+        Some(t) if crate::feeds::now_us() - t < 5_000_000 => FeedHealth::Live,
+        Some(_) => FeedHealth::Stalled,
+        None => FeedHealth::Connecting,
+    };
+    let look = theme::feed_look(health);
+    let mut text = format!("{} {name}", look.symbol);
+    if c.malformed > 0 {
+        let _ = write!(
+            text,
+            " ({} {})",
+            c.malformed,
+            console.t(Msg::StatusMalformed)
+        );
+    }
+    ui.label(egui::RichText::new(text).color(look.color))
+        .on_hover_text(format!(
+            "{}\n{} messages, {} events, {} ignored, {} malformed\n{bound:?}",
+            console.t(look.label),
+            c.received,
+            c.events,
+            c.ignored,
+            c.malformed
+        ));
 }
 
 fn key_value(ui: &mut egui::Ui, key: &str, value: &str, color: Option<egui::Color32>) {

@@ -104,14 +104,14 @@ async fn serve_stream(
                 return;
             }
         };
-        let frames = framer.push(&buf[..n]);
+        let complete = framer.push(&buf[..n]);
         let at = now_us();
-        for _ in 0..frames.oversized {
+        for _ in 0..complete.oversized {
             let outcome =
                 Outcome::Malformed(format!("no </event> within {MAX_MESSAGE_BYTES} bytes"));
             stats.record(&source, &outcome, at);
         }
-        for message in frames.messages {
+        for message in complete.messages {
             let outcome = cot_to_events(&message, &origin, at);
             stats.record(&source, &outcome, at);
             if !forward(outcome, events).await {

@@ -102,20 +102,16 @@ impl SimDrone {
             .collect();
         let total: f64 = lengths.iter().sum();
         let mut left = self.along_m % total.max(1.0);
-        for i in 0..n {
+        for (i, &length) in lengths.iter().enumerate() {
             let (a, b) = (self.waypoints[i], self.waypoints[(i + 1) % n]);
-            if left <= lengths[i] {
-                let t = if lengths[i] > 0.0 {
-                    left / lengths[i]
-                } else {
-                    0.0
-                };
+            if left <= length {
+                let t = if length > 0.0 { left / length } else { 0.0 };
                 return (
                     [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t],
                     bearing_deg(a, b),
                 );
             }
-            left -= lengths[i];
+            left -= length;
         }
         (self.waypoints.first().copied().unwrap_or_default(), 0.0)
     }

@@ -103,7 +103,7 @@ pub fn run(args: &SimWorldArgs) -> anyhow::Result<ExitCode> {
     }
     println!("ready");
     std::io::stdout().flush()?;
-    scenario.run(args.seconds)
+    Ok(scenario.run(args.seconds))
 }
 
 /// Exits the process when stdin closes (the parent console is gone).
@@ -225,7 +225,7 @@ impl Scenario {
         })
     }
 
-    fn run(&mut self, seconds: Option<f64>) -> anyhow::Result<ExitCode> {
+    fn run(&mut self, seconds: Option<f64>) -> ExitCode {
         tracing::info!(
             units = self.units.len(),
             drones = self.drones.len(),
@@ -247,7 +247,7 @@ impl Scenario {
                 std::thread::sleep(wait);
             }
         }
-        Ok(ExitCode::SUCCESS)
+        ExitCode::SUCCESS
     }
 
     fn step(&mut self, tick: u64, now_s: f64, dt: f64) {
@@ -273,10 +273,10 @@ impl Scenario {
                 continue;
             }
             let mut datagram = Vec::new();
-            if tick % 2 == 0 {
+            if tick.is_multiple_of(2) {
                 datagram.extend(self.drones[d].fast_frames(&self.frame, now_s));
             }
-            if tick % u64::from(TICKS_PER_S) == 0 {
+            if tick.is_multiple_of(u64::from(TICKS_PER_S)) {
                 datagram.extend(self.drones[d].slow_frames(now_s));
             }
             if !datagram.is_empty() {

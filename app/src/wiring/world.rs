@@ -446,7 +446,7 @@ impl Hub {
                 let _ = self.roads.set(graph);
             }
             Err(e) => {
-                tracing::error!("road network unavailable (ETAs fall back to straight lines): {e}")
+                tracing::error!("road network unavailable (ETAs fall back to straight lines): {e}");
             }
         }
     }
@@ -505,7 +505,7 @@ impl Hub {
                 Notice::RingEntered { ring, unit } => tracing::info!(%ring, %unit, "entered ring"),
                 Notice::RingExited { ring, unit } => tracing::info!(%ring, %unit, "left ring"),
                 Notice::AlertRaised { id, severity } => {
-                    tracing::info!(%id, ?severity, "alert raised")
+                    tracing::info!(%id, ?severity, "alert raised");
                 }
                 Notice::Refused(why) => tracing::warn!("event refused: {why}"),
             }
