@@ -26,7 +26,7 @@ runtime_pkgs=(
   mesa-vulkan-drivers libvulkan1 libgl1 libegl1 libgl1-mesa-dri
   libxkbcommon-x11-0 libxkbcommon-dev libwayland-dev libx11-dev
   libxcursor1 libxrandr2 libxi6
-  python3 python3-pip unzip
+  python3 python3-pip unzip curl ca-certificates
 )
 test_pkgs=(xvfb xauth x11-apps)
 

@@ -27,30 +27,54 @@ pub fn suggest(world: &World, graph: Option<&RoadGraph>, alert: &str, k: usize) 
     let Some(alert) = world.state().alerts.get(alert) else {
         return Vec::new();
     };
-    let candidates = world
+    let candidates: Vec<(&crate::model::Unit, f64)> = world
         .index()
-        .nearest_available(alert.lonlat, k * CANDIDATES_PER_SUGGESTION);
+        .nearest_available(alert.lonlat, k * CANDIDATES_PER_SUGGESTION)
+        .iter()
+        .filter_map(|(id, straight_m)| Some((world.state().units.get(&**id)?, *straight_m)))
+        .collect();
+    // One road search per travel mode, from the alert out to every candidate.
+    let mut etas: Vec<Option<Eta>> = vec![None; candidates.len()];
+    if let Some(g) = graph {
+        let mut modes: Vec<crate::roads::TravelMode> = Vec::new();
+        for (unit, _) in &candidates {
+            let mode = unit.kind.travel_mode();
+            if !modes.contains(&mode) {
+                modes.push(mode);
+            }
+        }
+        for mode in modes {
+            let (slots, origins): (Vec<usize>, Vec<[f64; 2]>) = candidates
+                .iter()
+                .enumerate()
+                .filter(|(_, (u, _))| u.kind.travel_mode() == mode)
+                .map(|(i, (u, _))| (i, u.lonlat))
+                .unzip();
+            for (slot, eta) in slots
+                .into_iter()
+                .zip(g.etas_to(alert.lonlat, &origins, mode))
+            {
+                etas[slot] = Some(eta);
+            }
+        }
+    }
     let mut out: Vec<Suggestion> = candidates
         .iter()
-        .filter_map(|(id, straight_m)| {
-            let unit = world.state().units.get(&**id)?;
-            let mode = unit.kind.travel_mode();
-            let eta = graph.map_or_else(
-                || {
-                    let metres = straight_m * crate::roads::DETOUR_FACTOR;
-                    Eta {
-                        seconds: metres / mode.off_road_mps(),
-                        metres,
-                        by_road: false,
-                    }
-                },
-                |g| g.eta(unit.lonlat, alert.lonlat, mode),
-            );
-            Some(Suggestion {
+        .zip(etas)
+        .map(|((unit, straight_m), eta)| {
+            let eta = eta.unwrap_or_else(|| {
+                let metres = straight_m * crate::roads::DETOUR_FACTOR;
+                Eta {
+                    seconds: metres / unit.kind.travel_mode().off_road_mps(),
+                    metres,
+                    by_road: false,
+                }
+            });
+            Suggestion {
                 unit: unit.id.clone(),
                 callsign: unit.callsign.clone(),
                 eta,
-            })
+            }
         })
         .collect();
     out.sort_by(|a, b| a.eta.seconds.total_cmp(&b.eta.seconds));

@@ -309,34 +309,46 @@ impl RoadGraph {
     }
 
     /// Travel times (s) and distances (m) from `lonlat` to every node
-    /// reachable within `limit_s`.
-    fn times_from(&self, lonlat: [f64; 2], mode: TravelMode, limit_s: f64) -> Option<TravelTimes> {
+    /// reachable within `limit_s`; stops early once every node in `wanted`
+    /// is settled (if `wanted` is not empty).
+    fn times_from(
+        &self,
+        lonlat: [f64; 2],
+        mode: TravelMode,
+        limit_s: f64,
+        wanted: &[u32],
+    ) -> Option<TravelTimes> {
         let snap = self.snap(lonlat, mode)?;
         let access_s = snap.off_m / mode.off_road_mps();
-        let mut best: HashMap<u32, (f64, f64)> = HashMap::new();
+        let mut best = vec![(f64::INFINITY, 0.0); self.nodes.len()];
         let mut heap = BinaryHeap::new();
         for (node, along) in [(snap.a, snap.to_a_m), (snap.b, snap.to_b_m)] {
             let t = access_s + along / snap.speed_mps;
-            if t <= limit_s && best.get(&node).is_none_or(|&(bt, _)| t < bt) {
-                best.insert(node, (t, snap.off_m + along));
+            if t <= limit_s && t < best[node as usize].0 {
+                best[node as usize] = (t, snap.off_m + along);
                 heap.push(Reverse((Ordered(t), node)));
             }
         }
+        let mut pending: std::collections::HashSet<u32> = wanted.iter().copied().collect();
+        let early_exit = !pending.is_empty();
         while let Some(Reverse((Ordered(t), n))) = heap.pop() {
-            let (known_t, metres) = best[&n];
+            let (known_t, metres) = best[n as usize];
             if t > known_t {
                 continue;
+            }
+            if early_exit {
+                pending.remove(&n);
+                if pending.is_empty() {
+                    break;
+                }
             }
             for e in &self.edges[n as usize] {
                 let Some(speed) = mode.speed_on(e.class) else {
                     continue;
                 };
                 let nt = t + f64::from(e.length_m) / speed;
-                if nt > limit_s {
-                    continue;
-                }
-                if best.get(&e.to).is_none_or(|&(bt, _)| nt < bt) {
-                    best.insert(e.to, (nt, metres + f64::from(e.length_m)));
+                if nt <= limit_s && nt < best[e.to as usize].0 {
+                    best[e.to as usize] = (nt, metres + f64::from(e.length_m));
                     heap.push(Reverse((Ordered(nt), e.to)));
                 }
             }
@@ -360,22 +372,27 @@ impl RoadGraph {
                 by_road: false,
             }
         };
-        let Some(times) = self.times_from(target, mode, f64::INFINITY) else {
+        let snaps: Vec<Option<Snap>> = origins.iter().map(|&o| self.snap(o, mode)).collect();
+        let wanted: Vec<u32> = snaps.iter().flatten().flat_map(|s| [s.a, s.b]).collect();
+        if wanted.is_empty() {
+            return origins.iter().map(|&o| straight(o)).collect();
+        }
+        let Some(times) = self.times_from(target, mode, f64::INFINITY, &wanted) else {
             return origins.iter().map(|&o| straight(o)).collect();
         };
         let off_speed = mode.off_road_mps();
         origins
             .iter()
-            .map(|&origin| {
-                let Some(snap) = self.snap(origin, mode) else {
+            .zip(snaps)
+            .map(|(&origin, snap)| {
+                let Some(snap) = snap else {
                     return straight(origin);
                 };
                 let access = (snap.off_m / off_speed, snap.off_m);
                 let via = |node: u32, along: f64| {
-                    times
-                        .best
-                        .get(&node)
-                        .map(|&(t, m)| (t + along / snap.speed_mps, m + along))
+                    let (t, m) = times.best[node as usize];
+                    t.is_finite()
+                        .then(|| (t + along / snap.speed_mps, m + along))
                 };
                 let mut options: Vec<(f64, f64)> =
                     [via(snap.a, snap.to_a_m), via(snap.b, snap.to_b_m)]
@@ -408,16 +425,16 @@ impl RoadGraph {
     /// 60, 180, 300), as lon/lat polygons (concave hulls of reached roads).
     pub fn reachability(&self, lonlat: [f64; 2], mode: TravelMode, bands_s: &[f64]) -> Vec<Reach> {
         let limit = bands_s.iter().copied().fold(0.0, f64::max);
-        let times = self.times_from(lonlat, mode, limit);
+        let times = self.times_from(lonlat, mode, limit, &[]);
         bands_s
             .iter()
             .map(|&band| {
                 let points: Vec<geo::Coord<f64>> = times
                     .iter()
-                    .flat_map(|t| t.best.iter())
+                    .flat_map(|t| t.best.iter().enumerate())
                     .filter(|(_, (t, _))| *t <= band)
-                    .map(|(&n, _)| {
-                        let ll = self.frame.lonlat(self.nodes[n as usize]);
+                    .map(|(n, _)| {
+                        let ll = self.frame.lonlat(self.nodes[n]);
                         geo::Coord { x: ll[0], y: ll[1] }
                     })
                     .collect();
@@ -503,8 +520,8 @@ pub struct Reach {
 struct TravelTimes {
     /// Where the search started on the network.
     snap: Snap,
-    /// Node → (seconds, metres).
-    best: HashMap<u32, (f64, f64)>,
+    /// By node: (seconds, metres); infinite seconds where not reached.
+    best: Vec<(f64, f64)>,
 }
 
 /// `f64` ordered for the heap (times are never NaN).

@@ -33,21 +33,21 @@ pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
     if alerts.is_empty() {
         empty_hint(ui, console.t(Msg::AlertsEmpty));
     }
-    let mut action: Option<Event> = None;
+    let mut actions: Vec<Event> = Vec::new();
     egui::ScrollArea::vertical()
         .max_height((ui.available_height() - 150.0).max(80.0))
         .auto_shrink([false, false])
         .show(ui, |ui| {
             for alert in &alerts {
-                if let Some(a) = alert_card(console, ui, alert) {
-                    action = Some(a);
-                }
+                actions.extend(alert_card(console, ui, alert));
             }
         });
-    if let (Some(event), Some(world)) = (action, &console.world)
-        && let Err(e) = world.submit(event, &console.operator)
-    {
-        tracing::error!("operator action not applied: {e}");
+    if let Some(world) = &console.world {
+        for event in actions {
+            if let Err(e) = world.submit(event, &console.operator) {
+                tracing::error!("operator action not applied: {e}");
+            }
+        }
     }
     ui.with_layout(egui::Layout::bottom_up(egui::Align::Min), |ui| {
         for severity in AlertSeverity::ALL.iter().rev() {
@@ -59,11 +59,12 @@ pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
     track_focus(console, ui, Area::Alerts, rect);
 }
 
-/// One alert; returns the operator's action on it, if any.
-fn alert_card(console: &Console, ui: &mut egui::Ui, alert: &Alert) -> Option<Event> {
+/// One alert; returns the operator's actions on it.
+fn alert_card(console: &Console, ui: &mut egui::Ui, alert: &Alert) -> Vec<Event> {
     let now = now_us();
     let look = theme::severity_look(alert.severity);
     let mut action = None;
+    let mut lift_ring = None;
     egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.set_width(ui.available_width());
         ui.horizontal(|ui| {
@@ -109,16 +110,49 @@ fn alert_card(console: &Console, ui: &mut egui::Ui, alert: &Alert) -> Option<Eve
                     }
                 });
             }
+            if let Some(ring) = emergency_ring(console, alert)
+                && ui
+                    .button(console.t(Msg::DrawRing))
+                    .on_hover_text(console.t(Msg::DrawRingHint))
+                    .clicked()
+            {
+                action = Some(Event::RingDrawn(ring));
+            }
             if ui.button(console.t(Msg::Resolve)).clicked() {
                 action = Some(Event::AlertStateSet {
                     id: alert.id.clone(),
                     state: AlertState::Resolved,
                     by: console.operator.clone(),
                 });
+                // Its emergency ring is lifted with it.
+                let ring = format!("ring:{}", alert.id);
+                let exists = console
+                    .world
+                    .as_ref()
+                    .is_some_and(|w| w.world().state().rings.contains_key(&ring));
+                lift_ring = exists.then_some(Event::RingRemoved { id: ring });
             }
         });
     });
-    action
+    action.into_iter().chain(lift_ring).collect()
+}
+
+/// Radius of an emergency ring drawn around an alert.
+const EMERGENCY_RING_M: f64 = 1000.0;
+
+/// The emergency ring this alert would get, unless it has one already.
+fn emergency_ring(console: &Console, alert: &Alert) -> Option<watchfloor_layers::model::Ring> {
+    let world = console.world.as_ref()?.world();
+    let id = format!("ring:{}", alert.id);
+    (!world.state().rings.contains_key(&id)).then(|| {
+        watchfloor_layers::model::Ring::circle(
+            &id,
+            &format!("Emergency: {}", alert.title),
+            alert.lonlat,
+            EMERGENCY_RING_M,
+            world.frame(),
+        )
+    })
 }
 
 /// The nearest available units by travel time; clicking one dispatches it.

@@ -335,6 +335,107 @@ mod tests {
         );
     }
 
+    /// CRC-16/MCRF4XX ("X.25") as the MAVLink serialisation guide defines it.
+    fn x25(bytes: &[u8]) -> u16 {
+        let mut crc = 0xffff_u16;
+        for &b in bytes {
+            let mut tmp = b ^ (crc & 0xff) as u8;
+            tmp ^= tmp << 4;
+            let tmp = u16::from(tmp);
+            crc = (crc >> 8) ^ (tmp << 8) ^ (tmp << 3) ^ (tmp >> 4);
+        }
+        crc
+    }
+
+    /// A MAVLink 2 frame built by hand from the published serialisation
+    /// rules (header, little-endian payload in size order, trailing zeros
+    /// truncated, CRC with the message's `CRC_EXTRA`), not by the crate.
+    fn hand_frame(
+        seq: u8,
+        sys: u8,
+        comp: u8,
+        msg_id: u32,
+        crc_extra: u8,
+        payload: &[u8],
+    ) -> Vec<u8> {
+        let mut payload = payload.to_vec();
+        while payload.len() > 1 && payload.last() == Some(&0) {
+            payload.pop();
+        }
+        let mut frame = vec![0xfd, payload.len() as u8, 0, 0, seq, sys, comp];
+        frame.extend(&msg_id.to_le_bytes()[..3]);
+        frame.extend(&payload);
+        let mut crc_input = frame[1..].to_vec();
+        crc_input.push(crc_extra);
+        frame.extend(x25(&crc_input).to_le_bytes());
+        frame
+    }
+
+    #[test]
+    fn decodes_frames_built_from_the_published_wire_format() {
+        // HEARTBEAT (id 0, CRC_EXTRA 50): custom_mode, type=2 (quadrotor),
+        // autopilot=12 (PX4), base_mode=0x81 (armed | custom), status=4 (active), version 3.
+        let heartbeat = hand_frame(7, 42, 1, 0, 50, &[0, 0, 0, 0, 2, 12, 0x81, 4, 3]);
+        // GLOBAL_POSITION_INT (id 33, CRC_EXTRA 104).
+        let mut payload = Vec::new();
+        payload.extend(1000_u32.to_le_bytes()); // time_boot_ms
+        payload.extend(511_283_000_i32.to_le_bytes()); // lat 51.1283°
+        payload.extend(714_304_000_i32.to_le_bytes()); // lon 71.4304°
+        payload.extend(467_000_i32.to_le_bytes()); // alt 467 m MSL
+        payload.extend(120_000_i32.to_le_bytes()); // 120 m above home
+        payload.extend(600_i16.to_le_bytes()); // vx 6 m/s
+        payload.extend((-800_i16).to_le_bytes()); // vy -8 m/s
+        payload.extend(0_i16.to_le_bytes()); // vz
+        payload.extend(27_000_u16.to_le_bytes()); // heading 270°
+        let position = hand_frame(8, 42, 1, 33, 104, &payload);
+        let mut datagram = heartbeat;
+        datagram.extend(position);
+        let messages = parse_datagram(&datagram).expect("hand-built frames decode");
+        assert_eq!(messages.len(), 2);
+        assert_eq!(messages[0].system_id, 42);
+        assert_eq!(
+            messages[0].telemetry,
+            DroneTelemetry::Heartbeat {
+                armed: true,
+                state: "MAV_STATE_ACTIVE".into()
+            }
+        );
+        let DroneTelemetry::Position {
+            lat_deg,
+            lon_deg,
+            alt_msl_m,
+            alt_rel_m,
+            heading_deg,
+            ground_speed_mps,
+        } = messages[1].telemetry.clone()
+        else {
+            panic!("{:?}", messages[1]);
+        };
+        assert!(close(lat_deg, 51.1283, 1e-9) && close(lon_deg, 71.4304, 1e-9));
+        assert!(close(alt_msl_m, 467.0, 1e-9) && close(alt_rel_m, 120.0, 1e-9));
+        assert_eq!(heading_deg, Some(270.0));
+        assert!(close(ground_speed_mps, 10.0, 1e-9));
+        // The crate's encoder produces the very same bytes for the heartbeat.
+        let ours = encode(
+            42,
+            1,
+            7,
+            &MavMessage::HEARTBEAT(HEARTBEAT_DATA {
+                custom_mode: 0,
+                mavtype: mavlink::dialects::common::MavType::MAV_TYPE_QUADROTOR,
+                autopilot: mavlink::dialects::common::MavAutopilot::MAV_AUTOPILOT_PX4,
+                base_mode: MavModeFlag::MAV_MODE_FLAG_SAFETY_ARMED
+                    | MavModeFlag::MAV_MODE_FLAG_CUSTOM_MODE_ENABLED,
+                system_status: MavState::MAV_STATE_ACTIVE,
+                mavlink_version: 3,
+            }),
+        );
+        assert_eq!(
+            ours,
+            hand_frame(7, 42, 1, 0, 50, &[0, 0, 0, 0, 2, 12, 0x81, 4, 3])
+        );
+    }
+
     #[test]
     fn malformed_and_hostile_datagrams_are_refused_without_panicking() {
         let good = encode(3, 1, 0, &MavMessage::HEARTBEAT(HEARTBEAT_DATA::default()));

@@ -1,0 +1,203 @@
+//! The console on a live world: units and drones in the list (stale ones
+//! marked), alerts in the queue, and operator actions from the queue reach
+//! the world as events (acknowledge, dispatch by road ETA, emergency ring,
+//! resolve). Rendered with `egui_kittest` on the real wgpu adapter.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT as _, Queryable};
+use watchfloor_app::console::{Console, ConsoleOptions, theme};
+use watchfloor_app::feeds::{FeedPorts, now_us};
+use watchfloor_app::i18n::{Lang, Msg};
+use watchfloor_app::wiring::world::{LiveWorld, WorldOptions};
+use watchfloor_layers::event::{Event, UnitReport};
+use watchfloor_layers::feeds::mavlink::DroneTelemetry;
+use watchfloor_layers::frame::LocalFrame;
+use watchfloor_layers::model::UnitKind;
+use watchfloor_layers::{AlertState, UnitStatus};
+
+const CENTRE: [f64; 2] = [71.4304, 51.1283];
+
+fn wait_until(what: &str, mut ok: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !ok() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn report(id: &str, callsign: &str, kind: UnitKind, lonlat: [f64; 2], stale_at: i64) -> Event {
+    Event::UnitReported(UnitReport {
+        id: id.into(),
+        callsign: Some(callsign.into()),
+        kind,
+        lonlat,
+        ce_m: 5.0,
+        heading_deg: Some(90.0),
+        speed_mps: Some(11.0),
+        stale_at,
+    })
+}
+
+#[test]
+fn units_drones_and_alerts_show_and_operator_actions_become_events() {
+    let assets = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../assets");
+    let live = LiveWorld::start(
+        WorldOptions {
+            site: None,
+            basemap: Some(assets.join("basemap/astana.wfmap")),
+            journal: None,
+            ports: FeedPorts {
+                cot_udp: None,
+                cot_tcp: None,
+                mavlink_udp: None,
+            },
+            simulate: false,
+        },
+        || {},
+    )
+    .expect("starts");
+    wait_until("the road network", || live.roads().is_some());
+    let frame = LocalFrame::new(CENTRE);
+    let now = now_us();
+    for event in [
+        report(
+            "car-1",
+            "P-01",
+            UnitKind::Car,
+            frame.lonlat([800.0, 0.0]),
+            now + 60_000_000,
+        ),
+        report(
+            "foot-1",
+            "F-07",
+            UnitKind::Foot,
+            frame.lonlat([-300.0, 200.0]),
+            now + 60_000_000,
+        ),
+        report(
+            "old-1",
+            "P-99",
+            UnitKind::Car,
+            frame.lonlat([0.0, 3000.0]),
+            now - 1,
+        ),
+        Event::DroneTelemetry {
+            system_id: 3,
+            telemetry: DroneTelemetry::Battery {
+                remaining_pct: Some(76),
+                voltage_v: Some(15.6),
+            },
+        },
+        Event::AlarmPressed {
+            site: "compound-7".into(),
+            lonlat: CENTRE,
+            by: Some("GATE".into()),
+        },
+    ] {
+        live.submit(event, "test").expect("queued");
+    }
+    wait_until("the events", || {
+        live.world().state().alerts.len() == 1 && live.world().state().units.len() == 3
+    });
+    let alert = live
+        .world()
+        .state()
+        .alerts
+        .keys()
+        .next()
+        .cloned()
+        .expect("alert");
+
+    let mut console = Console::new(&ConsoleOptions {
+        lang: Lang::En,
+        demo: false,
+    });
+    console.attach_world(live);
+    let mut harness = Harness::builder()
+        .with_size([1920.0, 1080.0])
+        .wgpu()
+        .with_context_setup(theme::apply)
+        .build_ui_state(|ui, console: &mut Console| console.ui(ui), console);
+    harness.run();
+    for text in [
+        "P-01",
+        "F-07",
+        "P-99",
+        "UAV-3",
+        "Alarm at compound-7 (GATE)",
+    ] {
+        harness.get_by_label_contains(text);
+    }
+    harness.get_by_label_contains("Patrol units 3 · available 2 · stale 1");
+    harness.get_by_label_contains("battery 76%");
+    let image = harness.render().expect("render on the wgpu adapter");
+    image
+        .save(std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("console-world-en.png"))
+        .expect("save render");
+
+    let world = |h: &Harness<'_, Console>| h.state().world().expect("world").shared();
+    let state_of =
+        |h: &Harness<'_, Console>| world(h).read().expect("lock").state().alerts[&alert].state;
+
+    harness
+        .get_by_label(Msg::Acknowledge.text(Lang::En))
+        .click();
+    harness.run();
+    wait_until("acknowledged", || {
+        state_of(&harness) == AlertState::Acknowledged
+    });
+
+    harness.get_by_label(Msg::DrawRing.text(Lang::En)).click();
+    harness.run();
+    let ring = format!("ring:{alert}");
+    wait_until("the emergency ring", || {
+        world(&harness)
+            .read()
+            .expect("lock")
+            .state()
+            .rings
+            .contains_key(&ring)
+    });
+
+    // Dispatch: the nearest by road is the car 800 m away, not the walker 360 m away.
+    harness.get_by_label(Msg::Dispatch.text(Lang::En)).click();
+    harness.run();
+    let offers: Vec<String> = harness
+        .query_all_by_label_contains(" min · ")
+        .map(|n| n.accesskit_node().label().unwrap_or_default())
+        .collect();
+    assert!(
+        offers[0].starts_with("P-01 ·") && offers[0].contains(Msg::ByRoad.text(Lang::En)),
+        "{offers:?}"
+    );
+    let first = harness.get_by_label_contains("P-01 ·");
+    first.click();
+    harness.run();
+    wait_until("dispatched", || {
+        state_of(&harness) == AlertState::Dispatched
+    });
+    assert_eq!(
+        world(&harness).read().expect("lock").state().units["car-1"].status,
+        UnitStatus::EnRoute
+    );
+
+    harness.run();
+    harness.get_by_label(Msg::Resolve.text(Lang::En)).click();
+    harness.run();
+    wait_until("resolved", || state_of(&harness) == AlertState::Resolved);
+    wait_until("the ring lifted", || {
+        !world(&harness)
+            .read()
+            .expect("lock")
+            .state()
+            .rings
+            .contains_key(&ring)
+    });
+    assert_eq!(
+        world(&harness).read().expect("lock").state().units["car-1"].status,
+        UnitStatus::Available
+    );
+}
