@@ -42,6 +42,7 @@ fn report(id: &str, callsign: &str, kind: UnitKind, lonlat: [f64; 2], stale_at: 
 }
 
 #[test]
+#[expect(clippy::too_many_lines, reason = "one operator workflow, start to end")]
 fn units_drones_and_alerts_show_and_operator_actions_become_events() {
     let assets = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../assets");
     let live = LiveWorld::start(
