@@ -150,6 +150,8 @@ fn units_drones_and_alerts_show_and_operator_actions_become_events() {
     wait_until("acknowledged", || {
         state_of(&harness) == AlertState::Acknowledged
     });
+    // Lay out the new state before the next click (buttons move).
+    harness.run();
 
     harness.get_by_label(Msg::DrawRing.text(Lang::En)).click();
     harness.run();
@@ -162,6 +164,7 @@ fn units_drones_and_alerts_show_and_operator_actions_become_events() {
             .rings
             .contains_key(&ring)
     });
+    harness.run();
 
     // Dispatch: the nearest by road is the car 800 m away, not the walker 360 m away.
     harness.get_by_label(Msg::Dispatch.text(Lang::En)).click();
