@@ -99,8 +99,10 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         }
         console.attach_cameras(cameras);
         let world = LiveWorld::start(WorldOptions::from_cli(cli), || {})?;
-        if cli.demo && !world.wait_for_traffic(40, 3, Duration::from_secs(20)) {
-            tracing::warn!("the simulated units and drones did not all report within 20 s");
+        if cli.demo && !world.wait_for_traffic(40, 3, 1, Duration::from_secs(20)) {
+            tracing::warn!(
+                "the simulated units, drones and first alarm did not all arrive within 20 s"
+            );
         }
         console.attach_world(world);
         screenshot::write_screenshot(&mut console, cli.size, path)?;

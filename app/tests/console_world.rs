@@ -128,7 +128,7 @@ fn units_drones_and_alerts_show_and_operator_actions_become_events() {
         "F-07",
         "P-99",
         "UAV-3",
-        "Alarm at compound-7 (GATE)",
+        "One-click alarm · compound-7 (GATE)",
     ] {
         harness.get_by_label_contains(text);
     }

@@ -314,8 +314,9 @@ impl World {
             None => site.to_owned(),
         };
         let title = match by {
-            Some(who) => format!("Alarm at {name} ({who})"),
-            None => format!("Alarm at {name}"),
+            // The kind ("one-click alarm") is in the source; the UI words it.
+            Some(who) => format!("{name} ({who})"),
+            None => name,
         };
         let source = AlertSource::Alarm {
             site: site.to_owned(),

@@ -73,7 +73,7 @@ fn alert_card(console: &Console, ui: &mut egui::Ui, alert: &Alert) -> Vec<Event>
                     .color(look.color)
                     .size(20.0),
             );
-            ui.add(egui::Label::new(egui::RichText::new(&alert.title).strong()).wrap());
+            ui.add(egui::Label::new(egui::RichText::new(title(console, alert)).strong()).wrap());
         });
         let age = (now - alert.raised_at()).max(0) / 1_000_000;
         let mut line = format!(
@@ -135,6 +135,16 @@ fn alert_card(console: &Console, ui: &mut egui::Ui, alert: &Alert) -> Vec<Event>
         });
     });
     action.into_iter().chain(lift_ring).collect()
+}
+
+/// The alert's title, prefixed with its kind in the console's language.
+fn title(console: &Console, alert: &Alert) -> String {
+    use watchfloor_layers::model::AlertSource;
+    match &alert.source {
+        AlertSource::Alarm { .. } => format!("{} · {}", console.t(Msg::OneClickAlarm), alert.title),
+        AlertSource::Ring { .. } => format!("{} · {}", console.t(Msg::RingCrossing), alert.title),
+        AlertSource::Detection { .. } | AlertSource::Operator => alert.title.clone(),
+    }
 }
 
 /// Radius of an emergency ring drawn around an alert.

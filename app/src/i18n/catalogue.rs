@@ -87,6 +87,8 @@ catalogue! {
     ResponseTimer => "response", "响应";
     Acknowledge => "Acknowledge", "确认";
     Resolve => "Resolve", "处置完毕";
+    OneClickAlarm => "One-click alarm", "一键报警";
+    RingCrossing => "Ring crossing", "越圈";
     DrawRing => "Emergency ring", "紧急管控圈";
     DrawRingHint => "Draw a 1 km emergency control ring around this alert", "在此警情周围划定 1 公里紧急管控圈";
     CamerasEmpty => "No cameras configured. Cameras from the site configuration appear here.",

@@ -216,7 +216,7 @@ impl Scenario {
             drones,
             alarm_sites,
             alarm_every_s: f64::from(args.alarm_every_s),
-            next_alarm_s: 8.0,
+            next_alarm_s: 3.0,
             rng,
             udp,
             tcp: None,

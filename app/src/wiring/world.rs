@@ -171,19 +171,21 @@ impl LiveWorld {
         self.world.read().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Waits (bounded) until units and drones have reported: for headless
-    /// renders and tests only, never in a live window.
+    /// Waits (bounded) until units, drones and alerts have arrived: for
+    /// headless renders and tests only, never in a live window.
     pub fn wait_for_traffic(
         &self,
         units: usize,
         drones: usize,
+        alerts: usize,
         timeout: std::time::Duration,
     ) -> bool {
         let deadline = std::time::Instant::now() + timeout;
         while std::time::Instant::now() < deadline {
             {
                 let w = self.world();
-                if w.state().units.len() >= units && w.state().drones.len() >= drones {
+                let s = w.state();
+                if s.units.len() >= units && s.drones.len() >= drones && s.alerts.len() >= alerts {
                     return true;
                 }
             }
