@@ -188,6 +188,26 @@ fn units_drones_and_alerts_show_and_operator_actions_become_events() {
         UnitStatus::EnRoute
     );
 
+    // The car reports from the scene: the geofence puts it on scene and
+    // stops the response timer.
+    let live = harness.state().world().expect("world");
+    live.submit(
+        report(
+            "car-1",
+            "P-01",
+            UnitKind::Car,
+            frame.lonlat([20.0, 10.0]),
+            now_us() + 60_000_000,
+        ),
+        "test",
+    )
+    .expect("queued");
+    wait_until("arrival", || state_of(&harness) == AlertState::OnScene);
+    assert_eq!(
+        world(&harness).read().expect("lock").state().units["car-1"].status,
+        UnitStatus::OnScene
+    );
+
     harness.run();
     harness.get_by_label(Msg::Resolve.text(Lang::En)).click();
     harness.run();

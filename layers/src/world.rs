@@ -574,6 +574,22 @@ impl World {
         Ok(())
     }
 
+    /// En-route units now within `radius_m` of the open alert they were sent
+    /// to, as `(unit, alert)`: the console turns each into a `UnitOnScene`
+    /// event (a geofence arrival; the response timer stops).
+    pub fn arrivals(&self, radius_m: f64) -> Vec<(String, String)> {
+        self.state
+            .units
+            .values()
+            .filter(|u| u.status == UnitStatus::EnRoute)
+            .filter_map(|u| {
+                let alert = self.state.alerts.get(u.assignment.as_deref()?)?;
+                (alert.state.is_open() && self.frame.distance_m(u.lonlat, alert.lonlat) <= radius_m)
+                    .then(|| (u.id.clone(), alert.id.clone()))
+            })
+            .collect()
+    }
+
     /// Everything within `radius_m` of `lonlat`, nearest first (what is under
     /// the cursor).
     pub fn hit_test(&self, lonlat: LonLat, radius_m: f64) -> Vec<Hit> {
@@ -918,6 +934,46 @@ mod tests {
             },
         ));
         assert!(matches!(&refused[..], [Notice::Refused(why)] if why.contains("nobody")));
+    }
+
+    #[test]
+    fn en_route_units_arrive_by_geofence() {
+        let mut w = World::new(ORIGIN);
+        w.apply(&env(0, report("u1", at(900.0, 0.0))));
+        w.apply(&env(0, report("u2", at(40.0, 0.0))));
+        w.apply(&env(
+            1,
+            Event::AlarmPressed {
+                site: "s".into(),
+                lonlat: ORIGIN,
+                by: None,
+            },
+        ));
+        let id = "alarm:s:1000000";
+        assert!(w.arrivals(50.0).is_empty(), "nobody is en route");
+        w.apply(&env(
+            2,
+            Event::Dispatched {
+                alert: id.into(),
+                units: vec!["u1".into()],
+                by: "op".into(),
+                etas_s: vec![60.0],
+            },
+        ));
+        assert!(
+            w.arrivals(50.0).is_empty(),
+            "u2 is near but was not sent; u1 is far"
+        );
+        w.apply(&env(60, report("u1", at(30.0, 10.0))));
+        assert_eq!(w.arrivals(50.0), [("u1".to_owned(), id.to_owned())]);
+        w.apply(&env(
+            60,
+            Event::UnitOnScene {
+                unit: "u1".into(),
+                alert: id.into(),
+            },
+        ));
+        assert!(w.arrivals(50.0).is_empty(), "on scene now");
     }
 
     #[test]

@@ -24,6 +24,9 @@ pub const DEFAULT_ORIGIN: [f64; 2] = [71.4304, 51.1283];
 /// Events queued from the feeds before they wait for the hub.
 const HUB_CAPACITY: usize = 16_384;
 
+/// A dispatched unit this close to its alert is on scene.
+const ARRIVAL_RADIUS_M: f64 = 60.0;
+
 /// Recent notices kept for the console.
 const NOTICES_KEPT: usize = 200;
 
@@ -330,6 +333,21 @@ impl Hub {
                     for n in world.apply(e) {
                         noticed.push((e.at, n));
                     }
+                }
+                // Geofence arrivals are events too (journaled, replayed as such).
+                let arrivals: Vec<Envelope> = world
+                    .arrivals(ARRIVAL_RADIUS_M)
+                    .into_iter()
+                    .map(|(unit, alert)| Envelope {
+                        at: now_us(),
+                        origin: Origin::System,
+                        event: Event::UnitOnScene { unit, alert },
+                    })
+                    .collect();
+                for e in arrivals {
+                    tracing::info!(?e.event, "unit arrived on scene");
+                    world.apply(&e);
+                    batch.push(e);
                 }
             }
             if let Some(j) = &journal {
