@@ -119,7 +119,9 @@ pub enum BenchCommand {
     Media(crate::bench::media::MediaBenchArgs),
     /// The world's spatial index, queries, journal and state rebuild.
     Layers(crate::bench::layers::LayersBenchArgs),
-    /// Not built yet: render, detect, console, replay.
+    /// The GPU map with N moving entities vs an empty frame, offscreen.
+    Render(crate::bench::render::RenderBenchArgs),
+    /// Not built yet: detect, console, replay.
     #[command(external_subcommand)]
     Other(Vec<String>),
 }
@@ -175,7 +177,7 @@ impl Command {
             Self::Sim(_) | Self::Import(_) => ("sim", "nothing: it is built"),
             Self::Bench(_) => (
                 "bench",
-                "its issue (render #6, detect #7, console #8, replay #9); `bench media` and `bench layers` work now",
+                "its issue (detect #7, console #8, replay #9); `bench media`, `bench layers` and `bench render` work now",
             ),
             Self::Replay(_) => ("replay", "trainer replay of incident packages (issue #9)"),
             Self::Export(_) => (

@@ -59,6 +59,10 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         bench::media::run(args)?;
         return Ok(ExitCode::SUCCESS);
     }
+    if let Some(Command::Bench(BenchCommand::Render(args))) = &cli.command {
+        bench::render::run(args)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     if let Some(Command::Bench(BenchCommand::Layers(args))) = &cli.command {
         bench::layers::run(args)?;
         return Ok(ExitCode::SUCCESS);

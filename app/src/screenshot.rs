@@ -17,6 +17,9 @@ const SETTLE_FRAMES: u32 = 4;
 /// How long to wait for start-up checks so the status bar shows their result.
 const CHECKS_TIMEOUT: Duration = Duration::from_secs(20);
 
+/// How long to wait for the basemap to be tessellated and uploaded.
+const MAP_TIMEOUT: Duration = Duration::from_secs(60);
+
 /// How long to wait for live cameras (when the demo runs) to show a frame;
 /// the first run also encodes the simulator's footage.
 const CAMERAS_TIMEOUT: Duration = Duration::from_secs(60);
@@ -32,6 +35,16 @@ pub fn render_console(
     console.wait_for_checks(CHECKS_TIMEOUT);
     watchfloor_render::video::install(renderer.render_state());
     console.set_video_ready();
+    if let Ok(basemap) = crate::sim_world::asset(crate::sim_world::ASTANA_BASEMAP) {
+        console.attach_map(crate::wiring::map::MapLoader::start(
+            renderer.render_state().clone(),
+            basemap,
+            || {},
+        )?);
+        if !console.wait_for_map(MAP_TIMEOUT) {
+            tracing::warn!("the basemap was not ready in time; the map shows its placeholder");
+        }
+    }
     console.cameras_mut().wait_for_frames(CAMERAS_TIMEOUT);
 
     let ctx = egui::Context::default();

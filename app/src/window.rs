@@ -47,6 +47,14 @@ pub fn run(
                 console.set_gpu(adapter.to_string());
                 watchfloor_render::video::install(state);
                 console.set_video_ready();
+                if let Ok(basemap) = crate::sim_world::asset(crate::sim_world::ASTANA_BASEMAP) {
+                    let ctx = cc.egui_ctx.clone();
+                    console.attach_map(crate::wiring::map::MapLoader::start(
+                        state.clone(),
+                        basemap,
+                        move || ctx.request_repaint(),
+                    )?);
+                }
             }
             let ctx = cc.egui_ctx.clone();
             let repaint = move || ctx.request_repaint();

@@ -5,4 +5,5 @@
 pub mod cpu;
 pub mod layers;
 pub mod media;
+pub mod render;
 pub mod report;

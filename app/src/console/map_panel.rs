@@ -1,15 +1,42 @@
-//! The map area in the centre. Until the basemap and live layers arrive it
-//! shows a plain canvas with a graticule and says what will be drawn here.
+//! The map area in the centre: the Astana basemap on the GPU with every
+//! unit, drone, checkpoint and open alert as instanced markers, rings and
+//! drone camera footprints as outlines; drag to pan, wheel to zoom, keys
+//! when focused. Until the basemap is on the GPU it shows a plain canvas and
+//! says what will be drawn here.
+
+use std::sync::Arc;
+
+use watchfloor_render::map::{Camera, Marker, MarkerShape, SceneFrame};
 
 use super::{Area, Console, area_heading, empty_hint, theme, track_focus};
+use crate::feeds::now_us;
 use crate::i18n::Msg;
 
 /// Spacing of the placeholder graticule, in points.
 const GRID_STEP: f32 = 64.0;
+/// The colour of land with nothing mapped on it.
+const LAND: egui::Color32 = egui::Color32::from_rgb(21, 25, 31);
+
+/// Zoom the map opens at (the whole city).
+const START_ZOOM: f64 = 12.3;
 
 pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
     let rect = ui.max_rect();
     super::name_area(ui, console.t(Area::Map.title()));
+    let scene = console.map.as_ref().and_then(|m| m.ready()).cloned();
+    match scene {
+        Some((frame, attribution)) => live_map(console, ui, rect, &frame, &attribution),
+        None => placeholder(console, ui, rect),
+    }
+    egui::Frame::new()
+        .inner_margin(egui::Margin::same(12))
+        .show(ui, |ui| {
+            area_heading(console, ui, Area::Map);
+        });
+    track_focus(console, ui, Area::Map, rect);
+}
+
+fn placeholder(console: &Console, ui: &mut egui::Ui, rect: egui::Rect) {
     let painter = ui.painter_at(rect);
     painter.rect_filled(rect, 0.0, theme::CANVAS_FILL);
     let line = egui::Stroke::new(1.0, theme::LINE.gamma_multiply(0.6));
@@ -23,18 +50,360 @@ pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
         painter.hline(rect.x_range(), y, line);
         y += GRID_STEP;
     }
-
-    egui::Frame::new()
-        .inner_margin(egui::Margin::same(12))
-        .show(ui, |ui| {
-            area_heading(console, ui, Area::Map);
-        });
     let hint_rect = egui::Rect::from_center_size(
         rect.center(),
         egui::vec2(rect.width().min(560.0) - 40.0, 120.0),
     );
+    let text = match console
+        .map
+        .as_ref()
+        .and_then(super::super::wiring::map::MapLoader::error)
+    {
+        Some(e) => format!("{}\n{e}", console.t(Msg::MapEmpty)),
+        None => console.t(Msg::MapEmpty).to_owned(),
+    };
     ui.scope_builder(egui::UiBuilder::new().max_rect(hint_rect), |ui| {
-        ui.vertical_centered(|ui| empty_hint(ui, console.t(Msg::MapEmpty)));
+        ui.vertical_centered(|ui| empty_hint(ui, &text));
     });
-    track_focus(console, ui, Area::Map, rect);
+}
+
+fn live_map(
+    console: &mut Console,
+    ui: &mut egui::Ui,
+    rect: egui::Rect,
+    frame: &SceneFrame,
+    attribution: &str,
+) {
+    let origin = console
+        .world
+        .as_ref()
+        .map_or(crate::wiring::world::DEFAULT_ORIGIN, |w| {
+            w.world().frame().origin()
+        });
+    let camera = console.camera.get_or_insert_with(|| Camera {
+        centre: frame.scene(origin),
+        zoom: START_ZOOM,
+        rotation: 0.0,
+        viewport: [rect.width(), rect.height()],
+    });
+    camera.viewport = [rect.width(), rect.height()];
+
+    let response = ui.interact(
+        rect,
+        ui.scope_id().with("map"),
+        egui::Sense::click_and_drag(),
+    );
+    if response.dragged() {
+        let d = response.drag_delta();
+        camera.pan_pixels([d.x, d.y]);
+    }
+    if response.hovered() {
+        let scroll = ui.input(|i| i.smooth_scroll_delta.y);
+        if scroll != 0.0
+            && let Some(p) = response.hover_pos()
+        {
+            let local = p - rect.min;
+            camera.zoom_about([local.x, local.y], f64::from(scroll) / 120.0);
+        }
+    }
+    if console.focus == Area::Map {
+        keyboard(ui, camera);
+    }
+    let camera = *camera;
+
+    let markers = markers(console, frame);
+    // Land under the basemap (areas without data stay this colour).
+    ui.painter_at(rect).rect_filled(rect, 0.0, LAND);
+    ui.painter().add(watchfloor_render::map::gpu::map_callback(
+        rect,
+        camera,
+        Arc::new(markers.clone()),
+    ));
+    overlays(console, ui, rect, &camera, frame);
+    scale_and_attribution(ui, rect, &camera, attribution);
+    hover(console, ui, &response, rect, &camera, frame, &markers);
+}
+
+fn keyboard(ui: &egui::Ui, camera: &mut Camera) {
+    let step = 80.0;
+    ui.input(|i| {
+        let pressed = |k| i.key_pressed(k);
+        if pressed(egui::Key::ArrowLeft) {
+            camera.pan_pixels([step, 0.0]);
+        }
+        if pressed(egui::Key::ArrowRight) {
+            camera.pan_pixels([-step, 0.0]);
+        }
+        if pressed(egui::Key::ArrowUp) {
+            camera.pan_pixels([0.0, step]);
+        }
+        if pressed(egui::Key::ArrowDown) {
+            camera.pan_pixels([0.0, -step]);
+        }
+        let centre = [camera.viewport[0] / 2.0, camera.viewport[1] / 2.0];
+        if pressed(egui::Key::Plus) || pressed(egui::Key::Equals) {
+            camera.zoom_about(centre, 0.5);
+        }
+        if pressed(egui::Key::Minus) {
+            camera.zoom_about(centre, -0.5);
+        }
+        if pressed(egui::Key::OpenBracket) {
+            camera.rotation += 15_f32.to_radians();
+        }
+        if pressed(egui::Key::CloseBracket) {
+            camera.rotation -= 15_f32.to_radians();
+        }
+        if pressed(egui::Key::N) {
+            camera.rotation = 0.0;
+        }
+    });
+}
+
+fn color(c: egui::Color32) -> [u8; 4] {
+    c.to_srgba_unmultiplied()
+}
+
+/// Every marker: checkpoints, alerts, units, drones (drawn in that order).
+fn markers(console: &Console, frame: &SceneFrame) -> Vec<Marker> {
+    let Some(world) = &console.world else {
+        return Vec::new();
+    };
+    let world = world.world();
+    let state = world.state();
+    let now = now_us();
+    let mut out =
+        Vec::with_capacity(state.units.len() + state.alerts.len() + state.checkpoints.len() + 8);
+    for c in state.checkpoints.values() {
+        let look = if c.status == watchfloor_layers::model::CheckpointStatus::Alarm {
+            theme::palette::VERMILLION
+        } else {
+            theme::palette::SKY_BLUE
+        };
+        out.push(Marker {
+            pos: frame.scene(c.lonlat),
+            heading_size: [0.0, 7.0],
+            color: color(look),
+            shape: MarkerShape::Site as u32,
+        });
+    }
+    for a in state.alerts.values().filter(|a| a.state.is_open()) {
+        let look = theme::severity_look(a.severity);
+        out.push(Marker {
+            pos: frame.scene(a.lonlat),
+            heading_size: [0.0, 12.0],
+            color: color(look.color),
+            shape: MarkerShape::Alert as u32,
+        });
+    }
+    for u in state.units.values() {
+        let c = if u.is_stale(now) {
+            theme::palette::GREY
+        } else {
+            theme::unit_look(u.status).color
+        };
+        let heading = u.heading_deg.unwrap_or(0.0).to_radians() as f32;
+        out.push(Marker {
+            pos: frame.scene(u.lonlat),
+            heading_size: [heading, 8.0],
+            color: color(c),
+            shape: MarkerShape::Unit as u32,
+        });
+    }
+    for d in state.drones.values() {
+        if let Some(p) = d.lonlat {
+            let c = if d.is_link_lost(now) {
+                theme::palette::GREY
+            } else {
+                theme::palette::YELLOW
+            };
+            out.push(Marker {
+                pos: frame.scene(p),
+                heading_size: [d.heading_deg.to_radians() as f32, 11.0],
+                color: color(c),
+                shape: MarkerShape::Drone as u32,
+            });
+        }
+    }
+    out
+}
+
+/// Rings and drone footprints: few outlines, drawn by egui over the map.
+fn overlays(
+    console: &Console,
+    ui: &egui::Ui,
+    rect: egui::Rect,
+    camera: &Camera,
+    frame: &SceneFrame,
+) {
+    let Some(world) = &console.world else {
+        return;
+    };
+    let painter = ui.painter_at(rect);
+    let to_screen = |ll: [f64; 2]| {
+        let p = camera.screen(frame.scene(ll));
+        rect.min + egui::vec2(p[0], p[1])
+    };
+    let world = world.world();
+    for ring in world.state().rings.values() {
+        let color = match ring.level {
+            watchfloor_layers::model::RingLevel::Outer => theme::palette::SKY_BLUE,
+            watchfloor_layers::model::RingLevel::Inner => theme::palette::BLUISH_GREEN,
+            watchfloor_layers::model::RingLevel::Emergency => theme::palette::VERMILLION,
+        };
+        let mut points: Vec<egui::Pos2> = ring.polygon.iter().map(|&p| to_screen(p)).collect();
+        if let Some(&first) = points.first() {
+            points.push(first);
+        }
+        painter.add(egui::Shape::dashed_line(
+            &points,
+            egui::Stroke::new(2.0, color.gamma_multiply(0.8)),
+            10.0,
+            6.0,
+        ));
+    }
+    for drone in world.state().drones.values() {
+        if let Some(corners) = drone.footprint(world.frame(), 1500.0) {
+            let points: Vec<egui::Pos2> = corners.iter().map(|&p| to_screen(p)).collect();
+            painter.add(egui::Shape::convex_polygon(
+                points,
+                theme::palette::YELLOW.gamma_multiply(0.12),
+                egui::Stroke::new(1.0, theme::palette::YELLOW.gamma_multiply(0.6)),
+            ));
+        }
+    }
+}
+
+fn scale_and_attribution(ui: &egui::Ui, rect: egui::Rect, camera: &Camera, attribution: &str) {
+    let painter = ui.painter_at(rect);
+    painter.text(
+        rect.right_bottom() - egui::vec2(6.0, 4.0),
+        egui::Align2::RIGHT_BOTTOM,
+        attribution,
+        egui::FontId::proportional(13.0),
+        theme::TEXT_WEAK,
+    );
+    // A scale bar of a round length near 120 px (Mercator metres at the
+    // city's latitude are stretched by 1/cos(latitude)).
+    let lat = 51.13_f32.to_radians();
+    let metres_per_px = lat.cos() / camera.pixels_per_metre();
+    let target = metres_per_px * 120.0;
+    let magnitude = 10_f32.powf(target.log10().floor());
+    let nice = [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|k| k * magnitude)
+        .rfind(|&m| m <= target)
+        .unwrap_or(magnitude);
+    let width = nice / metres_per_px;
+    let start = rect.left_bottom() + egui::vec2(12.0, -14.0);
+    let stroke = egui::Stroke::new(2.0, theme::TEXT);
+    painter.line_segment([start, start + egui::vec2(width, 0.0)], stroke);
+    painter.line_segment([start, start - egui::vec2(0.0, 6.0)], stroke);
+    painter.line_segment(
+        [
+            start + egui::vec2(width, 0.0),
+            start + egui::vec2(width, -6.0),
+        ],
+        stroke,
+    );
+    let label = if nice >= 1000.0 {
+        format!("{} km", nice / 1000.0)
+    } else {
+        format!("{nice} m")
+    };
+    painter.text(
+        start + egui::vec2(width + 6.0, 0.0),
+        egui::Align2::LEFT_CENTER,
+        label,
+        egui::FontId::proportional(14.0),
+        theme::TEXT,
+    );
+    // North arrow, turned with the map.
+    let centre = rect.right_top() + egui::vec2(-28.0, 40.0);
+    let (s, c) = camera.rotation.sin_cos();
+    let dir = egui::vec2(-s, -c);
+    let side = egui::vec2(dir.y, -dir.x);
+    painter.add(egui::Shape::convex_polygon(
+        vec![
+            centre + dir * 14.0,
+            centre - dir * 8.0 + side * 7.0,
+            centre - dir * 4.0,
+            centre - dir * 8.0 - side * 7.0,
+        ],
+        theme::TEXT,
+        egui::Stroke::NONE,
+    ));
+    painter.text(
+        centre - dir * 20.0,
+        egui::Align2::CENTER_CENTER,
+        "N",
+        egui::FontId::proportional(13.0),
+        theme::TEXT,
+    );
+}
+
+/// A tooltip for the marker under the cursor.
+fn hover(
+    console: &Console,
+    _ui: &egui::Ui,
+    response: &egui::Response,
+    rect: egui::Rect,
+    camera: &Camera,
+    frame: &SceneFrame,
+    markers: &[Marker],
+) {
+    let Some(pos) = response.hover_pos() else {
+        return;
+    };
+    let cursor = pos - rect.min;
+    let Some(world) = &console.world else {
+        return;
+    };
+    let near = markers
+        .iter()
+        .map(|m| {
+            let p = camera.screen(m.pos);
+            (m, (p[0] - cursor.x).hypot(p[1] - cursor.y))
+        })
+        .filter(|(m, d)| *d <= m.heading_size[1] + 4.0)
+        .min_by(|a, b| a.1.total_cmp(&b.1));
+    let Some((marker, _)) = near else {
+        return;
+    };
+    let world = world.world();
+    let lonlat = frame.lonlat(marker.pos);
+    let radius =
+        f64::from(marker.heading_size[1] + 4.0) / f64::from(camera.pixels_per_metre()) * 0.63;
+    let hits = world.hit_test(lonlat, radius.max(5.0));
+    let Some(hit) = hits.first() else {
+        return;
+    };
+    let state = world.state();
+    let text = match hit.kind {
+        watchfloor_layers::world::EntityKind::Unit => state.units.get(&hit.id).map(|u| {
+            format!(
+                "{} · {} · {}",
+                u.callsign,
+                console.t(theme::kind_msg(u.kind)),
+                console.t(theme::unit_look(u.status).label)
+            )
+        }),
+        watchfloor_layers::world::EntityKind::Alert => {
+            state.alerts.get(&hit.id).map(|a| a.title.clone())
+        }
+        watchfloor_layers::world::EntityKind::Drone => hit
+            .id
+            .parse()
+            .ok()
+            .and_then(|id: u32| state.drones.get(&id))
+            .map(|d| d.name.clone()),
+        watchfloor_layers::world::EntityKind::Checkpoint => {
+            state.checkpoints.get(&hit.id).map(|c| c.name.clone())
+        }
+        watchfloor_layers::world::EntityKind::Camera => {
+            state.cameras.get(&hit.id).map(|c| c.name.clone())
+        }
+    };
+    if let Some(text) = text {
+        response.clone().on_hover_text_at_pointer(text);
+    }
 }

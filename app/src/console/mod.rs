@@ -61,6 +61,8 @@ pub struct Console {
     video_ready: bool,
     world: Option<crate::wiring::world::LiveWorld>,
     operator: String,
+    map: Option<crate::wiring::map::MapLoader>,
+    camera: Option<watchfloor_render::map::Camera>,
 }
 
 /// Where the console reads the time from.
@@ -90,7 +92,19 @@ impl Console {
             video_ready: false,
             world: None,
             operator: std::env::var("USER").unwrap_or_else(|_| "operator".into()),
+            map: None,
+            camera: None,
         }
+    }
+
+    /// Takes over the basemap loader (the map draws once it is ready).
+    pub fn attach_map(&mut self, map: crate::wiring::map::MapLoader) {
+        self.map = Some(map);
+    }
+
+    /// Waits (bounded) for the basemap: headless renders only.
+    pub fn wait_for_map(&self, timeout: Duration) -> bool {
+        self.map.as_ref().is_some_and(|m| m.wait(timeout))
     }
 
     /// Takes over the live world (units, drones, alerts, feeds, journal).

@@ -1,5 +1,6 @@
 //! Threads, channels and the work that must stay off the UI thread.
 
 pub mod cameras;
+pub mod map;
 pub mod startup;
 pub mod world;
