@@ -250,11 +250,11 @@ mod tests {
             panic!("expected replay");
         };
         assert_eq!(reserved.args, ["dir", "--speed", "4"]);
-        let cli = Cli::try_parse_from(["watchfloor", "bench", "render", "--json"]).expect("parses");
+        let cli = Cli::try_parse_from(["watchfloor", "bench", "detect", "--json"]).expect("parses");
         let Some(Command::Bench(BenchCommand::Other(args))) = cli.command else {
             panic!("expected an unbuilt bench");
         };
-        assert_eq!(args, ["render", "--json"]);
+        assert_eq!(args, ["detect", "--json"]);
     }
 
     #[test]
