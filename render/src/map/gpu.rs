@@ -9,7 +9,7 @@ use egui_wgpu::wgpu;
 use wgpu::util::DeviceExt as _;
 
 use super::projection::{Camera, CameraUniforms};
-use super::tessellate::{FILL_CLASSES, FillVertex2, Geometry, LINE_CLASSES, LineVertex};
+use super::tessellate::{FILL_CLASSES, FillClass, FillVertex2, Geometry, LINE_CLASSES, LineVertex};
 
 /// Marker shapes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,6 +105,7 @@ fn rgba(c: [u8; 4]) -> [f32; 4] {
 
 /// Pipelines and buffers of one map.
 pub struct MapGpu {
+    opaque: wgpu::RenderPipeline,
     fill: wgpu::RenderPipeline,
     line: wgpu::RenderPipeline,
     marker: wgpu::RenderPipeline,
@@ -146,7 +147,7 @@ impl MapGpu {
             zoom_linear: [14.0, if target.is_srgb() { 1.0 } else { 0.0 }, 0.0, 0.0],
         };
         let (camera, style_buffer, bind_group, pipeline_layout) = bindings(device, &style);
-        let [fill, line, marker] = pipelines(device, &shader, &pipeline_layout, target);
+        let [opaque, fill, line, marker] = pipelines(device, &shader, &pipeline_layout, target);
         let buffer = |label, contents: &[u8], usage| {
             device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
                 label: Some(label),
@@ -163,6 +164,7 @@ impl MapGpu {
         let index = wgpu::BufferUsages::INDEX;
         let instance_capacity = 1024;
         Self {
+            opaque,
             fill,
             line,
             marker,
@@ -241,16 +243,17 @@ impl MapGpu {
         // Classes invisible at this zoom are not drawn at all (level of
         // detail): buildings below zoom 13, minor roads below their zoom.
         if self.fill_count > 0 {
-            pass.set_pipeline(&self.fill);
             pass.set_vertex_buffer(0, self.fill_vertices.slice(..));
             pass.set_index_buffer(self.fill_indices.slice(..), wgpu::IndexFormat::Uint32);
-            let visible = if zoom >= 13.0 {
-                FILL_CLASSES
-            } else {
-                FILL_CLASSES - 1
-            };
-            if let Some(range) = contiguous(&self.fill_ranges[..visible]) {
+            let buildings = FillClass::Building as usize;
+            if let Some(range) = contiguous(&self.fill_ranges[..buildings]) {
+                pass.set_pipeline(&self.opaque);
                 pass.draw_indexed(range, 0, 0..1);
+            }
+            let range = &self.fill_ranges[buildings];
+            if zoom >= 13.0 && !range.is_empty() {
+                pass.set_pipeline(&self.fill);
+                pass.draw_indexed(range.clone(), 0, 0..1);
             }
         }
         if self.line_count > 0 {
@@ -328,43 +331,44 @@ fn bindings(
     (camera, style_buffer, bind_group, pipeline_layout)
 }
 
-/// The fill, line and marker pipelines.
+/// The opaque fill, blended fill, line and marker pipelines.
 fn pipelines(
     device: &wgpu::Device,
     shader: &wgpu::ShaderModule,
     pipeline_layout: &wgpu::PipelineLayout,
     target: wgpu::TextureFormat,
-) -> [wgpu::RenderPipeline; 3] {
-    let pipeline = |label, vs, fs, buffers: &[Option<wgpu::VertexBufferLayout<'_>>], topology| {
-        device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
-            label: Some(label),
-            layout: Some(pipeline_layout),
-            vertex: wgpu::VertexState {
-                module: shader,
-                entry_point: Some(vs),
-                buffers,
-                compilation_options: wgpu::PipelineCompilationOptions::default(),
-            },
-            fragment: Some(wgpu::FragmentState {
-                module: shader,
-                entry_point: Some(fs),
-                targets: &[Some(wgpu::ColorTargetState {
-                    format: target,
-                    blend: Some(wgpu::BlendState::ALPHA_BLENDING),
-                    write_mask: wgpu::ColorWrites::ALL,
-                })],
-                compilation_options: wgpu::PipelineCompilationOptions::default(),
-            }),
-            primitive: wgpu::PrimitiveState {
-                topology,
-                ..Default::default()
-            },
-            depth_stencil: None,
-            multisample: wgpu::MultisampleState::default(),
-            multiview_mask: None,
-            cache: None,
-        })
-    };
+) -> [wgpu::RenderPipeline; 4] {
+    let pipeline =
+        |label, vs, fs, buffers: &[Option<wgpu::VertexBufferLayout<'_>>], topology, blend| {
+            device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
+                label: Some(label),
+                layout: Some(pipeline_layout),
+                vertex: wgpu::VertexState {
+                    module: shader,
+                    entry_point: Some(vs),
+                    buffers,
+                    compilation_options: wgpu::PipelineCompilationOptions::default(),
+                },
+                fragment: Some(wgpu::FragmentState {
+                    module: shader,
+                    entry_point: Some(fs),
+                    targets: &[Some(wgpu::ColorTargetState {
+                        format: target,
+                        blend,
+                        write_mask: wgpu::ColorWrites::ALL,
+                    })],
+                    compilation_options: wgpu::PipelineCompilationOptions::default(),
+                }),
+                primitive: wgpu::PrimitiveState {
+                    topology,
+                    ..Default::default()
+                },
+                depth_stencil: None,
+                multisample: wgpu::MultisampleState::default(),
+                multiview_mask: None,
+                cache: None,
+            })
+        };
     let fill_layout = wgpu::VertexBufferLayout {
         array_stride: std::mem::size_of::<FillVertex2>() as u64,
         step_mode: wgpu::VertexStepMode::Vertex,
@@ -381,16 +385,42 @@ fn pipelines(
         attributes: &wgpu::vertex_attr_array![0 => Float32x2, 1 => Float32x2, 2 => Unorm8x4, 3 => Uint32],
     };
     let tri = wgpu::PrimitiveTopology::TriangleList;
-    let fill = pipeline("map fills", "vs_fill", "fs_flat", &[Some(fill_layout)], tri);
-    let line = pipeline("map lines", "vs_line", "fs_flat", &[Some(line_layout)], tri);
+    let blend = Some(wgpu::BlendState::ALPHA_BLENDING);
+    // Land use, parks and water are opaque: no blending, so a software
+    // rasteriser need not read what is under them.
+    let opaque = pipeline(
+        "map opaque fills",
+        "vs_fill",
+        "fs_flat",
+        &[Some(fill_layout.clone())],
+        tri,
+        None,
+    );
+    let fill = pipeline(
+        "map fills",
+        "vs_fill",
+        "fs_flat",
+        &[Some(fill_layout)],
+        tri,
+        blend,
+    );
+    let line = pipeline(
+        "map lines",
+        "vs_line",
+        "fs_flat",
+        &[Some(line_layout)],
+        tri,
+        blend,
+    );
     let marker = pipeline(
         "map markers",
         "vs_marker",
         "fs_marker",
         &[Some(marker_layout)],
         wgpu::PrimitiveTopology::TriangleStrip,
+        blend,
     );
-    [fill, line, marker]
+    [opaque, fill, line, marker]
 }
 
 /// The span covering `ranges` (consecutive, some possibly empty).
