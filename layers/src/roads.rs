@@ -438,7 +438,13 @@ impl RoadGraph {
                         geo::Coord { x: ll[0], y: ll[1] }
                     })
                     .collect();
-                let area = (points.len() >= 3).then(|| points.concave_hull());
+                // Fairly convex outlines: roads between reached points are
+                // mostly reachable too, and deep notches read as noise.
+                let options = geo::algorithm::concave_hull::ConcaveHullOptions {
+                    concavity: 6.0,
+                    length_threshold: 0.004,
+                };
+                let area = (points.len() >= 3).then(|| points.concave_hull_with_options(options));
                 Reach {
                     seconds: band,
                     nodes: points.len(),

@@ -34,14 +34,23 @@ pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
         empty_hint(ui, console.t(Msg::AlertsEmpty));
     }
     let mut actions: Vec<Event> = Vec::new();
+    let mut selected: Option<String> = None;
     egui::ScrollArea::vertical()
         .max_height((ui.available_height() - 150.0).max(80.0))
         .auto_shrink([false, false])
         .show(ui, |ui| {
             for alert in &alerts {
-                actions.extend(alert_card(console, ui, alert));
+                let (events, select) = alert_card(console, ui, alert);
+                actions.extend(events);
+                if select {
+                    selected = Some(alert.id.clone());
+                }
             }
         });
+    if let Some(id) = selected {
+        // A second click on the selected alert clears the selection.
+        console.selected_alert = (console.selected_alert.as_ref() != Some(&id)).then_some(id);
+    }
     if let Some(world) = &console.world {
         for event in actions {
             if let Err(e) = world.submit(event, &console.operator) {
@@ -59,11 +68,13 @@ pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
     track_focus(console, ui, Area::Alerts, rect);
 }
 
-/// One alert; returns the operator's actions on it.
-fn alert_card(console: &Console, ui: &mut egui::Ui, alert: &Alert) -> Vec<Event> {
+/// One alert; returns the operator's actions on it, and whether its title
+/// was clicked (select it on the map).
+fn alert_card(console: &Console, ui: &mut egui::Ui, alert: &Alert) -> (Vec<Event>, bool) {
     let now = now_us();
     let look = theme::severity_look(alert.severity);
     let mut action = None;
+    let mut select = false;
     let mut lift_ring = None;
     egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.set_width(ui.available_width());
@@ -73,7 +84,20 @@ fn alert_card(console: &Console, ui: &mut egui::Ui, alert: &Alert) -> Vec<Event>
                     .color(look.color)
                     .size(20.0),
             );
-            ui.add(egui::Label::new(egui::RichText::new(title(console, alert)).strong()).wrap());
+            let selected = console.selected_alert.as_deref() == Some(alert.id.as_str());
+            let title = egui::RichText::new(title(console, alert)).strong();
+            let title = if selected {
+                title.color(theme::FOCUS)
+            } else {
+                title
+            };
+            if ui
+                .add(egui::Label::new(title).wrap().sense(egui::Sense::click()))
+                .on_hover_text(console.t(Msg::ShowOnMap))
+                .clicked()
+            {
+                select = true;
+            }
         });
         let age = (now - alert.raised_at()).max(0) / 1_000_000;
         let mut line = format!(
@@ -134,7 +158,7 @@ fn alert_card(console: &Console, ui: &mut egui::Ui, alert: &Alert) -> Vec<Event>
             }
         });
     });
-    action.into_iter().chain(lift_ring).collect()
+    (action.into_iter().chain(lift_ring).collect(), select)
 }
 
 /// The alert's title, prefixed with its kind in the console's language.

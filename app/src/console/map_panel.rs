@@ -14,6 +14,38 @@ use crate::i18n::Msg;
 
 /// Spacing of the placeholder graticule, in points.
 const GRID_STEP: f32 = 64.0;
+/// Which live layers the map draws.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[expect(clippy::struct_excessive_bools, reason = "independent layer toggles")]
+pub struct Layers {
+    units: bool,
+    drones: bool,
+    alerts: bool,
+    sites: bool,
+    cameras: bool,
+    rings: bool,
+    grid: bool,
+    reach: bool,
+}
+
+impl Default for Layers {
+    fn default() -> Self {
+        Self {
+            units: true,
+            drones: true,
+            alerts: true,
+            sites: true,
+            cameras: true,
+            rings: true,
+            grid: false,
+            reach: true,
+        }
+    }
+}
+
+/// Travel-time bands drawn around the selected alert, seconds.
+const REACH_BANDS_S: [f64; 3] = [60.0, 180.0, 300.0];
+
 /// The colour of land with nothing mapped on it.
 const LAND: egui::Color32 = egui::Color32::from_rgb(21, 25, 31);
 
@@ -32,8 +64,38 @@ pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
         .inner_margin(egui::Margin::same(12))
         .show(ui, |ui| {
             area_heading(console, ui, Area::Map);
+            if console.map.as_ref().is_some_and(|m| m.ready().is_some()) {
+                layer_toggles(console, ui);
+            }
         });
     track_focus(console, ui, Area::Map, rect);
+}
+
+fn layer_toggles(console: &mut Console, ui: &mut egui::Ui) {
+    let lang = console.lang;
+    let layers = &mut console.layers;
+    ui.horizontal_wrapped(|ui| {
+        for (on, msg) in [
+            (&mut layers.units, Msg::LayerUnits),
+            (&mut layers.drones, Msg::LayerDrones),
+            (&mut layers.alerts, Msg::LayerAlerts),
+            (&mut layers.sites, Msg::LayerSites),
+            (&mut layers.cameras, Msg::LayerCameras),
+            (&mut layers.rings, Msg::LayerRings),
+            (&mut layers.grid, Msg::LayerGrid),
+            (&mut layers.reach, Msg::LayerReach),
+        ] {
+            let response = ui.selectable_label(*on, msg.text(lang));
+            let response = if msg == Msg::LayerReach {
+                response.on_hover_text(Msg::ReachHint.text(lang))
+            } else {
+                response
+            };
+            if response.clicked() {
+                *on = !*on;
+            }
+        }
+    });
 }
 
 fn placeholder(console: &Console, ui: &mut egui::Ui, rect: egui::Rect) {
@@ -173,7 +235,8 @@ fn markers(console: &Console, frame: &SceneFrame) -> Vec<Marker> {
     let now = now_us();
     let mut out =
         Vec::with_capacity(state.units.len() + state.alerts.len() + state.checkpoints.len() + 8);
-    for c in state.checkpoints.values() {
+    let layers = console.layers;
+    for c in state.checkpoints.values().filter(|_| layers.sites) {
         let look = if c.status == watchfloor_layers::model::CheckpointStatus::Alarm {
             theme::palette::VERMILLION
         } else {
@@ -186,7 +249,11 @@ fn markers(console: &Console, frame: &SceneFrame) -> Vec<Marker> {
             shape: MarkerShape::Site as u32,
         });
     }
-    for a in state.alerts.values().filter(|a| a.state.is_open()) {
+    for a in state
+        .alerts
+        .values()
+        .filter(|a| layers.alerts && a.state.is_open())
+    {
         let look = theme::severity_look(a.severity);
         out.push(Marker {
             pos: frame.scene(a.lonlat),
@@ -195,7 +262,7 @@ fn markers(console: &Console, frame: &SceneFrame) -> Vec<Marker> {
             shape: MarkerShape::Alert as u32,
         });
     }
-    for u in state.units.values() {
+    for u in state.units.values().filter(|_| layers.units) {
         let c = if u.is_stale(now) {
             theme::palette::GREY
         } else {
@@ -209,7 +276,7 @@ fn markers(console: &Console, frame: &SceneFrame) -> Vec<Marker> {
             shape: MarkerShape::Unit as u32,
         });
     }
-    for d in state.drones.values() {
+    for d in state.drones.values().filter(|_| layers.drones) {
         if let Some(p) = d.lonlat {
             let c = if d.is_link_lost(now) {
                 theme::palette::GREY
@@ -227,14 +294,17 @@ fn markers(console: &Console, frame: &SceneFrame) -> Vec<Marker> {
     out
 }
 
-/// Rings and drone footprints: few outlines, drawn by egui over the map.
+/// Reachability, grid, rings, camera cones and drone footprints: few
+/// outlines, drawn by egui over the map.
 fn overlays(
-    console: &Console,
+    console: &mut Console,
     ui: &egui::Ui,
     rect: egui::Rect,
     camera: &Camera,
     frame: &SceneFrame,
 ) {
+    update_reach(console);
+    let layers = console.layers;
     let Some(world) = &console.world else {
         return;
     };
@@ -244,7 +314,54 @@ fn overlays(
         rect.min + egui::vec2(p[0], p[1])
     };
     let world = world.world();
-    for ring in world.state().rings.values() {
+    if layers.reach
+        && let Some((_, reach)) = &console.reach
+    {
+        for (band, color) in reach
+            .iter()
+            .zip([
+                theme::palette::BLUISH_GREEN,
+                theme::palette::YELLOW,
+                theme::palette::ORANGE,
+            ])
+            .rev()
+        {
+            if let Some(area) = &band.area {
+                let points: Vec<egui::Pos2> = area
+                    .exterior()
+                    .points()
+                    .map(|p| to_screen([p.x(), p.y()]))
+                    .collect();
+                painter.add(egui::Shape::closed_line(
+                    points,
+                    egui::Stroke::new(2.5, color),
+                ));
+            }
+        }
+    }
+    if layers.grid {
+        grid(&painter, &to_screen, &world, camera.zoom);
+    }
+    for camera_site in world.state().cameras.values().filter(|_| layers.cameras) {
+        let f = world.frame();
+        let half = camera_site.fov_deg / 2.0;
+        let mut points = vec![to_screen(camera_site.lonlat)];
+        for step in 0..=6 {
+            let bearing =
+                camera_site.heading_deg - half + camera_site.fov_deg * f64::from(step) / 6.0;
+            points.push(to_screen(f.offset(
+                camera_site.lonlat,
+                bearing,
+                camera_site.range_m,
+            )));
+        }
+        painter.add(egui::Shape::convex_polygon(
+            points,
+            theme::palette::SKY_BLUE.gamma_multiply(0.15),
+            egui::Stroke::new(1.0, theme::palette::SKY_BLUE.gamma_multiply(0.5)),
+        ));
+    }
+    for ring in world.state().rings.values().filter(|_| layers.rings) {
         let color = match ring.level {
             watchfloor_layers::model::RingLevel::Outer => theme::palette::SKY_BLUE,
             watchfloor_layers::model::RingLevel::Inner => theme::palette::BLUISH_GREEN,
@@ -261,7 +378,7 @@ fn overlays(
             6.0,
         ));
     }
-    for drone in world.state().drones.values() {
+    for drone in world.state().drones.values().filter(|_| layers.drones) {
         if let Some(corners) = drone.footprint(world.frame(), 1500.0) {
             let points: Vec<egui::Pos2> = corners.iter().map(|&p| to_screen(p)).collect();
             painter.add(egui::Shape::convex_polygon(
@@ -339,6 +456,91 @@ fn scale_and_attribution(ui: &egui::Ui, rect: egui::Rect, camera: &Camera, attri
         egui::FontId::proportional(13.0),
         theme::TEXT,
     );
+}
+
+/// Grid cells, with units (available/all) and open alerts per cell when
+/// zoomed in.
+fn grid(
+    painter: &egui::Painter,
+    to_screen: &dyn Fn([f64; 2]) -> egui::Pos2,
+    world: &watchfloor_layers::world::World,
+    zoom: f64,
+) {
+    let stroke = egui::Stroke::new(1.0, theme::TEXT_WEAK.gamma_multiply(0.35));
+    let show_counts = zoom >= 13.5;
+    let counts = if show_counts {
+        world.grid_counts()
+    } else {
+        Vec::new()
+    };
+    for cell in world.state().grid.values() {
+        let points: Vec<egui::Pos2> = cell.polygon.iter().map(|&p| to_screen(p)).collect();
+        painter.add(egui::Shape::closed_line(points, stroke));
+    }
+    for count in counts.iter().filter(|c| c.units + c.open_alerts > 0) {
+        if let Some(cell) = world.state().grid.get(&count.cell) {
+            let n = cell.polygon.len().max(1) as f64;
+            let centre = cell
+                .polygon
+                .iter()
+                .fold([0.0, 0.0], |a, p| [a[0] + p[0] / n, a[1] + p[1] / n]);
+            let text = format!(
+                "{} · {}/{} · {}",
+                count.cell, count.available, count.units, count.open_alerts
+            );
+            painter.text(
+                to_screen(centre),
+                egui::Align2::CENTER_CENTER,
+                text,
+                egui::FontId::monospace(11.0),
+                theme::TEXT_WEAK,
+            );
+        }
+    }
+}
+
+/// Recomputes the 1-3-5-minute areas when the alert they are for changes
+/// (once per alert: one bounded road search). They are for the selected
+/// alert, or else the top of the queue (most severe, then oldest).
+fn update_reach(console: &mut Console) {
+    let Some(world) = &console.world else {
+        return;
+    };
+    let target = {
+        let w = world.world();
+        let alerts = &w.state().alerts;
+        console
+            .selected_alert
+            .as_ref()
+            .and_then(|id| alerts.get(id))
+            .filter(|a| a.state.is_open())
+            .or_else(|| {
+                alerts
+                    .values()
+                    .filter(|a| a.state.is_open())
+                    .min_by_key(|a| (a.severity, a.raised_at()))
+            })
+            .map(|a| (a.id.clone(), a.lonlat))
+    };
+    let Some((id, lonlat)) = target else {
+        console.reach = None;
+        return;
+    };
+    if console
+        .reach
+        .as_ref()
+        .is_some_and(|(known, _)| *known == id)
+    {
+        return;
+    }
+    if let Some(roads) = world.roads() {
+        let reach = roads.reachability(
+            lonlat,
+            watchfloor_layers::roads::TravelMode::CAR,
+            &REACH_BANDS_S,
+        );
+        console.reach = Some((id, reach));
+    }
 }
 
 /// A tooltip for the marker under the cursor.

@@ -63,6 +63,9 @@ pub struct Console {
     operator: String,
     map: Option<crate::wiring::map::MapLoader>,
     camera: Option<watchfloor_render::map::Camera>,
+    layers: map_panel::Layers,
+    selected_alert: Option<String>,
+    reach: Option<(String, Vec<watchfloor_layers::roads::Reach>)>,
 }
 
 /// Where the console reads the time from.
@@ -94,6 +97,9 @@ impl Console {
             operator: std::env::var("USER").unwrap_or_else(|_| "operator".into()),
             map: None,
             camera: None,
+            layers: map_panel::Layers::default(),
+            selected_alert: None,
+            reach: None,
         }
     }
 

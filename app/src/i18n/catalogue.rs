@@ -88,6 +88,16 @@ catalogue! {
     Acknowledge => "Acknowledge", "确认";
     Resolve => "Resolve", "处置完毕";
     OneClickAlarm => "One-click alarm", "一键报警";
+    LayerUnits => "Units", "警力";
+    LayerDrones => "Drones", "无人机";
+    LayerAlerts => "Alerts", "警情";
+    LayerSites => "Checkpoints", "检查站";
+    LayerCameras => "Cameras", "摄像机";
+    LayerRings => "Rings", "管控圈";
+    LayerGrid => "Grid", "网格";
+    LayerReach => "1-3-5 min", "1-3-5分钟圈";
+    ReachHint => "Select an alert to see where units can reach it in 1, 3 and 5 minutes", "选择警情以显示 1、3、5 分钟可达范围";
+    ShowOnMap => "Show on map", "在地图上显示";
     RingCrossing => "Ring crossing", "越圈";
     DrawRing => "Emergency ring", "紧急管控圈";
     DrawRingHint => "Draw a 1 km emergency control ring around this alert", "在此警情周围划定 1 公里紧急管控圈";
