@@ -18,8 +18,9 @@ chmod 700 "$XDG_RUNTIME_DIR"
 [[ -n "${WGPU_BACKEND-unset}" ]] || unset WGPU_BACKEND
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
-step "basemap tiles (npm registry; the import test re-imports them)"
+step "map sources (npm registry, Debian archive; the import tests re-import them)"
 scripts/fetch-basemap.sh
+scripts/fetch-regions.sh
 
 step "cargo fmt --check"
 cargo fmt --all -- --check

@@ -53,6 +53,11 @@ pub struct Cli {
     #[arg(long, value_name = "IP", default_value = "127.0.0.1")]
     pub listen: std::net::IpAddr,
 
+    /// The map's zoom at start (web-map levels: ~5 the region, 12.3 the
+    /// whole city, 16 a street).
+    #[arg(long, value_name = "ZOOM", default_value_t = 12.3, value_parser = parse_zoom)]
+    pub map_zoom: f64,
+
     /// Size of the window or the headless render, as `WIDTHxHEIGHT`.
     #[arg(long, value_name = "WxH", default_value = "1920x1080", value_parser = parse_size)]
     pub size: (u32, u32),
@@ -98,6 +103,16 @@ pub enum ImportCommand {
         tiles: PathBuf,
         /// Output file.
         #[arg(long, default_value = "assets/basemap/astana.wfmap")]
+        out: PathBuf,
+    },
+    /// Natural Earth country and province outlines (a GeoJSON from
+    /// `scripts/fetch-regions.sh`) into the overview layer.
+    Regions {
+        /// The outlines.
+        #[arg(long)]
+        geojson: PathBuf,
+        /// Output file.
+        #[arg(long, default_value = "assets/basemap/regions.wfmap")]
         out: PathBuf,
     },
     /// Writes the Astana demo site (rings, checkpoints where major roads
@@ -187,6 +202,13 @@ impl Command {
             Self::Audit(_) => ("audit", "the hash-chained audit trail (issue #9)"),
         }
     }
+}
+
+fn parse_zoom(s: &str) -> Result<f64, String> {
+    s.parse::<f64>()
+        .ok()
+        .filter(|z| (3.0..=19.0).contains(z))
+        .ok_or_else(|| format!("zoom `{s}` must be a number from 3 to 19"))
 }
 
 pub(crate) fn parse_size(s: &str) -> Result<(u32, u32), String> {

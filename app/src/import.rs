@@ -5,6 +5,26 @@ use std::path::Path;
 
 use watchfloor_layers::basemap::Basemap;
 
+/// Credit for Natural Earth (public domain; credit is customary).
+pub const NATURAL_EARTH_CREDIT: &str = "Natural Earth";
+
+/// Imports region outlines (countries, provinces) into a basemap file.
+pub fn regions(geojson: &Path, out: &Path) -> anyhow::Result<()> {
+    // ~2 km: outlines for overview zooms, not for street level.
+    let (map, report) = Basemap::import_outlines(geojson, NATURAL_EARTH_CREDIT, 0.02)?;
+    map.save(out)?;
+    let points: usize = map
+        .features
+        .iter()
+        .map(|f| match &f.geometry {
+            watchfloor_layers::basemap::MapGeometry::Lines(l) => l.iter().map(Vec::len).sum(),
+            _ => 0,
+        })
+        .sum();
+    tracing::info!(outlines = map.features.len(), points, dropped = report.dropped, out = %out.display(), "regions imported");
+    Ok(())
+}
+
 /// Attribution the OpenStreetMap licence (`ODbL`) requires on the map.
 pub const OSM_ATTRIBUTION: &str = "© OpenStreetMap contributors (ODbL)";
 

@@ -71,6 +71,10 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         import::basemap(tiles, out)?;
         return Ok(ExitCode::SUCCESS);
     }
+    if let Some(Command::Import(ImportCommand::Regions { geojson, out })) = &cli.command {
+        import::regions(geojson, out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     if let Some(Command::Import(ImportCommand::DemoSite { basemap, out })) = &cli.command {
         import::demo_site(basemap, out)?;
         return Ok(ExitCode::SUCCESS);
@@ -89,6 +93,7 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     };
     tracing::info!(lang = %options.lang, demo = options.demo, "starting the console");
     let mut console = Console::new(&options);
+    console.set_map_zoom(cli.map_zoom);
 
     if let Some(path) = &cli.screenshot {
         console.attach_checks(StartupChecks::spawn(|| {})?);

@@ -208,3 +208,70 @@ lonlat = [200.0, 10.0]
         "{log}"
     );
 }
+
+/// Pixels of `rgba` within 6 levels of `color` in each channel.
+fn count_color(rgba: &[u8], color: [u8; 3]) -> usize {
+    rgba.chunks_exact(4)
+        .filter(|p| p.iter().zip(color).all(|(a, b)| a.abs_diff(b) <= 6))
+        .count()
+}
+
+/// The map at two zooms, headless: the city shows its streets (the road
+/// colours of the style are on screen), and zoomed out the region shows
+/// country and province outlines instead.
+#[test]
+fn the_map_shows_the_city_and_zoomed_out_the_region() {
+    use watchfloor_render::map::LineClass;
+    let style = watchfloor_render::map::MapStyle::default();
+    let rgb = |c: [u8; 4]| [c[0], c[1], c[2]];
+    let mut counts = Vec::new();
+    for zoom in ["13.5", "5"] {
+        let path = temp_png(&format!("map-zoom-{zoom}.png"));
+        let out = run(watchfloor()
+            .args([
+                "--log-level",
+                "info",
+                "--no-journal",
+                "--listen",
+                "127.0.0.2",
+                "--map-zoom",
+                zoom,
+                "--size",
+                "1600x900",
+                "--screenshot",
+            ])
+            .arg(&path));
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("basemap on the GPU"),
+            "{}",
+            stderr(&out)
+        );
+        let (_, _, rgba) = read_png(&path);
+        let line =
+            |c: watchfloor_render::map::LineClass| count_color(&rgba, rgb(style.lines[c as usize]));
+        counts.push((
+            line(LineClass::Residential) + line(LineClass::Secondary) + line(LineClass::Primary),
+            line(LineClass::Country),
+        ));
+    }
+    let [(city_roads, city_borders), (region_roads, region_borders)] = counts[..] else {
+        panic!("two renders");
+    };
+    assert!(
+        city_roads > 5_000,
+        "streets at zoom 13.5: {city_roads} road pixels"
+    );
+    assert!(
+        region_borders > 200,
+        "country outlines at zoom 5: {region_borders} pixels"
+    );
+    assert!(
+        region_roads < city_roads / 10,
+        "streets are not drawn over the region: {region_roads}"
+    );
+    assert!(
+        city_borders < region_borders,
+        "{city_borders} vs {region_borders}"
+    );
+}

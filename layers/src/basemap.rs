@@ -298,6 +298,116 @@ impl Basemap {
         ))
     }
 
+    /// Imports region outlines (a GeoJSON feature collection of line strings
+    /// or multi-line strings with `kind` = `country` | `province` and `name`,
+    /// as `scripts/fetch-regions.sh` makes from Natural Earth), simplified
+    /// to `tolerance_deg`, onto a world grid. Features of other shapes or
+    /// kinds are counted as dropped.
+    pub fn import_outlines(
+        path: &Path,
+        attribution: &str,
+        tolerance_deg: f64,
+    ) -> Result<(Self, ImportReport), BasemapError> {
+        use geo::Simplify as _;
+        let text = std::fs::read_to_string(path).map_err(|source| BasemapError::Io {
+            path: path.into(),
+            source,
+        })?;
+        let bad = |reason: String| BasemapError::Tile {
+            path: path.into(),
+            reason,
+        };
+        let Ok(geojson::GeoJson::FeatureCollection(collection)) = text.parse::<geojson::GeoJson>()
+        else {
+            return Err(bad("not a GeoJSON FeatureCollection".into()));
+        };
+        let grid_size: u64 = 1 << 30;
+        let to_grid = |lon: f64, lat: f64| -> GridPoint {
+            let size = grid_size as f64;
+            let lat = lat.clamp(-85.05, 85.05).to_radians();
+            let x = (lon.clamp(-180.0, 180.0) + 180.0) / 360.0 * size;
+            let y = (1.0 - (lat.tan() + 1.0 / lat.cos()).ln() / std::f64::consts::PI) / 2.0 * size;
+            [
+                x.round().min(size - 1.0) as i32,
+                y.round().clamp(0.0, size - 1.0) as i32,
+            ]
+        };
+        let mut report = ImportReport::default();
+        let mut features = Vec::new();
+        for feature in &collection.features {
+            let props = feature.properties.as_ref();
+            let text = |k: &str| {
+                props
+                    .and_then(|p| p.get(k))
+                    .and_then(|v| v.as_str())
+                    .map(str::to_owned)
+            };
+            let level = match text("kind").as_deref() {
+                Some("country") => "2",
+                Some("province") => "4",
+                _ => {
+                    report.dropped += 1;
+                    continue;
+                }
+            };
+            let lines: Vec<Vec<geojson::Position>> =
+                match feature.geometry.as_ref().map(|g| &g.value) {
+                    Some(geojson::GeometryValue::LineString { coordinates }) => {
+                        vec![coordinates.clone()]
+                    }
+                    Some(geojson::GeometryValue::MultiLineString { coordinates }) => {
+                        coordinates.clone()
+                    }
+                    _ => {
+                        report.dropped += 1;
+                        continue;
+                    }
+                };
+            let lines: Vec<Vec<GridPoint>> = lines
+                .iter()
+                .map(|line| {
+                    let ls: geo::LineString<f64> = line
+                        .iter()
+                        .map(geojson::Position::as_slice)
+                        .filter(|p| p.len() >= 2)
+                        .map(|p| (p[0], p[1]))
+                        .collect::<Vec<_>>()
+                        .into();
+                    ls.simplify(tolerance_deg)
+                        .0
+                        .iter()
+                        .map(|c| to_grid(c.x, c.y))
+                        .collect::<Vec<_>>()
+                })
+                .filter(|l: &Vec<GridPoint>| l.len() >= 2)
+                .collect();
+            if lines.is_empty() {
+                report.dropped += 1;
+                continue;
+            }
+            let mut tags = BTreeMap::from([("boundary".to_owned(), "administrative".to_owned())]);
+            tags.insert("admin_level".into(), level.into());
+            if let Some(name) = text("name") {
+                tags.insert("name".into(), name);
+            }
+            *report.kept.entry(FeatureClass::Boundary).or_default() += 1;
+            features.push(MapFeature {
+                class: FeatureClass::Boundary,
+                tags,
+                geometry: MapGeometry::Lines(lines),
+            });
+        }
+        Ok((
+            Self {
+                grid_size,
+                grid_origin: [0, 0],
+                attribution: attribution.to_owned(),
+                features,
+            },
+            report,
+        ))
+    }
+
     /// Writes the compact file.
     pub fn save(&self, path: &Path) -> Result<(), BasemapError> {
         let mut bytes = FILE_MAGIC.to_vec();

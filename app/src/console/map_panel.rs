@@ -50,7 +50,7 @@ const REACH_BANDS_S: [f64; 3] = [60.0, 180.0, 300.0];
 const LAND: egui::Color32 = egui::Color32::from_rgb(21, 25, 31);
 
 /// Zoom the map opens at (the whole city).
-const START_ZOOM: f64 = 12.3;
+pub(super) const START_ZOOM: f64 = 12.3;
 
 pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
     let rect = ui.max_rect();
@@ -144,7 +144,7 @@ fn live_map(
         });
     let camera = console.camera.get_or_insert_with(|| Camera {
         centre: frame.scene(origin),
-        zoom: START_ZOOM,
+        zoom: console.start_zoom,
         rotation: 0.0,
         viewport: [rect.width(), rect.height()],
     });

@@ -65,6 +65,7 @@ pub struct Console {
     camera: Option<watchfloor_render::map::Camera>,
     layers: map_panel::Layers,
     selected_alert: Option<String>,
+    start_zoom: f64,
     reach: Option<(String, Vec<watchfloor_layers::roads::Reach>)>,
 }
 
@@ -99,6 +100,7 @@ impl Console {
             camera: None,
             layers: map_panel::Layers::default(),
             selected_alert: None,
+            start_zoom: map_panel::START_ZOOM,
             reach: None,
         }
     }
@@ -106,6 +108,14 @@ impl Console {
     /// Takes over the basemap loader (the map draws once it is ready).
     pub fn attach_map(&mut self, map: crate::wiring::map::MapLoader) {
         self.map = Some(map);
+    }
+
+    /// Sets the map's zoom (0 = the world in 256 px; ~12 a city, ~16 a street).
+    pub fn set_map_zoom(&mut self, zoom: f64) {
+        self.start_zoom = zoom;
+        if let Some(camera) = &mut self.camera {
+            camera.zoom = zoom;
+        }
     }
 
     /// Waits (bounded) for the basemap: headless renders only.

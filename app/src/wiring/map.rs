@@ -13,6 +13,9 @@ use eframe::egui_wgpu::RenderState;
 use watchfloor_layers::basemap::{Basemap, FeatureClass, MapGeometry, RoadClass};
 use watchfloor_render::map::{FillClass, LineClass, MapFeatures, MapStyle, SceneFrame};
 
+/// The overview outlines (countries, provinces), beside the city basemap.
+pub const REGIONS_FILE: &str = "regions.wfmap";
+
 /// The basemap on its way to the GPU.
 pub struct MapLoader {
     ready: Arc<AtomicBool>,
@@ -37,19 +40,8 @@ impl MapLoader {
             .name("map-load".into())
             .spawn(move || {
                 let started = Instant::now();
-                match Basemap::load(&basemap) {
-                    Ok(map) => {
-                        let Some([sw, ne]) = map.bounds() else {
-                            *e.lock().unwrap_or_else(PoisonError::into_inner) =
-                                Some(format!("{}: empty basemap", basemap.display()));
-                            return;
-                        };
-                        let frame = SceneFrame::new([
-                            f64::midpoint(sw[0], ne[0]),
-                            f64::midpoint(sw[1], ne[1]),
-                        ]);
-                        let features = features_of(&map, &frame);
-                        let geometry = watchfloor_render::map::tessellate::tessellate(&features);
+                match load(&basemap) {
+                    Ok((frame, attribution, geometry)) => {
                         watchfloor_render::map::gpu::install(
                             &render_state,
                             &geometry,
@@ -62,12 +54,12 @@ impl MapLoader {
                             ms = started.elapsed().as_millis(),
                             "basemap on the GPU"
                         );
-                        let _ = s.set((frame, map.attribution.clone()));
+                        let _ = s.set((frame, attribution));
                         r.store(true, Ordering::Release);
                     }
                     Err(err) => {
                         tracing::error!("basemap: {err}");
-                        *e.lock().unwrap_or_else(PoisonError::into_inner) = Some(err.to_string());
+                        *e.lock().unwrap_or_else(PoisonError::into_inner) = Some(err);
                     }
                 }
                 repaint();
@@ -115,6 +107,29 @@ impl Drop for MapLoader {
             let _ = t.join();
         }
     }
+}
+
+/// Reads the city basemap and the region outlines beside it, and
+/// tessellates them in a scene centred on the city.
+fn load(
+    basemap: &std::path::Path,
+) -> Result<(SceneFrame, String, watchfloor_render::map::Geometry), String> {
+    let map = Basemap::load(basemap).map_err(|e| e.to_string())?;
+    let [sw, ne] = map
+        .bounds()
+        .ok_or_else(|| format!("{}: empty basemap", basemap.display()))?;
+    let frame = SceneFrame::new([f64::midpoint(sw[0], ne[0]), f64::midpoint(sw[1], ne[1])]);
+    let mut features = features_of(&map, &frame);
+    let mut attribution = map.attribution.clone();
+    match Basemap::load(&basemap.with_file_name(REGIONS_FILE)) {
+        Ok(outlines) => {
+            features.lines.extend(outlines_of(&outlines, &frame));
+            attribution = format!("{attribution} · {}", outlines.attribution);
+        }
+        Err(err) => tracing::warn!("region outlines unavailable: {err}"),
+    }
+    let geometry = watchfloor_render::map::tessellate::tessellate(&features);
+    Ok((frame, attribution, geometry))
 }
 
 /// The basemap's features in scene coordinates, classed for styling.
@@ -176,4 +191,27 @@ pub fn features_of(map: &Basemap, frame: &SceneFrame) -> MapFeatures {
         }
     }
     features
+}
+
+/// Country and province outlines (an imported Natural Earth layer) as lines.
+pub fn outlines_of(regions: &Basemap, frame: &SceneFrame) -> Vec<(LineClass, Vec<[f32; 2]>)> {
+    let mut out = Vec::new();
+    for f in &regions.features {
+        let class = match f.tags.get("admin_level").map(String::as_str) {
+            Some("2") => LineClass::Country,
+            Some("4") => LineClass::Province,
+            _ => continue,
+        };
+        if let MapGeometry::Lines(lines) = &f.geometry {
+            for line in lines {
+                out.push((
+                    class,
+                    line.iter()
+                        .map(|&p| frame.scene(regions.lonlat(p)))
+                        .collect(),
+                ));
+            }
+        }
+    }
+    out
 }

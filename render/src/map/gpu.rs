@@ -46,8 +46,9 @@ pub struct MapStyle {
     pub fills: [[u8; 4]; FILL_CLASSES],
     /// Colour per line class.
     pub lines: [[u8; 4]; LINE_CLASSES],
-    /// Width in pixels at zoom 15, and the zoom below which it fades out.
-    pub line_shape: [[f32; 2]; LINE_CLASSES],
+    /// Width in pixels (at zoom 15 for roads), the zoom below which the
+    /// class fades out, and the zoom above which it does (99: never).
+    pub line_shape: [[f32; 3]; LINE_CLASSES],
 }
 
 impl Default for MapStyle {
@@ -61,6 +62,8 @@ impl Default for MapStyle {
                 [44, 49, 58, 255], // buildings
             ],
             lines: [
+                [110, 104, 126, 220], // province
+                [176, 160, 196, 255], // country
                 [122, 106, 138, 200], // boundary
                 [42, 84, 120, 255],   // waterway
                 [68, 71, 77, 255],    // path
@@ -74,17 +77,19 @@ impl Default for MapStyle {
                 [199, 162, 90, 255],  // motorway
             ],
             line_shape: [
-                [1.5, 8.0],
-                [2.0, 11.0],
-                [1.0, 15.0],
-                [1.5, 14.0],
-                [2.5, 12.5],
-                [3.5, 11.0],
-                [2.0, 11.0],
-                [4.0, 9.0],
-                [5.0, 8.0],
-                [5.5, 6.0],
-                [6.0, 5.0],
+                [0.8, 0.0, 10.0],
+                [1.6, 0.0, 12.0],
+                [1.5, 8.0, 99.0],
+                [2.0, 11.0, 99.0],
+                [1.0, 15.0, 99.0],
+                [1.5, 14.0, 99.0],
+                [2.5, 12.5, 99.0],
+                [3.5, 11.0, 99.0],
+                [2.0, 11.0, 99.0],
+                [4.0, 9.0, 99.0],
+                [5.0, 8.0, 99.0],
+                [5.5, 6.0, 99.0],
+                [6.0, 5.0, 99.0],
             ],
         }
     }
@@ -118,7 +123,7 @@ pub struct MapGpu {
     fill_count: u32,
     fill_ranges: Vec<std::ops::Range<u32>>,
     line_ranges: Vec<std::ops::Range<u32>>,
-    line_shape: [[f32; 2]; LINE_CLASSES],
+    line_shape: [[f32; 3]; LINE_CLASSES],
     line_vertices: wgpu::Buffer,
     line_indices: wgpu::Buffer,
     line_count: u32,
@@ -143,7 +148,7 @@ impl MapGpu {
         let style = StyleUniforms {
             fills: style.fills.map(rgba),
             lines: style.lines.map(rgba),
-            line_shape: style.line_shape.map(|[w, z]| [w, z, 0.0, 0.0]),
+            line_shape: style.line_shape.map(|[w, lo, hi]| [w, lo, hi, 0.0]),
             zoom_linear: [14.0, if target.is_srgb() { 1.0 } else { 0.0 }, 0.0, 0.0],
         };
         let (camera, style_buffer, bind_group, pipeline_layout) = bindings(device, &style);
@@ -261,7 +266,7 @@ impl MapGpu {
             pass.set_vertex_buffer(0, self.line_vertices.slice(..));
             pass.set_index_buffer(self.line_indices.slice(..), wgpu::IndexFormat::Uint32);
             for (range, shape) in self.line_ranges.iter().zip(&self.line_shape) {
-                if !range.is_empty() && zoom > shape[1] - 1.0 {
+                if !range.is_empty() && zoom > shape[1] - 1.0 && zoom < shape[2] + 1.0 {
                     pass.draw_indexed(range.clone(), 0, 0..1);
                 }
             }

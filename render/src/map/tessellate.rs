@@ -26,32 +26,36 @@ pub enum FillClass {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(u32)]
 pub enum LineClass {
-    /// Administrative boundaries.
-    Boundary = 0,
+    /// Province (first-level division) outlines, for overview zooms.
+    Province = 0,
+    /// Country outlines, for overview zooms.
+    Country = 1,
+    /// Administrative boundaries from the city basemap.
+    Boundary = 2,
     /// Rivers and canals as lines.
-    Waterway = 1,
+    Waterway = 3,
     /// Footways, paths, cycleways.
-    Path = 2,
+    Path = 4,
     /// Service roads and tracks.
-    Service = 3,
+    Service = 5,
     /// Residential and unclassified streets.
-    Residential = 4,
+    Residential = 6,
     /// Tertiary roads.
-    Tertiary = 5,
+    Tertiary = 7,
     /// Railways.
-    Railway = 6,
+    Railway = 8,
     /// Secondary roads.
-    Secondary = 7,
+    Secondary = 9,
     /// Primary roads.
-    Primary = 8,
+    Primary = 10,
     /// Trunk roads.
-    Trunk = 9,
+    Trunk = 11,
     /// Motorways.
-    Motorway = 10,
+    Motorway = 12,
 }
 
 /// Number of line classes (the style table's length).
-pub const LINE_CLASSES: usize = 11;
+pub const LINE_CLASSES: usize = 13;
 /// Number of fill classes.
 pub const FILL_CLASSES: usize = 4;
 

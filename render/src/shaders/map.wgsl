@@ -11,8 +11,8 @@ struct Camera {
 
 struct Style {
     fills: array<vec4<f32>, 4>,        // rgba
-    lines: array<vec4<f32>, 11>,       // rgba
-    line_shape: array<vec4<f32>, 11>,  // x: width px at zoom 15, y: min zoom
+    lines: array<vec4<f32>, 13>,       // rgba
+    line_shape: array<vec4<f32>, 13>,  // x: width px at zoom 15, y: min zoom, z: max zoom
     zoom_linear: vec4<f32>,            // x: zoom, y: 1 if the target is sRGB
 };
 
@@ -68,13 +68,17 @@ fn vs_line(
     var out: Varying;
     let shape = style.line_shape[kind];
     let zoom = style.zoom_linear.x;
-    let width = shape.x * clamp(exp2((zoom - 15.0) * 0.6), 0.25, 2.5);
+    // Overview outlines (max zoom set) keep their width; roads scale with zoom.
+    var width = shape.x;
+    if (shape.z > 20.0) {
+        width = shape.x * clamp(exp2((zoom - 15.0) * 0.6), 0.25, 2.5);
+    }
     let d = rotate(dir);
     let n = vec2<f32>(-d.y, d.x);
     let offset_px = (n * side_along.x + d * side_along.y) * width * 0.5;
     out.position = vec4<f32>(to_clip(pos) + offset_px * 2.0 / cam.viewport, 0.0, 1.0);
     var color = style.lines[kind];
-    color.a = color.a * clamp(zoom - shape.y + 1.0, 0.0, 1.0);
+    color.a = color.a * clamp(zoom - shape.y + 1.0, 0.0, 1.0) * clamp(shape.z + 1.0 - zoom, 0.0, 1.0);
     out.color = color;
     out.uv = vec2<f32>(0.0);
     out.shape = 0u;
