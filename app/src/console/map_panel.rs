@@ -57,7 +57,7 @@ pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
     super::name_area(ui, console.t(Area::Map.title()));
     let scene = console.map.as_ref().and_then(|m| m.ready()).cloned();
     match scene {
-        Some((frame, attribution)) => live_map(console, ui, rect, &frame, &attribution),
+        Some(loaded) => live_map(console, ui, rect, &loaded),
         None => placeholder(console, ui, rect),
     }
     egui::Frame::new()
@@ -133,9 +133,9 @@ fn live_map(
     console: &mut Console,
     ui: &mut egui::Ui,
     rect: egui::Rect,
-    frame: &SceneFrame,
-    attribution: &str,
+    loaded: &crate::wiring::map::LoadedMap,
 ) {
+    let (frame, attribution) = (&loaded.frame, loaded.attribution.as_str());
     let origin = console
         .world
         .as_ref()
@@ -174,6 +174,17 @@ fn live_map(
     let camera = *camera;
 
     let markers = markers(console, frame);
+    let pulsing = console.world.as_ref().is_some_and(|w| {
+        w.world()
+            .state()
+            .alerts
+            .values()
+            .any(|a| a.state == watchfloor_layers::AlertState::New)
+    });
+    if pulsing {
+        ui.ctx()
+            .request_repaint_after(std::time::Duration::from_millis(100));
+    }
     // Land under the basemap (areas without data stay this colour).
     ui.painter_at(rect).rect_filled(rect, 0.0, LAND);
     ui.painter().add(watchfloor_render::map::gpu::map_callback(
@@ -182,6 +193,7 @@ fn live_map(
         Arc::new(markers.clone()),
     ));
     overlays(console, ui, rect, &camera, frame);
+    labels(ui, rect, &camera, frame, &loaded.labels);
     scale_and_attribution(ui, rect, &camera, attribution);
     hover(console, ui, &response, rect, &camera, frame, &markers);
 }
@@ -249,15 +261,22 @@ fn markers(console: &Console, frame: &SceneFrame) -> Vec<Marker> {
             shape: MarkerShape::Site as u32,
         });
     }
+    // New alerts pulse until someone acknowledges them.
+    let pulse = (now as f64 / 1e6 * std::f64::consts::TAU * 0.8).sin() as f32;
     for a in state
         .alerts
         .values()
         .filter(|a| layers.alerts && a.state.is_open())
     {
         let look = theme::severity_look(a.severity);
+        let size = if a.state == watchfloor_layers::AlertState::New {
+            12.0 + 3.0 * pulse
+        } else {
+            12.0
+        };
         out.push(Marker {
             pos: frame.scene(a.lonlat),
-            heading_size: [0.0, 12.0],
+            heading_size: [0.0, size],
             color: color(look.color),
             shape: MarkerShape::Alert as u32,
         });
@@ -342,6 +361,14 @@ fn overlays(
     if layers.grid {
         grid(&painter, &to_screen, &world, camera.zoom);
     }
+    if layers.units {
+        drop(world);
+        trails(console, &painter, &to_screen);
+    }
+    let Some(world) = &console.world else {
+        return;
+    };
+    let world = world.world();
     for camera_site in world.state().cameras.values().filter(|_| layers.cameras) {
         let f = world.frame();
         let half = camera_site.fov_deg / 2.0;
@@ -411,7 +438,7 @@ fn scale_and_attribution(ui: &egui::Ui, rect: egui::Rect, camera: &Camera, attri
         .rfind(|&m| m <= target)
         .unwrap_or(magnitude);
     let width = nice / metres_per_px;
-    let start = rect.left_bottom() + egui::vec2(12.0, -14.0);
+    let start = rect.left_bottom() + egui::vec2(12.0, -30.0);
     let stroke = egui::Stroke::new(2.0, theme::TEXT);
     painter.line_segment([start, start + egui::vec2(width, 0.0)], stroke);
     painter.line_segment([start, start - egui::vec2(0.0, 6.0)], stroke);
@@ -495,6 +522,71 @@ fn grid(
                 egui::FontId::monospace(11.0),
                 theme::TEXT_WEAK,
             );
+        }
+    }
+}
+
+/// Place names and major-road names, from their zoom in, not overlapping.
+fn labels(
+    ui: &egui::Ui,
+    rect: egui::Rect,
+    camera: &Camera,
+    frame: &SceneFrame,
+    labels: &[crate::wiring::map::Label],
+) {
+    let painter = ui.painter_at(rect);
+    let mut taken: Vec<egui::Rect> = Vec::new();
+    // Places first: they win the space.
+    let ordered = labels
+        .iter()
+        .filter(|l| l.place)
+        .chain(labels.iter().filter(|l| !l.place));
+    for label in ordered.filter(|l| camera.zoom >= l.min_zoom) {
+        let p = camera.screen(frame.scene(label.lonlat));
+        let at = rect.min + egui::vec2(p[0], p[1]);
+        if !rect.shrink(20.0).contains(at) {
+            continue;
+        }
+        let (size, color) = if label.place {
+            (15.0, theme::TEXT)
+        } else {
+            (12.0, theme::TEXT_WEAK)
+        };
+        let galley =
+            painter.layout_no_wrap(label.text.clone(), egui::FontId::proportional(size), color);
+        let bounds = egui::Rect::from_center_size(at, galley.size()).expand(3.0);
+        if taken.iter().any(|t| t.intersects(bounds)) {
+            continue;
+        }
+        taken.push(bounds);
+        // A dark halo keeps names readable over roads.
+        painter.rect_filled(bounds, 3.0, egui::Color32::from_black_alpha(120));
+        painter.galley(bounds.min + egui::vec2(3.0, 3.0), galley, color);
+    }
+}
+
+/// Fading trails behind units (most recent brightest), at most a few
+/// thousand segments.
+fn trails(console: &Console, painter: &egui::Painter, to_screen: &dyn Fn([f64; 2]) -> egui::Pos2) {
+    const MAX_SEGMENTS: usize = 6000;
+    let Some(world) = &console.world else {
+        return;
+    };
+    let world = world.world();
+    let mut drawn = 0;
+    for unit in world.state().units.values() {
+        let color = theme::unit_look(unit.status).color;
+        let n = unit.trail.len();
+        for (i, pair) in unit.trail.iter().collect::<Vec<_>>().windows(2).enumerate() {
+            if drawn >= MAX_SEGMENTS {
+                return;
+            }
+            let alpha = (i + 1) as f32 / n as f32;
+            painter.line_segment(
+                [to_screen(pair[0].lonlat), to_screen(pair[1].lonlat)],
+                egui::Stroke::new(2.0, color.gamma_multiply(0.6 * alpha)),
+            );
+            drawn += 1;
         }
     }
 }

@@ -16,10 +16,35 @@ use watchfloor_render::map::{FillClass, LineClass, MapFeatures, MapStyle, SceneF
 /// The overview outlines (countries, provinces), beside the city basemap.
 pub const REGIONS_FILE: &str = "regions.wfmap";
 
+/// A name to write on the map: where, what, and from which zoom.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Label {
+    /// Lon/lat anchor.
+    pub lonlat: [f64; 2],
+    /// The name.
+    pub text: String,
+    /// Shown from this zoom in.
+    pub min_zoom: f64,
+    /// A district or town (larger type) rather than a road.
+    pub place: bool,
+}
+
+/// What the loader hands the console: the scene frame, the attribution
+/// line, and the labels.
+#[derive(Debug, Clone)]
+pub struct LoadedMap {
+    /// Scene frame of the GPU geometry.
+    pub frame: SceneFrame,
+    /// Attribution to show.
+    pub attribution: String,
+    /// Place and major-road names.
+    pub labels: Arc<Vec<Label>>,
+}
+
 /// The basemap on its way to the GPU.
 pub struct MapLoader {
     ready: Arc<AtomicBool>,
-    scene: Arc<OnceLock<(SceneFrame, String)>>,
+    scene: Arc<OnceLock<LoadedMap>>,
     error: Arc<Mutex<Option<String>>>,
     thread: Option<JoinHandle<()>>,
 }
@@ -41,7 +66,7 @@ impl MapLoader {
             .spawn(move || {
                 let started = Instant::now();
                 match load(&basemap) {
-                    Ok((frame, attribution, geometry)) => {
+                    Ok((loaded, geometry)) => {
                         watchfloor_render::map::gpu::install(
                             &render_state,
                             &geometry,
@@ -54,7 +79,7 @@ impl MapLoader {
                             ms = started.elapsed().as_millis(),
                             "basemap on the GPU"
                         );
-                        let _ = s.set((frame, attribution));
+                        let _ = s.set(loaded);
                         r.store(true, Ordering::Release);
                     }
                     Err(err) => {
@@ -72,8 +97,8 @@ impl MapLoader {
         })
     }
 
-    /// The scene frame and attribution once the map is on the GPU.
-    pub fn ready(&self) -> Option<&(SceneFrame, String)> {
+    /// The scene frame, attribution and labels once the map is on the GPU.
+    pub fn ready(&self) -> Option<&LoadedMap> {
         self.ready
             .load(Ordering::Acquire)
             .then(|| self.scene.get())
@@ -113,7 +138,7 @@ impl Drop for MapLoader {
 /// tessellates them in a scene centred on the city.
 fn load(
     basemap: &std::path::Path,
-) -> Result<(SceneFrame, String, watchfloor_render::map::Geometry), String> {
+) -> Result<(LoadedMap, watchfloor_render::map::Geometry), String> {
     let map = Basemap::load(basemap).map_err(|e| e.to_string())?;
     let [sw, ne] = map
         .bounds()
@@ -129,7 +154,71 @@ fn load(
         Err(err) => tracing::warn!("region outlines unavailable: {err}"),
     }
     let geometry = watchfloor_render::map::tessellate::tessellate(&features);
-    Ok((frame, attribution, geometry))
+    let labels = Arc::new(labels_of(&map));
+    Ok((
+        LoadedMap {
+            frame,
+            attribution,
+            labels,
+        },
+        geometry,
+    ))
+}
+
+/// Place names (districts, towns) and one label per named major road, at
+/// the middle of its longest piece.
+pub fn labels_of(map: &Basemap) -> Vec<Label> {
+    let mut labels = Vec::new();
+    let mut roads: std::collections::HashMap<String, (f64, [f64; 2], RoadClass)> =
+        std::collections::HashMap::new();
+    for f in &map.features {
+        let Some(name) = f.tags.get("name:en").or_else(|| f.tags.get("name")) else {
+            continue;
+        };
+        match (&f.class, &f.geometry) {
+            (FeatureClass::Place, MapGeometry::Points(points)) => {
+                if let Some(&p) = points.first() {
+                    labels.push(Label {
+                        lonlat: map.lonlat(p),
+                        text: name.clone(),
+                        min_zoom: 10.5,
+                        place: true,
+                    });
+                }
+            }
+            (FeatureClass::Road(class), MapGeometry::Lines(lines))
+                if *class <= RoadClass::Secondary =>
+            {
+                for line in lines {
+                    let length: f64 = line
+                        .windows(2)
+                        .map(|w| f64::from(w[1][0] - w[0][0]).hypot(f64::from(w[1][1] - w[0][1])))
+                        .sum();
+                    let best = roads.get(name).map_or(0.0, |r| r.0);
+                    if length > best {
+                        let middle = map.lonlat(line[line.len() / 2]);
+                        roads.insert(name.clone(), (length, middle, *class));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    for (name, (_, lonlat, class)) in roads {
+        let min_zoom = if class <= RoadClass::Trunk {
+            13.0
+        } else {
+            14.5
+        };
+        labels.push(Label {
+            lonlat,
+            text: name,
+            min_zoom,
+            place: false,
+        });
+    }
+    labels.sort_by(|a, b| a.text.cmp(&b.text));
+    labels
 }
 
 /// The basemap's features in scene coordinates, classed for styling.
