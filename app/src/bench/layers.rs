@@ -65,14 +65,7 @@ pub fn run(args: &LayersBenchArgs) -> anyhow::Result<()> {
         "units in the index",
         Value::Int(u64::from(args.units)),
     );
-    let positions: Vec<[f64; 2]> = (0..args.units)
-        .map(|_| {
-            frame.lonlat([
-                rng.f64() * 2.0 * HALF_SIDE_M - HALF_SIDE_M,
-                rng.f64() * 2.0 * HALF_SIDE_M - HALF_SIDE_M,
-            ])
-        })
-        .collect();
+    let positions = scatter(&frame, &mut rng, args.units as usize);
     updates(args, &positions, &mut rng, &mut report);
     queries(&positions, &mut rng, &mut report);
     suggestions(&mut rng, &mut report)?;
@@ -82,6 +75,14 @@ pub fn run(args: &LayersBenchArgs) -> anyhow::Result<()> {
         println!("{}", report.json());
     }
     Ok(())
+}
+
+/// `n` random lon/lat points in the square units are spread over.
+fn scatter(frame: &LocalFrame, rng: &mut fastrand::Rng, n: usize) -> Vec<[f64; 2]> {
+    let mut coordinate = || rng.f64() * 2.0 * HALF_SIDE_M - HALF_SIDE_M;
+    (0..n)
+        .map(|_| frame.lonlat([coordinate(), coordinate()]))
+        .collect()
 }
 
 fn ids(n: usize) -> Vec<String> {
@@ -204,14 +205,7 @@ fn queries(positions: &[[f64; 2]], rng: &mut fastrand::Rng, report: &mut Report)
         index.upsert(id, p, i % 10 < 3); // 30 % available
     }
     let frame = LocalFrame::new(ORIGIN);
-    let points: Vec<[f64; 2]> = (0..2000)
-        .map(|_| {
-            frame.lonlat([
-                rng.f64() * 2.0 * HALF_SIDE_M - HALF_SIDE_M,
-                rng.f64() * 2.0 * HALF_SIDE_M - HALF_SIDE_M,
-            ])
-        })
-        .collect();
+    let points = scatter(&frame, rng, 2000);
     let mut ours = Vec::with_capacity(points.len());
     for &q in &points {
         let t = Instant::now();

@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 
 use tokio::io::AsyncReadExt as _;
-use tokio::net::{TcpListener, UdpSocket};
+use tokio::net::TcpListener;
 use watchfloor_layers::event::Origin;
 use watchfloor_layers::feeds::cot::MAX_MESSAGE_BYTES;
 use watchfloor_layers::feeds::ingest::{CotStreamFramer, Outcome, cot_to_events};
@@ -20,31 +20,16 @@ pub(super) async fn start_udp(
     events: EventSender,
     stats: FeedStats,
 ) -> anyhow::Result<SocketAddr> {
-    let socket = UdpSocket::bind(addr)
-        .await
-        .map_err(|e| anyhow::anyhow!("CoT UDP feed cannot listen on {addr}: {e}"))?;
-    let bound = socket.local_addr()?;
-    let feed = format!("cot/udp {bound}");
-    tokio::spawn(async move {
-        let mut buf = vec![0_u8; MAX_MESSAGE_BYTES + 1];
-        let origin = Origin::Feed(feed.clone());
-        loop {
-            let (n, peer) = match socket.recv_from(&mut buf).await {
-                Ok(r) => r,
-                Err(e) => {
-                    tracing::warn!(feed = %feed, "receive failed: {e}");
-                    continue;
-                }
-            };
-            let at = now_us();
-            let outcome = cot_to_events(&buf[..n], &origin, at);
-            stats.record(&format!("{feed} from {}", peer.ip()), &outcome, at);
-            if !forward(outcome, &events).await {
-                break;
-            }
-        }
-    });
-    Ok(bound)
+    // One byte over the limit, so an oversized datagram is seen as such.
+    super::serve_udp(
+        addr,
+        "cot/udp",
+        MAX_MESSAGE_BYTES + 1,
+        events,
+        stats,
+        cot_to_events,
+    )
+    .await
 }
 
 /// Binds the TCP listener and starts accepting; returns the bound address.

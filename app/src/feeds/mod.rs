@@ -181,3 +181,41 @@ async fn forward(outcome: Outcome, events: &EventSender) -> bool {
     }
     true
 }
+
+/// Binds a UDP feed and serves it: every datagram is decoded by `decode`
+/// (bytes, origin, arrival time), counted per sender, and its events are
+/// forwarded. `label` names the protocol (`cot/udp`, `mavlink/udp`).
+async fn serve_udp(
+    addr: SocketAddr,
+    label: &str,
+    max_datagram: usize,
+    events: EventSender,
+    stats: FeedStats,
+    decode: impl Fn(&[u8], &watchfloor_layers::event::Origin, UnixMicros) -> Outcome + Send + 'static,
+) -> anyhow::Result<SocketAddr> {
+    let socket = tokio::net::UdpSocket::bind(addr)
+        .await
+        .map_err(|e| anyhow::anyhow!("{label} feed cannot listen on {addr}: {e}"))?;
+    let bound = socket.local_addr()?;
+    let feed = format!("{label} {bound}");
+    tokio::spawn(async move {
+        let mut buf = vec![0_u8; max_datagram];
+        let origin = watchfloor_layers::event::Origin::Feed(feed.clone());
+        loop {
+            let (n, peer) = match socket.recv_from(&mut buf).await {
+                Ok(r) => r,
+                Err(e) => {
+                    tracing::warn!(feed = %feed, "receive failed: {e}");
+                    continue;
+                }
+            };
+            let at = now_us();
+            let outcome = decode(&buf[..n], &origin, at);
+            stats.record(&format!("{feed} from {}", peer.ip()), &outcome, at);
+            if !forward(outcome, &events).await {
+                break;
+            }
+        }
+    });
+    Ok(bound)
+}
