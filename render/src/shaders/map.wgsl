@@ -108,7 +108,7 @@ fn vs_marker(
     let turned = rotate(vec2<f32>(corner.x * c - corner.y * s, corner.x * s + corner.y * c));
     var out: Varying;
     // Markers shrink a little at city scale, where thousands share the view.
-    let size = heading_size.y * clamp(exp2((style.zoom_linear.x - 14.0) * 0.35), 0.6, 1.0);
+    let size = heading_size.y * clamp(exp2((style.zoom_linear.x - 14.0) * 0.35), 0.8, 1.0);
     out.position = vec4<f32>(to_clip(pos) + turned * size * 2.0 / cam.viewport, 0.0, 1.0);
     out.color = color;
     out.uv = corner;
