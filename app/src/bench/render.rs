@@ -1,5 +1,5 @@
-//! `watchfloor bench render`: the map with the Astana basemap and N moving
-//! entities drawn offscreen at 1920×1080, each frame timed until the GPU has
+//! `watchfloor bench render`: the map as the console draws it (the Astana
+//! basemap and the region outlines) with N moving entities drawn offscreen at 1920×1080, each frame timed until the GPU has
 //! finished it (and, by default, copied it to host memory — the headless
 //! stand-in for presenting), against an empty frame (clear and the same
 //! copy) on the same adapter and target in the same run: the floor no map
@@ -8,9 +8,8 @@
 use std::time::{Duration, Instant};
 
 use eframe::egui_wgpu::wgpu;
-use watchfloor_layers::basemap::Basemap;
 use watchfloor_render::HeadlessRenderer;
-use watchfloor_render::map::{Camera, MapGpu, MapStyle, Marker, MarkerShape, SceneFrame};
+use watchfloor_render::map::{Camera, MapGpu, MapStyle, Marker, MarkerShape};
 
 use super::report::{Report, Value, percentile};
 
@@ -43,14 +42,10 @@ const GPU_WAIT: Duration = Duration::from_secs(60);
 /// Runs the benchmark and prints its report.
 pub fn run(args: &RenderBenchArgs) -> anyhow::Result<()> {
     let renderer = HeadlessRenderer::new()?;
-    let map = Basemap::load(&crate::sim_world::asset(crate::sim_world::ASTANA_BASEMAP)?)?;
-    let [sw, ne] = map
-        .bounds()
-        .ok_or_else(|| anyhow::anyhow!("empty basemap"))?;
-    let frame = SceneFrame::new([f64::midpoint(sw[0], ne[0]), f64::midpoint(sw[1], ne[1])]);
-    let geometry = watchfloor_render::map::tessellate::tessellate(
-        &crate::wiring::map::features_of(&map, &frame),
-    );
+    let (loaded, geometry) =
+        crate::wiring::map::load(&crate::sim_world::asset(crate::sim_world::ASTANA_BASEMAP)?)
+            .map_err(|e| anyhow::anyhow!(e))?;
+    let frame = loaded.frame;
     let triangles = (geometry.fill_indices.len() + geometry.line_indices.len()) / 3;
     let camera = Camera {
         centre: frame.scene(crate::wiring::world::DEFAULT_ORIGIN),

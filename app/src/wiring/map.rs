@@ -135,8 +135,8 @@ impl Drop for MapLoader {
 }
 
 /// Reads the city basemap and the region outlines beside it, and
-/// tessellates them in a scene centred on the city.
-fn load(
+/// tessellates them in a scene centred on the city (what the console draws).
+pub fn load(
     basemap: &std::path::Path,
 ) -> Result<(LoadedMap, watchfloor_render::map::Geometry), String> {
     let map = Basemap::load(basemap).map_err(|e| e.to_string())?;
