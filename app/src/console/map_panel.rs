@@ -195,7 +195,7 @@ fn live_map(
     overlays(console, ui, rect, &camera, frame);
     labels(ui, rect, &camera, frame, &loaded.labels);
     scale_and_attribution(ui, rect, &camera, attribution);
-    hover(console, ui, &response, rect, &camera, frame, &markers);
+    hover(console, ui, &response, rect, &camera, frame);
 }
 
 fn keyboard(ui: &egui::Ui, camera: &mut Camera) {
@@ -635,6 +635,25 @@ fn update_reach(console: &mut Console) {
     }
 }
 
+/// How far from the cursor a marker is still "under" it, pixels.
+const PICK_RADIUS_PX: f32 = 12.0;
+
+/// What is under the cursor (a point in the map's own pixels): the world's
+/// spatial hit-test at the cursor's lon/lat, with the pixel radius turned
+/// into ground metres at this zoom.
+pub(crate) fn pick(
+    world: &watchfloor_layers::world::World,
+    camera: &Camera,
+    frame: &SceneFrame,
+    cursor: [f32; 2],
+    radius_px: f32,
+) -> Option<watchfloor_layers::world::Hit> {
+    let lonlat = frame.lonlat(camera.scene(cursor));
+    // Mercator metres are ground metres stretched by 1 / cos(latitude).
+    let radius_m = f64::from(radius_px / camera.pixels_per_metre()) * lonlat[1].to_radians().cos();
+    world.hit_test(lonlat, radius_m).into_iter().next()
+}
+
 /// A tooltip for the marker under the cursor.
 fn hover(
     console: &Console,
@@ -643,7 +662,6 @@ fn hover(
     rect: egui::Rect,
     camera: &Camera,
     frame: &SceneFrame,
-    markers: &[Marker],
 ) {
     let Some(pos) = response.hover_pos() else {
         return;
@@ -652,23 +670,8 @@ fn hover(
     let Some(world) = &console.world else {
         return;
     };
-    let near = markers
-        .iter()
-        .map(|m| {
-            let p = camera.screen(m.pos);
-            (m, (p[0] - cursor.x).hypot(p[1] - cursor.y))
-        })
-        .filter(|(m, d)| *d <= m.heading_size[1] + 4.0)
-        .min_by(|a, b| a.1.total_cmp(&b.1));
-    let Some((marker, _)) = near else {
-        return;
-    };
     let world = world.world();
-    let lonlat = frame.lonlat(marker.pos);
-    let radius =
-        f64::from(marker.heading_size[1] + 4.0) / f64::from(camera.pixels_per_metre()) * 0.63;
-    let hits = world.hit_test(lonlat, radius.max(5.0));
-    let Some(hit) = hits.first() else {
+    let Some(hit) = pick(&world, camera, frame, [cursor.x, cursor.y], PICK_RADIUS_PX) else {
         return;
     };
     let state = world.state();
@@ -699,5 +702,62 @@ fn hover(
     };
     if let Some(text) = text {
         response.clone().on_hover_text_at_pointer(text);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use watchfloor_layers::event::{Envelope, Event, Origin, UnitReport};
+    use watchfloor_layers::model::UnitKind;
+    use watchfloor_layers::world::{EntityKind, World};
+
+    #[test]
+    fn the_unit_under_the_cursor_is_picked() {
+        let origin = [71.4304, 51.1283];
+        let mut world = World::new(origin);
+        let metric = *world.frame();
+        for (id, east) in [("a", 0.0), ("b", 120.0), ("c", 300.0)] {
+            world.apply(&Envelope {
+                at: 0,
+                origin: Origin::System,
+                event: Event::UnitReported(UnitReport {
+                    id: id.into(),
+                    callsign: None,
+                    kind: UnitKind::Car,
+                    lonlat: metric.lonlat([east, 0.0]),
+                    ce_m: 5.0,
+                    heading_deg: None,
+                    speed_mps: None,
+                    stale_at: i64::MAX,
+                }),
+            });
+        }
+        let frame = SceneFrame::new(origin);
+        // Zoom 16: ~0.42 px per Mercator metre, so a and b are ~30 px apart on screen.
+        let camera = Camera {
+            centre: frame.scene(origin),
+            zoom: 16.0,
+            rotation: 0.4,
+            viewport: [800.0, 600.0],
+        };
+        let at = |id: &str| camera.screen(frame.scene(world.state().units[id].lonlat));
+        for id in ["a", "b", "c"] {
+            let p = at(id);
+            let hit = pick(
+                &world,
+                &camera,
+                &frame,
+                [p[0] + 3.0, p[1] - 2.0],
+                PICK_RADIUS_PX,
+            )
+            .expect("a hit");
+            assert_eq!((hit.kind, hit.id.as_str()), (EntityKind::Unit, id));
+        }
+        // Between a and b, more than 12 px from both: nothing.
+        let (pa, pb) = (at("a"), at("b"));
+        let middle = [f32::midpoint(pa[0], pb[0]), f32::midpoint(pa[1], pb[1])];
+        assert!((pa[0] - pb[0]).hypot(pa[1] - pb[1]) > 2.0 * PICK_RADIUS_PX + 2.0);
+        assert!(pick(&world, &camera, &frame, middle, PICK_RADIUS_PX).is_none());
     }
 }
