@@ -82,12 +82,69 @@ fn roads_buildings_and_markers_land_where_the_camera_puts_them() {
         "marker: {:?}",
         at([-203.0, 99.0])
     );
-    // Nothing drawn far from all three.
+    // Nothing drawn far from all three: the land colour.
     assert!(
-        close(at([-300.0, -300.0]), [0, 0, 0, 255]),
+        close(at([-300.0, -300.0]), style.background),
         "background: {:?}",
         at([-300.0, -300.0])
     );
     // North up: the road (south of centre) is below the middle of the image.
     assert!(camera.screen([0.0, -100.0])[1] > 150.0);
+    assert_eq!(basemap_renders(&renderer), 1);
+
+    // The same camera again: the cached basemap is reused, markers redrawn.
+    let mut moved = (*markers).clone();
+    moved[0].pos = [200.0, 100.0];
+    let image = frame(&mut renderer, &ctx, camera, moved);
+    assert_eq!(basemap_renders(&renderer), 1, "basemap cache reused");
+    let pixel = |camera: &Camera, scene: [f32; 2]| {
+        let p = camera.screen(scene);
+        image
+            .pixel(p[0].round() as u32, p[1].round() as u32)
+            .expect("inside")
+    };
+    assert!(close(pixel(&camera, [197.0, 99.0]), [0, 158, 115, 255]));
+    assert!(close(pixel(&camera, [-203.0, 99.0]), style.background));
+
+    // A panned camera renders the basemap again: the road follows the camera.
+    let mut panned = camera;
+    panned.pan_pixels([0.0, 60.0]);
+    let image = frame(&mut renderer, &ctx, panned, Vec::new());
+    assert_eq!(basemap_renders(&renderer), 2, "pan renders the basemap again");
+    let road = panned.screen([0.0, -100.0]);
+    assert!((road[1] - camera.screen([0.0, -100.0])[1] - 60.0).abs() < 1.0);
+    let p = image
+        .pixel(road[0].round() as u32, road[1].round() as u32)
+        .expect("inside");
+    assert!(close(p, style.lines[LineClass::Primary as usize]), "{p:?}");
+}
+
+fn frame(
+    renderer: &mut HeadlessRenderer,
+    ctx: &egui::Context,
+    camera: Camera,
+    markers: Vec<Marker>,
+) -> watchfloor_render::image::RgbaImage {
+    let size = egui::vec2(camera.viewport[0], camera.viewport[1]);
+    let input = egui::RawInput {
+        screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, size)),
+        ..Default::default()
+    };
+    let markers = Arc::new(markers);
+    let output = ctx.run_ui(input, |ui| {
+        ui.painter()
+            .add(map_callback(ui.max_rect(), camera, Arc::clone(&markers)));
+    });
+    renderer.render(ctx, output).expect("frame")
+}
+
+fn basemap_renders(renderer: &HeadlessRenderer) -> u64 {
+    renderer
+        .render_state()
+        .renderer
+        .read()
+        .callback_resources
+        .get::<watchfloor_render::map::MapGpu>()
+        .expect("installed")
+        .basemap_renders()
 }

@@ -31,6 +31,10 @@ pub struct RenderBenchArgs {
     /// Skip copying each finished frame to host memory.
     #[arg(long)]
     pub no_present: bool,
+    /// Pan the camera every frame, so the basemap is rendered again each
+    /// frame (the cost while the operator drags the map).
+    #[arg(long)]
+    pub pan: bool,
     /// Also print one JSON object as the last line.
     #[arg(long)]
     pub json: bool,
@@ -84,6 +88,10 @@ pub fn run(args: &RenderBenchArgs) -> anyhow::Result<()> {
             m.pos[0] += s * 12.0;
             m.pos[1] += c * 12.0;
         }
+        if args.pan {
+            // A slow drag: two pixels a frame to the east.
+            bench.camera.pan_pixels([2.0, 0.0]);
+        }
         let ms = bench.frame(Some(&markers))?;
         if f >= WARM_UP {
             map_ms.push(ms);
@@ -99,7 +107,7 @@ pub fn run(args: &RenderBenchArgs) -> anyhow::Result<()> {
     print_report(
         args,
         renderer.adapter(),
-        triangles,
+        (triangles, bench.gpu.basemap_renders()),
         &mut map_ms,
         &mut empty_ms,
     );
@@ -109,7 +117,7 @@ pub fn run(args: &RenderBenchArgs) -> anyhow::Result<()> {
 fn print_report(
     args: &RenderBenchArgs,
     adapter: &watchfloor_render::AdapterSummary,
-    triangles: usize,
+    (triangles, basemap_renders): (usize, u64),
     map_ms: &mut [f64],
     empty_ms: &mut [f64],
 ) {
@@ -135,6 +143,16 @@ fn print_report(
         "triangles",
         "basemap triangles",
         Value::Int(triangles as u64),
+    );
+    report.add(
+        "camera_moving",
+        "camera panned every frame",
+        Value::Text(args.pan.to_string()),
+    );
+    report.add(
+        "basemap_renders",
+        "basemap renders into its cache",
+        Value::Int(basemap_renders),
     );
     report.add(
         "frame_ms_p50",
@@ -228,14 +246,22 @@ impl<'a> Offscreen<'a> {
     /// the GPU has finished it and its copy is in host memory.
     fn frame(&mut self, markers: Option<&[Marker]>) -> anyhow::Result<f64> {
         let started = Instant::now();
-        if let Some(m) = markers {
-            self.gpu.update(self.device, self.queue, &self.camera, m);
-        }
         let mut encoder = self
             .device
             .create_command_encoder(&wgpu::CommandEncoderDescriptor {
                 label: Some("bench frame"),
             });
+        if let Some(m) = markers {
+            let size = self.target.size();
+            self.gpu.update(
+                self.device,
+                self.queue,
+                &mut encoder,
+                &self.camera,
+                m,
+                [size.width, size.height],
+            );
+        }
         {
             let mut pass = encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
                 label: Some("bench pass"),

@@ -1,7 +1,11 @@
 //! The map on the GPU: static basemap buffers made once, then per frame only
-//! the camera uniform and the marker instance buffer change. Three draws —
-//! fills, lines, markers (one instanced draw for every marker) — whatever the
-//! number of features or moving things.
+//! the camera uniform and the marker instance buffer change.
+//!
+//! The basemap (fills and lines) is rendered into a cache texture the size of
+//! the map's viewport, and only again when the camera, the size or the zoom
+//! changes; every frame copies the cache with one full-viewport triangle and
+//! draws all markers with one instanced draw on top. A still map over moving
+//! units — the console's normal state — costs a copy, not a city.
 
 use std::sync::Arc;
 
@@ -49,6 +53,8 @@ pub struct MapStyle {
     /// Width in pixels (at zoom 15 for roads), the zoom below which the
     /// class fades out, and the zoom above which it does (99: never).
     pub line_shape: [[f32; 3]; LINE_CLASSES],
+    /// The land colour under everything (areas without data show it).
+    pub background: [u8; 4],
 }
 
 impl Default for MapStyle {
@@ -91,6 +97,7 @@ impl Default for MapStyle {
                 [5.5, 6.0, 99.0],
                 [6.0, 5.0, 99.0],
             ],
+            background: [21, 25, 31, 255],
         }
     }
 }
@@ -102,6 +109,8 @@ struct StyleUniforms {
     lines: [[f32; 4]; LINE_CLASSES],
     line_shape: [[f32; 4]; LINE_CLASSES],
     zoom_linear: [f32; 4],
+    marker_outline: [f32; 4],
+    marker_tick: [f32; 4],
 }
 
 fn rgba(c: [u8; 4]) -> [f32; 4] {
@@ -130,6 +139,21 @@ pub struct MapGpu {
     instances: wgpu::Buffer,
     instance_capacity: usize,
     instance_count: u32,
+    target: wgpu::TextureFormat,
+    background: wgpu::Color,
+    blit: wgpu::RenderPipeline,
+    blit_layout: wgpu::BindGroupLayout,
+    cache: Option<BasemapCache>,
+    cache_renders: u64,
+}
+
+/// The basemap as last rendered, and what it was rendered for.
+struct BasemapCache {
+    bind_group: wgpu::BindGroup,
+    view: wgpu::TextureView,
+    size: [u32; 2],
+    camera: CameraUniforms,
+    zoom: f32,
 }
 
 impl MapGpu {
@@ -150,9 +174,15 @@ impl MapGpu {
             lines: style.lines.map(rgba),
             line_shape: style.line_shape.map(|[w, lo, hi]| [w, lo, hi, 0.0]),
             zoom_linear: [14.0, if target.is_srgb() { 1.0 } else { 0.0 }, 0.0, 0.0],
+            marker_outline: encoded([13, 15, 20, 255], target.is_srgb()),
+            marker_tick: encoded([242, 245, 247, 255], target.is_srgb()),
         };
-        let (camera, style_buffer, bind_group, pipeline_layout) = bindings(device, &style);
+        let instance_capacity = 1024;
+        let instances = Self::instance_buffer(device, instance_capacity);
+        let (camera, style_buffer, bind_layout, pipeline_layout) = bindings(device, &style);
+        let bind_group = bind_group(device, &bind_layout, [&camera, &style_buffer]);
         let [opaque, fill, line, marker] = pipelines(device, &shader, &pipeline_layout, target);
+        let (blit, blit_layout) = blit_pipeline(device, target);
         let buffer = |label, contents: &[u8], usage| {
             device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
                 label: Some(label),
@@ -167,7 +197,6 @@ impl MapGpu {
         };
         let vertex = wgpu::BufferUsages::VERTEX;
         let index = wgpu::BufferUsages::INDEX;
-        let instance_capacity = 1024;
         Self {
             opaque,
             fill,
@@ -202,10 +231,21 @@ impl MapGpu {
                 index,
             ),
             line_count: geometry.line_indices.len() as u32,
-            instances: Self::instance_buffer(device, instance_capacity),
+            instances,
             instance_capacity,
             instance_count: 0,
+            target,
+            background: background_color(style_in.background, target.is_srgb()),
+            blit,
+            blit_layout,
+            cache: None,
+            cache_renders: 0,
         }
+    }
+
+    /// How many times the basemap has been rendered into its cache.
+    pub fn basemap_renders(&self) -> u64 {
+        self.cache_renders
     }
 
     fn instance_buffer(device: &wgpu::Device, capacity: usize) -> wgpu::Buffer {
@@ -217,15 +257,20 @@ impl MapGpu {
         })
     }
 
-    /// Per frame: the camera and the markers (the buffer grows by doubling).
+    /// Per frame: the camera and the markers (the buffer grows by doubling),
+    /// and the basemap rendered again into its cache (recorded on `encoder`)
+    /// if the camera, zoom or `pixels` (the viewport's size) changed.
     pub fn update(
         &mut self,
         device: &wgpu::Device,
         queue: &wgpu::Queue,
+        encoder: &mut wgpu::CommandEncoder,
         camera: &Camera,
         markers: &[Marker],
+        pixels: [u32; 2],
     ) {
-        queue.write_buffer(&self.camera, 0, bytemuck::bytes_of(&camera.uniforms()));
+        let uniforms = camera.uniforms();
+        queue.write_buffer(&self.camera, 0, bytemuck::bytes_of(&uniforms));
         let zoom = camera.zoom as f32;
         if (self.style.zoom_linear[0] - zoom).abs() > f32::EPSILON {
             self.style.zoom_linear[0] = zoom;
@@ -239,14 +284,107 @@ impl MapGpu {
             queue.write_buffer(&self.instances, 0, bytemuck::cast_slice(markers));
         }
         self.instance_count = markers.len() as u32;
+        let pixels = pixels.map(|p| p.max(1));
+        let fresh = self.cache.as_ref().is_some_and(|c| {
+            c.size == pixels && c.camera == uniforms && c.zoom.to_bits() == zoom.to_bits()
+        });
+        if !fresh {
+            self.render_cache(device, encoder, uniforms, zoom, pixels);
+        }
     }
 
-    /// Records the three draws.
+    /// Renders fills and lines into the cache (made again when the size changed).
+    fn render_cache(
+        &mut self,
+        device: &wgpu::Device,
+        encoder: &mut wgpu::CommandEncoder,
+        camera: CameraUniforms,
+        zoom: f32,
+        size: [u32; 2],
+    ) {
+        let reuse = self.cache.take().filter(|c| c.size == size);
+        let (view, bind_group) = match reuse {
+            Some(c) => (c.view, c.bind_group),
+            None => self.cache_texture(device, size),
+        };
+        {
+            let mut pass = encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
+                label: Some("map basemap cache"),
+                color_attachments: &[Some(wgpu::RenderPassColorAttachment {
+                    view: &view,
+                    resolve_target: None,
+                    ops: wgpu::Operations {
+                        load: wgpu::LoadOp::Clear(self.background),
+                        store: wgpu::StoreOp::Store,
+                    },
+                    depth_slice: None,
+                })],
+                ..Default::default()
+            });
+            self.draw_basemap(&mut pass);
+        }
+        self.cache_renders += 1;
+        self.cache = Some(BasemapCache {
+            bind_group,
+            view,
+            size,
+            camera,
+            zoom,
+        });
+    }
+
+    fn cache_texture(
+        &self,
+        device: &wgpu::Device,
+        [width, height]: [u32; 2],
+    ) -> (wgpu::TextureView, wgpu::BindGroup) {
+        let texture = device.create_texture(&wgpu::TextureDescriptor {
+            label: Some("map basemap cache"),
+            size: wgpu::Extent3d {
+                width,
+                height,
+                depth_or_array_layers: 1,
+            },
+            mip_level_count: 1,
+            sample_count: 1,
+            dimension: wgpu::TextureDimension::D2,
+            format: self.target,
+            usage: wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::TEXTURE_BINDING,
+            view_formats: &[],
+        });
+        let view = texture.create_view(&wgpu::TextureViewDescriptor::default());
+        let bind_group = device.create_bind_group(&wgpu::BindGroupDescriptor {
+            label: Some("map basemap cache"),
+            layout: &self.blit_layout,
+            entries: &[wgpu::BindGroupEntry {
+                binding: 0,
+                resource: wgpu::BindingResource::TextureView(&view),
+            }],
+        });
+        (view, bind_group)
+    }
+
+    /// Records the frame: the cached basemap, then every marker in one
+    /// instanced draw. Call [`MapGpu::update`] first.
     pub fn draw(&self, pass: &mut wgpu::RenderPass<'_>) {
+        if let Some(cache) = &self.cache {
+            pass.set_pipeline(&self.blit);
+            pass.set_bind_group(0, &cache.bind_group, &[]);
+            pass.draw(0..3, 0..1);
+        }
+        if self.instance_count > 0 {
+            pass.set_bind_group(0, &self.bind_group, &[]);
+            pass.set_pipeline(&self.marker);
+            pass.set_vertex_buffer(0, self.instances.slice(..));
+            pass.draw(0..4, 0..self.instance_count);
+        }
+    }
+
+    /// Fills and lines, skipping classes invisible at this zoom (level of
+    /// detail): buildings below zoom 13, minor roads below their zoom.
+    fn draw_basemap(&self, pass: &mut wgpu::RenderPass<'_>) {
         pass.set_bind_group(0, &self.bind_group, &[]);
         let zoom = self.style.zoom_linear[0];
-        // Classes invisible at this zoom are not drawn at all (level of
-        // detail): buildings below zoom 13, minor roads below their zoom.
         if self.fill_count > 0 {
             pass.set_vertex_buffer(0, self.fill_vertices.slice(..));
             pass.set_index_buffer(self.fill_indices.slice(..), wgpu::IndexFormat::Uint32);
@@ -271,37 +409,117 @@ impl MapGpu {
                 }
             }
         }
-        if self.instance_count > 0 {
-            pass.set_pipeline(&self.marker);
-            pass.set_vertex_buffer(0, self.instances.slice(..));
-            pass.draw(0..4, 0..self.instance_count);
-        }
     }
 }
 
-/// The camera and style uniforms, their bind group, and the pipeline layout.
+/// An sRGB colour as a shader writes it to the target (linear for an sRGB
+/// target, which encodes on store).
+fn encoded(color: [u8; 4], srgb_target: bool) -> [f32; 4] {
+    let channel = |v: u8| {
+        let c = f32::from(v) / 255.0;
+        if !srgb_target {
+            c
+        } else if c <= 0.04045 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    [
+        channel(color[0]),
+        channel(color[1]),
+        channel(color[2]),
+        f32::from(color[3]) / 255.0,
+    ]
+}
+
+/// The clear colour for `background` on a target.
+fn background_color(background: [u8; 4], srgb_target: bool) -> wgpu::Color {
+    let [r, g, b, a] = encoded(background, srgb_target).map(f64::from);
+    wgpu::Color { r, g, b, a }
+}
+
+/// The pipeline copying the basemap cache onto the map's viewport (one
+/// triangle covering it, texels read 1:1 without a sampler).
+fn blit_pipeline(
+    device: &wgpu::Device,
+    target: wgpu::TextureFormat,
+) -> (wgpu::RenderPipeline, wgpu::BindGroupLayout) {
+    let shader = device.create_shader_module(wgpu::ShaderModuleDescriptor {
+        label: Some("map cache shader"),
+        source: wgpu::ShaderSource::Wgsl(include_str!("../shaders/map_cache.wgsl").into()),
+    });
+    let layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
+        label: Some("map basemap cache"),
+        entries: &[wgpu::BindGroupLayoutEntry {
+            binding: 0,
+            visibility: wgpu::ShaderStages::FRAGMENT,
+            ty: wgpu::BindingType::Texture {
+                sample_type: wgpu::TextureSampleType::Float { filterable: false },
+                view_dimension: wgpu::TextureViewDimension::D2,
+                multisampled: false,
+            },
+            count: None,
+        }],
+    });
+    let pipeline_layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
+        label: Some("map cache pipeline layout"),
+        bind_group_layouts: &[Some(&layout)],
+        immediate_size: 0,
+    });
+    let pipeline = device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
+        label: Some("map basemap copy"),
+        layout: Some(&pipeline_layout),
+        vertex: wgpu::VertexState {
+            module: &shader,
+            entry_point: Some("vs_cache"),
+            buffers: &[],
+            compilation_options: wgpu::PipelineCompilationOptions::default(),
+        },
+        fragment: Some(wgpu::FragmentState {
+            module: &shader,
+            entry_point: Some("fs_cache"),
+            targets: &[Some(wgpu::ColorTargetState {
+                format: target,
+                blend: None,
+                write_mask: wgpu::ColorWrites::ALL,
+            })],
+            compilation_options: wgpu::PipelineCompilationOptions::default(),
+        }),
+        primitive: wgpu::PrimitiveState::default(),
+        depth_stencil: None,
+        multisample: wgpu::MultisampleState::default(),
+        multiview_mask: None,
+        cache: None,
+    });
+    (pipeline, layout)
+}
+
+/// The camera and style uniforms, the layout of their bind group, and the
+/// pipeline layout.
 fn bindings(
     device: &wgpu::Device,
     style: &StyleUniforms,
 ) -> (
     wgpu::Buffer,
     wgpu::Buffer,
-    wgpu::BindGroup,
+    wgpu::BindGroupLayout,
     wgpu::PipelineLayout,
 ) {
-    let uniform_entry = |binding| wgpu::BindGroupLayoutEntry {
+    let entry = |binding, ty| wgpu::BindGroupLayoutEntry {
         binding,
         visibility: wgpu::ShaderStages::VERTEX_FRAGMENT,
         ty: wgpu::BindingType::Buffer {
-            ty: wgpu::BufferBindingType::Uniform,
+            ty,
             has_dynamic_offset: false,
             min_binding_size: None,
         },
         count: None,
     };
+    let uniform = wgpu::BufferBindingType::Uniform;
     let layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
         label: Some("map bindings"),
-        entries: &[uniform_entry(0), uniform_entry(1)],
+        entries: &[entry(0, uniform), entry(1, uniform)],
     });
     let camera = device.create_buffer(&wgpu::BufferDescriptor {
         label: Some("map camera"),
@@ -314,26 +532,32 @@ fn bindings(
         contents: bytemuck::bytes_of(style),
         usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
     });
-    let bind_group = device.create_bind_group(&wgpu::BindGroupDescriptor {
-        label: Some("map bind group"),
-        layout: &layout,
-        entries: &[
-            wgpu::BindGroupEntry {
-                binding: 0,
-                resource: camera.as_entire_binding(),
-            },
-            wgpu::BindGroupEntry {
-                binding: 1,
-                resource: style_buffer.as_entire_binding(),
-            },
-        ],
-    });
     let pipeline_layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
         label: Some("map pipeline layout"),
         bind_group_layouts: &[Some(&layout)],
         immediate_size: 0,
     });
-    (camera, style_buffer, bind_group, pipeline_layout)
+    (camera, style_buffer, layout, pipeline_layout)
+}
+
+/// The bind group of the camera and style buffers.
+fn bind_group(
+    device: &wgpu::Device,
+    layout: &wgpu::BindGroupLayout,
+    buffers: [&wgpu::Buffer; 2],
+) -> wgpu::BindGroup {
+    let entries: Vec<wgpu::BindGroupEntry<'_>> = (0u32..)
+        .zip(buffers)
+        .map(|(binding, buffer)| wgpu::BindGroupEntry {
+            binding,
+            resource: buffer.as_entire_binding(),
+        })
+        .collect();
+    device.create_bind_group(&wgpu::BindGroupDescriptor {
+        label: Some("map bind group"),
+        layout,
+        entries: &entries,
+    })
 }
 
 /// The opaque fill, blended fill, line and marker pipelines.
@@ -471,12 +695,17 @@ impl egui_wgpu::CallbackTrait for MapCallback {
         &self,
         device: &wgpu::Device,
         queue: &wgpu::Queue,
-        _screen: &egui_wgpu::ScreenDescriptor,
-        _encoder: &mut wgpu::CommandEncoder,
+        screen: &egui_wgpu::ScreenDescriptor,
+        encoder: &mut wgpu::CommandEncoder,
         resources: &mut egui_wgpu::CallbackResources,
     ) -> Vec<wgpu::CommandBuffer> {
         if let Some(map) = resources.get_mut::<MapGpu>() {
-            map.update(device, queue, &self.camera, &self.markers);
+            // The viewport egui sets for this callback, in pixels.
+            let pixels = self
+                .camera
+                .viewport
+                .map(|points| (points * screen.pixels_per_point).round() as u32);
+            map.update(device, queue, encoder, &self.camera, &self.markers, pixels);
         }
         Vec::new()
     }

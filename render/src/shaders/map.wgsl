@@ -14,6 +14,8 @@ struct Style {
     lines: array<vec4<f32>, 13>,       // rgba
     line_shape: array<vec4<f32>, 13>,  // x: width px at zoom 15, y: min zoom, z: max zoom
     zoom_linear: vec4<f32>,            // x: zoom, y: 1 if the target is sRGB
+    marker_outline: vec4<f32>,         // in the target's encoding
+    marker_tick: vec4<f32>,            // in the target's encoding
 };
 
 @group(0) @binding(0) var<uniform> cam: Camera;
@@ -90,7 +92,19 @@ fn fs_flat(in: Varying) -> @location(0) vec4<f32> {
     return output_color(in.color);
 }
 
-// Markers: one instance each, a quad from the vertex index.
+// Markers: one instance each, a quad from the vertex index. Everything
+// that is the same for the whole marker (its colours, the anti-aliasing
+// width) is worked out here, once per vertex, not once per pixel.
+struct MarkerVarying {
+    @builtin(position) position: vec4<f32>,
+    @location(0) color: vec4<f32>,
+    @location(1) uv: vec2<f32>,
+    @location(2) @interpolate(flat) shape: u32,
+    @location(3) @interpolate(flat) aa: f32,
+    @location(4) @interpolate(flat) outline: vec3<f32>,
+    @location(5) @interpolate(flat) tick: vec3<f32>,
+};
+
 @vertex
 fn vs_marker(
     @builtin(vertex_index) vi: u32,
@@ -98,26 +112,35 @@ fn vs_marker(
     @location(1) heading_size: vec2<f32>,  // heading (radians, clockwise from north), size px
     @location(2) color: vec4<f32>,
     @location(3) shape: u32,
-) -> Varying {
+) -> MarkerVarying {
     var corners = array<vec2<f32>, 4>(vec2(-1.0, -1.0), vec2(1.0, -1.0), vec2(-1.0, 1.0), vec2(1.0, 1.0));
-    let corner = corners[vi];
+    // The quad hugs its shape, so no pixel outside it is shaded.
+    var extent = 1.0;
+    if (shape == 0u) { extent = 0.84; }
+    if (shape == 3u) { extent = 0.79; }
+    let corner = corners[vi] * extent;
     // The quad turns with the heading (and the map), so shapes point along it.
     let angle = -heading_size.x;
     let c = cos(angle);
     let s = sin(angle);
     let turned = rotate(vec2<f32>(corner.x * c - corner.y * s, corner.x * s + corner.y * c));
-    var out: Varying;
+    var out: MarkerVarying;
     // Markers shrink a little at city scale, where thousands share the view.
     let size = heading_size.y * clamp(exp2((style.zoom_linear.x - 14.0) * 0.35), 0.8, 1.0);
     out.position = vec4<f32>(to_clip(pos) + turned * size * 2.0 / cam.viewport, 0.0, 1.0);
-    out.color = color;
+    out.color = output_color(color);
     out.uv = corner;
     out.shape = shape;
+    // One pixel in quad units (the quad is 2 units across 2 * size pixels).
+    out.aa = 1.0 / max(size, 1.0);
+    // A dark outline so markers read on any basemap colour; a bright tick.
+    out.outline = style.marker_outline.rgb;
+    out.tick = style.marker_tick.rgb;
     return out;
 }
 
 @fragment
-fn fs_marker(in: Varying) -> @location(0) vec4<f32> {
+fn fs_marker(in: MarkerVarying) -> @location(0) vec4<f32> {
     let p = in.uv;
     var d: f32;            // signed distance, < 0 inside (in quad units)
     switch in.shape {
@@ -126,17 +149,15 @@ fn fs_marker(in: Varying) -> @location(0) vec4<f32> {
         case 3u: { d = max(abs(p.x), abs(p.y)) - 0.75; }                     // square: checkpoint
         default: { d = length(p) - 0.8; }                                    // circle: unit
     }
-    let aa = fwidth(d);
-    let inside = 1.0 - smoothstep(-aa, aa, d);
-    let edge = 1.0 - smoothstep(-aa, aa, d + 0.22);
-    // A dark outline so markers read on any basemap colour.
-    var rgb = mix(vec3<f32>(0.05, 0.06, 0.08), in.color.rgb, edge);
-    // Units show their heading as a bright tick towards the quad's top.
-    if (in.shape == 0u && p.y > 0.2 && abs(p.x) < 0.16) {
-        rgb = vec3<f32>(0.95, 0.96, 0.97);
-    }
-    if (inside <= 0.0) {
+    if (d > in.aa) {
         discard;
     }
-    return output_color(vec4<f32>(rgb, in.color.a * inside));
+    let inside = clamp(0.5 - d / (2.0 * in.aa), 0.0, 1.0);
+    let edge = clamp(0.5 - (d + 0.22) / (2.0 * in.aa), 0.0, 1.0);
+    var rgb = mix(in.outline, in.color.rgb, edge);
+    // Units show their heading as a bright tick towards the quad's top.
+    if (in.shape == 0u && p.y > 0.2 && abs(p.x) < 0.16) {
+        rgb = in.tick;
+    }
+    return vec4<f32>(rgb, in.color.a * inside);
 }
