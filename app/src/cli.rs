@@ -136,7 +136,9 @@ pub enum BenchCommand {
     Layers(crate::bench::layers::LayersBenchArgs),
     /// The GPU map with N moving entities vs an empty frame, offscreen.
     Render(crate::bench::render::RenderBenchArgs),
-    /// Not built yet: detect, console, replay.
+    /// Detection on N simulated cameras vs a bare ONNX Runtime loop.
+    Detect(crate::bench::detect::DetectBenchArgs),
+    /// Not built yet: console, replay.
     #[command(external_subcommand)]
     Other(Vec<String>),
 }
@@ -192,7 +194,7 @@ impl Command {
             Self::Sim(_) | Self::Import(_) => ("sim", "nothing: it is built"),
             Self::Bench(_) => (
                 "bench",
-                "its issue (detect #7, console #8, replay #9); `bench media`, `bench layers` and `bench render` work now",
+                "its issue (console #8, replay #9); `bench media`, `bench layers`, `bench render` and `bench detect` work now",
             ),
             Self::Replay(_) => ("replay", "trainer replay of incident packages (issue #9)"),
             Self::Export(_) => (
@@ -272,11 +274,12 @@ mod tests {
             panic!("expected replay");
         };
         assert_eq!(reserved.args, ["dir", "--speed", "4"]);
-        let cli = Cli::try_parse_from(["watchfloor", "bench", "detect", "--json"]).expect("parses");
+        let cli =
+            Cli::try_parse_from(["watchfloor", "bench", "console", "--json"]).expect("parses");
         let Some(Command::Bench(BenchCommand::Other(args))) = cli.command else {
             panic!("expected an unbuilt bench");
         };
-        assert_eq!(args, ["detect", "--json"]);
+        assert_eq!(args, ["console", "--json"]);
     }
 
     #[test]

@@ -63,6 +63,10 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         bench::render::run(args)?;
         return Ok(ExitCode::SUCCESS);
     }
+    if let Some(Command::Bench(BenchCommand::Detect(args))) = &cli.command {
+        bench::detect::run(args)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     if let Some(Command::Bench(BenchCommand::Layers(args))) = &cli.command {
         bench::layers::run(args)?;
         return Ok(ExitCode::SUCCESS);
@@ -102,12 +106,17 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         } else {
             Cameras::default()
         };
+        let world_options = WorldOptions::from_cli(cli);
+        cameras.enable_detection(
+            watchfloor_app::wiring::detection::rules_beside(world_options.site.as_deref()),
+            || {},
+        );
         if let Some(file) = &cli.cameras {
             let (ingests, errors) = start_configured(file, || {});
             cameras.add(ingests, errors);
         }
         console.attach_cameras(cameras);
-        let world = LiveWorld::start(WorldOptions::from_cli(cli), || {})?;
+        let world = LiveWorld::start(world_options, || {})?;
         if cli.demo && !world.wait_for_traffic(40, 3, 1, Duration::from_secs(20)) {
             tracing::warn!(
                 "the simulated units, drones and first alarm did not all arrive within 20 s"

@@ -63,6 +63,11 @@ pub fn run(
             } else {
                 Cameras::default()
             };
+            let ctx = cc.egui_ctx.clone();
+            cameras.enable_detection(
+                crate::wiring::detection::rules_beside(world.site.as_deref()),
+                move || ctx.request_repaint(),
+            );
             if let Some(file) = cameras_file {
                 cameras.add_configured(ConfiguredCameras::start(file, repaint)?);
             }

@@ -59,7 +59,7 @@ fn screenshot_renders_headlessly_without_a_display() {
 #[test]
 fn reserved_subcommands_exit_non_zero_and_say_why() {
     for (args, name) in [
-        (&["bench", "detect", "--json"][..], "bench"),
+        (&["bench", "console", "--json"][..], "bench"),
         (&["replay", "incident-dir"][..], "replay"),
         (&["export", "--out", "x"][..], "export"),
         (&["audit", "verify"][..], "audit"),
@@ -129,6 +129,7 @@ fn demo_screenshot_shows_live_video_from_the_simulator() {
     assert!(out.status.success(), "{log}");
     assert_eq!(log.matches("stream linked").count(), 4, "{log}");
     assert!(log.contains("to=\"live\""), "{log}");
+    assert!(log.contains("detection running"), "{log}");
     let (w, h, rgba) = read_png(&path);
     // The wall is right of the map: sample its top-left tile area.
     let (x0, x1, y0, y1) = (w * 55 / 100, w * 78 / 100, h * 8 / 100, h * 30 / 100);
@@ -156,6 +157,19 @@ fn demo_screenshot_shows_live_video_from_the_simulator() {
     assert!(
         garbage_green * 100 < pixels,
         "{garbage_green} of {pixels} wall pixels are strongly green: damaged video"
+    );
+    // Detection boxes (orange for people) drawn over the wall's tiles:
+    // the real model found people in the simulated cameras' footage.
+    let (x0, x1, y0, y1) = (w * 43 / 100, w * 67 / 100, h * 8 / 100, h * 34 / 100);
+    let orange = (y0..y1)
+        .flat_map(|y| (x0..x1).map(move |x| ((y * w + x) * 4) as usize))
+        .filter(|&i| {
+            rgba[i].abs_diff(230) < 25 && rgba[i + 1].abs_diff(159) < 25 && rgba[i + 2] < 40
+        })
+        .count();
+    assert!(
+        orange > 30,
+        "{orange} box-coloured pixels on the wall: no detection boxes"
     );
 }
 

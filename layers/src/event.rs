@@ -164,6 +164,25 @@ pub enum Event {
         /// Who pressed it, if known (callsign).
         by: Option<String>,
     },
+    /// The evidence behind a detection alert: the boxes that raised it and
+    /// the JPEG snapshot written beside the journal. It changes no live
+    /// state; replay and export read it from the journal.
+    AlertEvidence {
+        /// The alert it belongs to.
+        id: String,
+        /// Camera id.
+        camera: String,
+        /// Rule id.
+        rule: String,
+        /// Boxes in image coordinates (0..1): `[x0, y0, x1, y1]`.
+        boxes: Vec<[f32; 4]>,
+        /// Track ids (stable within the camera only).
+        tracks: Vec<u64>,
+        /// Count, where the rule keeps one (crossings, crowd size).
+        count: Option<u64>,
+        /// Snapshot file, relative to the journal folder.
+        snapshot: Option<String>,
+    },
 }
 
 /// A unit's position report.

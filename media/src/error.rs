@@ -35,4 +35,13 @@ pub enum MediaError {
         /// What ONNX Runtime or the loader said.
         reason: String,
     },
+
+    /// A detection model could not be opened or run.
+    #[error("detection model {path}: {reason}")]
+    Model {
+        /// The model file.
+        path: PathBuf,
+        /// What went wrong.
+        reason: String,
+    },
 }

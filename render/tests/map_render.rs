@@ -110,7 +110,11 @@ fn roads_buildings_and_markers_land_where_the_camera_puts_them() {
     let mut panned = camera;
     panned.pan_pixels([0.0, 60.0]);
     let image = frame(&mut renderer, &ctx, panned, Vec::new());
-    assert_eq!(basemap_renders(&renderer), 2, "pan renders the basemap again");
+    assert_eq!(
+        basemap_renders(&renderer),
+        2,
+        "pan renders the basemap again"
+    );
     let road = panned.screen([0.0, -100.0]);
     assert!((road[1] - camera.screen([0.0, -100.0])[1] - 60.0).abs() < 1.0);
     let p = image

@@ -47,7 +47,7 @@ const WARM_UP: Duration = Duration::from_secs(3);
 /// Runs the benchmark and prints its report.
 pub fn run(args: &MediaBenchArgs) -> anyhow::Result<()> {
     gst::init()?;
-    let sim = SimProcess::start(args)?;
+    let sim = SimProcess::start(args.streams, args.size, args.fps)?;
     tracing::info!(
         streams = sim.urls.len(),
         pid = sim.child.id(),
@@ -332,7 +332,7 @@ fn phase(
     }
 }
 
-fn wait_all(timeout: Duration, mut ready: impl FnMut() -> bool) -> anyhow::Result<()> {
+pub(crate) fn wait_all(timeout: Duration, mut ready: impl FnMut() -> bool) -> anyhow::Result<()> {
     let end = Instant::now() + timeout;
     while Instant::now() < end {
         if ready() {
@@ -344,20 +344,22 @@ fn wait_all(timeout: Duration, mut ready: impl FnMut() -> bool) -> anyhow::Resul
 }
 
 /// `watchfloor sim cameras` as a child process; killed on drop.
-struct SimProcess {
+pub(crate) struct SimProcess {
     child: Child,
-    urls: Vec<String>,
+    /// The RTSP URL of each stream.
+    pub(crate) urls: Vec<String>,
 }
 
 impl SimProcess {
-    fn start(args: &MediaBenchArgs) -> anyhow::Result<Self> {
+    /// Starts `streams` simulated cameras of `size` at `fps`.
+    pub(crate) fn start(streams: u16, size: (u32, u32), fps: u32) -> anyhow::Result<Self> {
         let mut child = crate::sim::spawn_child(&[
             "--count".into(),
-            args.streams.to_string(),
+            streams.to_string(),
             "--size".into(),
-            format!("{}x{}", args.size.0, args.size.1),
+            format!("{}x{}", size.0, size.1),
             "--fps".into(),
-            args.fps.to_string(),
+            fps.to_string(),
         ])
         .context("starting `watchfloor sim cameras`")?;
         let stdout = child.stdout.take().context("simulator stdout")?;
@@ -371,11 +373,11 @@ impl SimProcess {
             .into_iter()
             .map(|c| c.url)
             .collect();
-        if sim.urls.len() != usize::from(args.streams) {
+        if sim.urls.len() != usize::from(streams) {
             bail!(
                 "the simulator offered {} of {} streams",
                 sim.urls.len(),
-                args.streams
+                streams
             );
         }
         Ok(sim)

@@ -3,6 +3,7 @@
 //! JSON object as the last line of stdout.
 
 pub mod cpu;
+pub mod detect;
 pub mod layers;
 pub mod media;
 pub mod render;

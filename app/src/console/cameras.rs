@@ -9,6 +9,11 @@ use watchfloor_media::ingest::CameraIngest;
 use watchfloor_media::stats::CameraStatus;
 
 use crate::wiring::cameras::{ConfiguredCameras, DemoCameras, TileFrame};
+use crate::wiring::detection::LiveDetection;
+use watchfloor_media::detect::service::{CameraDetections, DetectionAlert, DetectionService};
+
+/// Requests a repaint (from any thread).
+type Repaint = Arc<dyn Fn() + Send + Sync>;
 
 /// What the wall and lists show of one camera this frame.
 pub struct CameraView {
@@ -20,6 +25,10 @@ pub struct CameraView {
     pub status: CameraStatus,
     /// The newest decoded frame, for the tile.
     pub frame: Option<Arc<TileFrame>>,
+    /// Camera id.
+    pub id: String,
+    /// The latest detection result (boxes, freshness), when detection runs.
+    pub detections: Option<CameraDetections>,
 }
 
 impl CameraView {
@@ -37,6 +46,12 @@ impl CameraView {
 /// Cameras being started, running, or failed to start.
 #[derive(Default)]
 pub struct Cameras {
+    /// Detection over these cameras (one service per batch of cameras added).
+    /// Declared first, so it stops before the ingests it reads from.
+    detection: Vec<LiveDetection>,
+    /// Detection set-up: `None` = no detection; else the rules file (if any)
+    /// and the repaint request.
+    detect: Option<(Option<std::path::PathBuf>, Repaint)>,
     ingests: Vec<CameraIngest>,
     views: Vec<CameraView>,
     error: Option<String>,
@@ -59,9 +74,32 @@ impl Cameras {
         }
     }
 
+    /// Runs detection on the cameras as they arrive, with the rules in
+    /// `rules` (a `detection.toml`) if given.
+    pub fn enable_detection(
+        &mut self,
+        rules: Option<std::path::PathBuf>,
+        repaint: impl Fn() + Send + Sync + 'static,
+    ) {
+        self.detect = Some((rules, Arc::new(repaint)));
+    }
+
     /// Adds cameras that are already being ingested (e.g. from `cameras.toml`),
     /// and the problems found in their configuration.
     pub fn add(&mut self, ingests: Vec<CameraIngest>, config_errors: Vec<String>) {
+        if let Some((rules, repaint)) = &self.detect {
+            let inputs: Vec<_> = ingests
+                .iter()
+                .filter_map(|i| Some((i.id().as_str().to_string(), Arc::clone(i.consumer(0)?))))
+                .collect();
+            if !inputs.is_empty() {
+                let repaint = Arc::clone(repaint);
+                match LiveDetection::start(inputs, rules.clone(), move || repaint()) {
+                    Ok(d) => self.detection.push(d),
+                    Err(e) => tracing::error!("detection could not start: {e}"),
+                }
+            }
+        }
         self.views.extend(ingests.iter().map(view_of));
         self.ingests.extend(ingests);
         self.config_errors.extend(config_errors);
@@ -110,11 +148,65 @@ impl Cameras {
             }
             self.reported = true;
         }
+        for d in &mut self.detection {
+            d.poll();
+        }
+        let mut results: std::collections::HashMap<String, CameraDetections> = self
+            .detection
+            .iter()
+            .filter_map(LiveDetection::service)
+            .flat_map(DetectionService::views)
+            .collect();
         for (ingest, view) in self.ingests.iter().zip(&mut self.views) {
             if let Some(frame) = ingest.latest() {
                 view.frame = Some(Arc::new(TileFrame(frame)));
             }
             view.status = ingest.status();
+            view.detections = results.remove(&view.id);
+        }
+    }
+
+    /// Sets each camera's detection priority from its wall index and id.
+    pub fn set_priorities(
+        &self,
+        priority: impl Fn(usize, &str) -> watchfloor_media::detect::scheduler::Priority,
+    ) {
+        for service in self.detection.iter().filter_map(LiveDetection::service) {
+            for (index, view) in self.views.iter().enumerate() {
+                service.set_priority(&view.id, priority(index, &view.id));
+            }
+        }
+    }
+
+    /// Detection alerts raised since the last call.
+    pub fn drain_detection_alerts(&self) -> Vec<DetectionAlert> {
+        self.detection
+            .iter()
+            .flat_map(LiveDetection::drain_alerts)
+            .collect()
+    }
+
+    /// Detection's state for the status bar: running, starting, or why not.
+    pub fn detection_state(&self) -> DetectionState {
+        if self.detect.is_none() {
+            return DetectionState::Off;
+        }
+        if let Some(e) = self.detection.iter().find_map(LiveDetection::error) {
+            return DetectionState::Failed(e.to_string());
+        }
+        if self.detection.iter().any(LiveDetection::is_starting) {
+            return DetectionState::Starting;
+        }
+        match self.detection.iter().find_map(LiveDetection::service) {
+            Some(service) => DetectionState::Running {
+                runs: service.stats().runs,
+                problems: self
+                    .detection
+                    .iter()
+                    .flat_map(|d| d.problems().iter().cloned())
+                    .collect(),
+            },
+            None => DetectionState::Waiting,
         }
     }
 
@@ -146,9 +238,50 @@ impl Cameras {
                 // Let a full rate window pass so fps and bitrate are real.
                 std::thread::sleep(std::time::Duration::from_millis(1200));
                 self.poll();
+                self.wait_for_detection(end);
                 return;
             }
             std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+}
+
+/// Where detection stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DetectionState {
+    /// Not asked for.
+    Off,
+    /// Waiting for cameras.
+    Waiting,
+    /// Opening the model.
+    Starting,
+    /// Running; inference runs so far, and problems in the rules file.
+    Running {
+        /// Inference runs.
+        runs: u64,
+        /// Rules-file problems.
+        problems: Vec<String>,
+    },
+    /// Could not start, and why.
+    Failed(String),
+}
+
+impl Cameras {
+    /// Waits (until `end`) for detection to have inferred every camera once,
+    /// when it runs: headless renders only.
+    fn wait_for_detection(&mut self, end: std::time::Instant) {
+        while std::time::Instant::now() < end {
+            match self.detection_state() {
+                DetectionState::Off | DetectionState::Failed(_) => return,
+                DetectionState::Running { .. }
+                    if self.views.iter().all(|v| v.detections.is_some()) =>
+                {
+                    return;
+                }
+                _ => {}
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            self.poll();
         }
     }
 }
@@ -159,5 +292,7 @@ fn view_of(ingest: &CameraIngest) -> CameraView {
         note: ingest.camera().note.clone(),
         status: ingest.status(),
         frame: None,
+        id: ingest.id().as_str().to_string(),
+        detections: None,
     }
 }

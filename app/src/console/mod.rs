@@ -212,10 +212,44 @@ impl Console {
         }
     }
 
+    /// Detection alerts become world events (journaled, with evidence);
+    /// cameras near open detection alerts and on the wall get priority.
+    fn forward_detection_alerts(&mut self) {
+        let alerts = self.cameras.drain_detection_alerts();
+        let Some(world) = &self.world else {
+            return;
+        };
+        for alert in &alerts {
+            if let Err(e) = crate::wiring::detection::forward_alert(world, alert) {
+                tracing::error!(camera = %alert.camera, rule = %alert.rule, "detection alert not recorded: {e}");
+            }
+        }
+        let hot: std::collections::HashSet<String> = world
+            .world()
+            .state()
+            .alerts
+            .values()
+            .filter(|a| !matches!(a.state, watchfloor_layers::AlertState::Resolved))
+            .filter_map(|a| match &a.source {
+                watchfloor_layers::model::AlertSource::Detection { camera, .. } => {
+                    Some(camera.clone())
+                }
+                _ => None,
+            })
+            .collect();
+        self.cameras
+            .set_priorities(|index, id| watchfloor_media::detect::scheduler::Priority {
+                near_open_alert: hot.contains(id),
+                checkpoint: false,
+                on_wall: index < wall::TILES,
+            });
+    }
+
     /// Builds one frame of the whole console into `ui`.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         self.poll_checks();
         self.cameras.poll();
+        self.forward_detection_alerts();
         self.handle_shortcuts(ui.ctx());
 
         top_bar::show(self, ui);

@@ -56,12 +56,42 @@ pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
             check(console, ui, Msg::StatusVideo, video);
             ui.separator();
             check(console, ui, Msg::StatusDetector, detector);
+            detection(console, ui);
             if let Some(gpu) = &console.gpu {
                 ui.separator();
                 key_value(ui, console.t(Msg::StatusGpu), gpu, None);
             }
         });
     });
+}
+
+/// Detection beyond the library check: the model opening, running (with
+/// rules-file problems, if any), or why it failed.
+fn detection(console: &Console, ui: &mut egui::Ui) {
+    use super::cameras::DetectionState;
+    match console.cameras.detection_state() {
+        DetectionState::Starting => {
+            ui.label(
+                egui::RichText::new(console.t(Msg::DetectionStarting)).color(theme::TEXT_WEAK),
+            );
+        }
+        DetectionState::Running { problems, .. } if !problems.is_empty() => {
+            ui.label(
+                egui::RichText::new(format!(
+                    "● {} {}",
+                    problems.len(),
+                    console.t(Msg::DetectionRulesProblems)
+                ))
+                .color(theme::palette::ORANGE),
+            )
+            .on_hover_text(problems.join("\n"));
+        }
+        DetectionState::Off | DetectionState::Waiting | DetectionState::Running { .. } => {}
+        DetectionState::Failed(why) => {
+            ui.label(egui::RichText::new("● ✕").color(theme::palette::VERMILLION))
+                .on_hover_text(why);
+        }
+    }
 }
 
 /// A `key: ● value` item; returns the value's response (for hover text).

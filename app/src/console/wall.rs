@@ -7,6 +7,8 @@ use crate::i18n::Msg;
 
 /// Tiles per side of the default layout.
 const DEFAULT_GRID: usize = 2;
+/// Cameras the wall shows (the first ones).
+pub(super) const TILES: usize = DEFAULT_GRID * DEFAULT_GRID;
 
 pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
     let rect = ui.max_rect();
@@ -92,6 +94,9 @@ fn camera_tile(console: &Console, ui: &egui::Ui, tile: egui::Rect, index: u64, v
             painter.add(watchfloor_render::video::tile_callback(
                 video, index, frame_id, frame,
             ));
+            if let Some(d) = &view.detections {
+                detection_boxes(ui, &painter, video, d);
+            }
         }
         _ => centered_text(ui, tile, console.t(Msg::WallNoVideo)),
     }
@@ -116,10 +121,24 @@ fn camera_tile(console: &Console, ui: &egui::Ui, tile: egui::Rect, index: u64, v
         .status
         .newest_frame_age
         .map_or_else(|| "–".to_owned(), |a| format!("{} ms", a.as_millis()));
+    // Detection freshness: how old the boxes are (the detector is shared,
+    // so a quiet camera is inferred less often).
+    let detected = view
+        .detections
+        .as_ref()
+        .and_then(watchfloor_media::detect::service::CameraDetections::freshness)
+        .map(|f| {
+            format!(
+                " · {} {:.1} s",
+                console.t(Msg::DetectionAge),
+                f.as_secs_f32()
+            )
+        })
+        .unwrap_or_default();
     band(
         -2.0,
         format!(
-            "{} {} · {:.1} fps · {} {}",
+            "{} {} · {:.1} fps · {} {}{detected}",
             look.symbol,
             console.t(look.label),
             view.status.fps,
@@ -134,6 +153,53 @@ fn camera_tile(console: &Console, ui: &egui::Ui, tile: egui::Rect, index: u64, v
         egui::Stroke::new(1.0, look.color.gamma_multiply(0.6)),
         egui::StrokeKind::Inside,
     );
+}
+
+/// Tracked objects over the video: a box per confirmed track, coloured by
+/// class family, with class and track id where the label fits.
+fn detection_boxes(
+    ui: &egui::Ui,
+    painter: &egui::Painter,
+    video: egui::Rect,
+    detections: &watchfloor_media::detect::service::CameraDetections,
+) {
+    let small = egui::TextStyle::Small.resolve(ui.style());
+    for b in &detections.boxes {
+        let color = match b.class.as_str() {
+            "person" => theme::palette::ORANGE,
+            "bicycle" | "motorcycle" => theme::palette::YELLOW,
+            _ => theme::palette::SKY_BLUE,
+        };
+        let rect = egui::Rect::from_min_max(
+            video.lerp_inside(egui::vec2(b.bbox.x0, b.bbox.y0)),
+            video.lerp_inside(egui::vec2(b.bbox.x1, b.bbox.y1)),
+        );
+        painter.rect_stroke(
+            rect,
+            0.0,
+            egui::Stroke::new(1.5, color),
+            egui::StrokeKind::Outside,
+        );
+        let galley = painter.layout_no_wrap(
+            format!("{} {}", b.class, b.track),
+            small.clone(),
+            egui::Color32::BLACK,
+        );
+        // Labels only where they fit over their box: a small tile shows
+        // boxes, a large one says what and which track.
+        if galley.size().x + 4.0 <= rect.width() {
+            let label = egui::Rect::from_min_size(
+                rect.left_top() - egui::vec2(0.0, galley.size().y + 2.0),
+                galley.size() + egui::vec2(4.0, 2.0),
+            );
+            painter.rect_filled(label, 0.0, color);
+            painter.galley(
+                label.min + egui::vec2(2.0, 1.0),
+                galley,
+                egui::Color32::BLACK,
+            );
+        }
+    }
 }
 
 fn centered_text(ui: &egui::Ui, tile: egui::Rect, text: &str) {

@@ -60,6 +60,9 @@ catalogue! {
     WallStarting => "Starting the simulated cameras…", "正在启动模拟摄像机…";
     WallNoVideo => "Waiting for video…", "等待视频…";
     FrameAge => "age", "延迟";
+    DetectionAge => "detected", "检测";
+    DetectionRulesProblems => "rules with problems", "规则有误";
+    DetectionStarting => "opening the model…", "正在加载模型…";
     CamerasFailed => "Cameras unavailable", "摄像机不可用";
     AlertsEmpty => "No open alerts. Alerts from detection, one-click alarms and field reports queue here, most severe first.",
         "暂无未处理警情。来自智能检测、一键报警和现场上报的警情将按严重程度排列在此。";

@@ -132,10 +132,11 @@ fn start_demo(
                     max_bytes: Some(1 << 30),
                 },
             )?;
+            // One extra consumer: detection.
             CameraIngest::start(
                 camera,
                 IngestOptions::default(),
-                0,
+                1,
                 Some(Box::new(repaint)),
                 Some(Arc::new(recorder)),
             )
@@ -164,7 +165,7 @@ pub fn start_configured(
         match CameraIngest::start(
             camera,
             IngestOptions::default(),
-            0,
+            1,
             Some(Box::new(repaint)),
             None,
         ) {

@@ -233,9 +233,14 @@ impl LiveWorld {
     /// Submits an operator's event; it is applied and journaled like any
     /// other. Never blocks: if the hub is a whole queue behind, it says so.
     pub fn submit(&self, event: Event, operator: &str) -> Result<(), String> {
+        self.submit_from(Origin::Operator(operator.to_owned()), event)
+    }
+
+    /// Submits an event from `origin` (e.g. detection on a camera), stamped now.
+    pub fn submit_from(&self, origin: Origin, event: Event) -> Result<(), String> {
         let envelope = Envelope {
             at: now_us(),
-            origin: Origin::Operator(operator.to_owned()),
+            origin,
             event,
         };
         self.submit

@@ -1,0 +1,249 @@
+//! Detection for the console: the model is opened and the `detector` service
+//! started on a `detection-start` thread once the cameras exist; the console
+//! then reads boxes and freshness per camera, and turns the service's rule
+//! alerts into world events (journaled) with their JPEG evidence on disk.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, sync_channel};
+use std::thread::JoinHandle;
+
+use watchfloor_layers::event::{Event, Origin};
+use watchfloor_layers::model::AlertSource;
+use watchfloor_layers::status::AlertSeverity;
+use watchfloor_media::detect::config::{self, DetectionConfig};
+use watchfloor_media::detect::descriptor::ModelDescriptor;
+use watchfloor_media::detect::detector::{Detector, DetectorOptions};
+use watchfloor_media::detect::rules::Severity;
+use watchfloor_media::detect::service::{
+    CameraDetections, DetectInput, DetectionAlert, DetectionService, ServiceOptions,
+};
+use watchfloor_media::ingest::Frame;
+use watchfloor_media::mailbox::Mailbox;
+
+use super::world::LiveWorld;
+
+/// The detection rules beside a site: `detection.toml` in the folder of
+/// `site.toml`, when it exists.
+pub fn rules_beside(site: Option<&Path>) -> Option<PathBuf> {
+    let file = site?.parent()?.join("detection.toml");
+    file.is_file().then_some(file)
+}
+
+/// The started service and the rules file's problems, or why it could not start.
+type Started = Result<(DetectionService, Vec<String>), String>;
+
+/// Detection starting, running, or unavailable (and why).
+pub struct LiveDetection {
+    starting: Option<Receiver<Started>>,
+    starter: Option<JoinHandle<()>>,
+    service: Option<DetectionService>,
+    error: Option<String>,
+    problems: Vec<String>,
+}
+
+impl LiveDetection {
+    /// Opens the bundled model and starts the service for `cameras` (id and
+    /// the ingest's detection mailbox) with `rules` (a `detection.toml`).
+    pub fn start(
+        cameras: Vec<(String, Arc<Mailbox<Frame>>)>,
+        rules: Option<PathBuf>,
+        repaint: impl Fn() + Send + Sync + Clone + 'static,
+    ) -> std::io::Result<Self> {
+        let (tx, rx) = sync_channel(1);
+        let notify = repaint.clone();
+        let starter = std::thread::Builder::new()
+            .name("detection-start".into())
+            .spawn(move || {
+                let result = open(cameras, rules.as_deref(), notify);
+                if let Err(e) = &result {
+                    tracing::error!("detection unavailable: {e}");
+                }
+                let _ = tx.send(result);
+                repaint();
+            })?;
+        Ok(Self {
+            starting: Some(rx),
+            starter: Some(starter),
+            service: None,
+            error: None,
+            problems: Vec::new(),
+        })
+    }
+
+    /// Takes the service once it has started; never blocks.
+    pub fn poll(&mut self) {
+        let Some(result) = self.starting.as_ref().and_then(|rx| rx.try_recv().ok()) else {
+            return;
+        };
+        self.starting = None;
+        match result {
+            Ok((service, problems)) => {
+                self.service = Some(service);
+                self.problems = problems;
+            }
+            Err(e) => self.error = Some(e),
+        }
+        if let Some(t) = self.starter.take() {
+            let _ = t.join();
+        }
+    }
+
+    /// Whether the model is still being opened.
+    pub fn is_starting(&self) -> bool {
+        self.starting.is_some()
+    }
+
+    /// Why detection is not running, if it is not.
+    pub fn error(&self) -> Option<&str> {
+        self.error.as_deref()
+    }
+
+    /// Problems in the rules file, each naming file, camera and item.
+    pub fn problems(&self) -> &[String] {
+        &self.problems
+    }
+
+    /// The running service.
+    pub fn service(&self) -> Option<&DetectionService> {
+        self.service.as_ref()
+    }
+
+    /// Boxes and freshness of one camera.
+    pub fn view(&self, camera: &str) -> Option<CameraDetections> {
+        self.service.as_ref()?.views().remove(camera)
+    }
+
+    /// Alerts raised since the last call.
+    pub fn drain_alerts(&self) -> Vec<DetectionAlert> {
+        self.service
+            .as_ref()
+            .map(DetectionService::drain_alerts)
+            .unwrap_or_default()
+    }
+}
+
+impl Drop for LiveDetection {
+    fn drop(&mut self) {
+        // The service thread is joined by the service's own drop; the
+        // starter only needs joining if it is still opening the model.
+        self.service = None;
+        if let Some(t) = self.starter.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn open(
+    cameras: Vec<(String, Arc<Mailbox<Frame>>)>,
+    rules: Option<&Path>,
+    repaint: impl Fn() + Send + Sync + 'static,
+) -> Result<(DetectionService, Vec<String>), String> {
+    let descriptor = ModelDescriptor::bundled().map_err(|e| e.to_string())?;
+    let detector = Detector::open(descriptor.clone(), &DetectorOptions::default())
+        .map_err(|e| e.to_string())?;
+    let mut config = match rules {
+        Some(path) => config::load(path, &descriptor),
+        None => DetectionConfig::default(),
+    };
+    for p in &config.problems {
+        tracing::error!("detection rules: {p}");
+    }
+    let inputs = cameras
+        .into_iter()
+        .map(|(camera, frames)| {
+            let setup = config
+                .cameras
+                .iter()
+                .position(|c| c.camera == camera)
+                .map(|i| config.cameras.swap_remove(i));
+            DetectInput {
+                camera,
+                frames,
+                setup,
+            }
+        })
+        .collect();
+    let service = DetectionService::start(
+        detector,
+        inputs,
+        &ServiceOptions::default(),
+        Some(Box::new(repaint)),
+    )
+    .map_err(|e| e.to_string())?;
+    tracing::info!(model = %descriptor.name, "detection running");
+    Ok((service, config.problems))
+}
+
+/// Turns a detection alert into world events: the alert itself (placed at
+/// its ground position, else the site's origin) and its evidence, with the
+/// JPEG snapshot written to `evidence/` in the journal folder first (so the
+/// journal never names a file that is not there). Returns the alert id.
+pub fn forward_alert(world: &LiveWorld, alert: &DetectionAlert) -> Result<String, String> {
+    let at_ms = alert
+        .at
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis());
+    let id = format!("det-{}-{}-{at_ms}", alert.camera, alert.rule);
+    let lonlat = alert.ground.unwrap_or_else(|| world.world().state().origin);
+    let title = match alert.count {
+        Some(n) => format!("{} · {} ({n})", alert.name, alert.camera),
+        None => format!("{} · {}", alert.name, alert.camera),
+    };
+    let origin = Origin::Detection(alert.camera.clone());
+    world.submit_from(
+        origin.clone(),
+        Event::AlertRaised {
+            id: id.clone(),
+            source: AlertSource::Detection {
+                camera: alert.camera.clone(),
+                rule: alert.rule.clone(),
+            },
+            severity: severity(alert.severity),
+            title,
+            lonlat,
+        },
+    )?;
+    let snapshot = match world.status().journal {
+        Some(Ok(dir)) if !alert.snapshot_jpeg.is_empty() => {
+            let relative = format!("evidence/{id}.jpg");
+            let path = dir.join(&relative);
+            let written = std::fs::create_dir_all(dir.join("evidence"))
+                .and_then(|()| std::fs::write(&path, &alert.snapshot_jpeg));
+            match written {
+                Ok(()) => Some(relative),
+                Err(e) => {
+                    tracing::error!(file = %path.display(), "evidence snapshot not written: {e}");
+                    None
+                }
+            }
+        }
+        _ => None,
+    };
+    world.submit_from(
+        origin,
+        Event::AlertEvidence {
+            id: id.clone(),
+            camera: alert.camera.clone(),
+            rule: alert.rule.clone(),
+            boxes: alert
+                .boxes
+                .iter()
+                .map(|b| [b.x0, b.y0, b.x1, b.y1])
+                .collect(),
+            tracks: alert.tracks.clone(),
+            count: alert.count,
+            snapshot,
+        },
+    )?;
+    Ok(id)
+}
+
+fn severity(s: Severity) -> AlertSeverity {
+    match s {
+        Severity::Low => AlertSeverity::Low,
+        Severity::Medium => AlertSeverity::Medium,
+        Severity::High => AlertSeverity::High,
+        Severity::Critical => AlertSeverity::Critical,
+    }
+}

@@ -1,0 +1,435 @@
+//! `detection.toml`: per camera, what detection watches for — zones and
+//! lines in image coordinates, rules over them, scheduling priority, an
+//! optional narrower class list, and an optional ground homography. Every
+//! problem names the file, the camera and the item; a bad camera entry never
+//! stops the others.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use super::descriptor::ModelDescriptor;
+use super::homography::{Fitted, GroundPair, Homography};
+use super::rules::{CrossDirection, Rule, RuleKind, RuleSet, Severity, Tripwire, Zone};
+
+/// One camera's detection set-up, checked against the model.
+#[derive(Debug)]
+pub struct CameraDetection {
+    /// Camera id (as in `cameras.toml`).
+    pub camera: String,
+    /// Checkpoint camera (scheduled before others).
+    pub checkpoint: bool,
+    /// Class mask (by class index) for this camera.
+    pub classes: Vec<bool>,
+    /// Zones, lines and rules.
+    pub rules: RuleSet,
+    /// Image → ground, when configured and valid.
+    pub ground: Option<Fitted>,
+    /// Rules that only count (`alert = false`, e.g. lane counts at a
+    /// checkpoint): their hits update counts but raise no alert.
+    pub counting_only: Vec<String>,
+}
+
+/// A parsed file: the usable cameras and one message per problem.
+#[derive(Debug, Default)]
+pub struct DetectionConfig {
+    /// Cameras that loaded.
+    pub cameras: Vec<CameraDetection>,
+    /// Problems, each naming file, camera and item.
+    pub problems: Vec<String>,
+}
+
+impl DetectionConfig {
+    /// The set-up of `camera`, if configured.
+    pub fn camera(&self, camera: &str) -> Option<&CameraDetection> {
+        self.cameras.iter().find(|c| c.camera == camera)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileForm {
+    #[serde(default)]
+    camera: Vec<CameraForm>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CameraForm {
+    id: String,
+    #[serde(default)]
+    checkpoint: bool,
+    #[serde(default)]
+    classes: Option<Vec<String>>,
+    #[serde(default)]
+    zone: Vec<ZoneForm>,
+    #[serde(default)]
+    line: Vec<LineForm>,
+    #[serde(default)]
+    rule: Vec<RuleForm>,
+    #[serde(default)]
+    ground: Vec<GroundForm>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ZoneForm {
+    id: String,
+    polygon: Vec<[f32; 2]>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LineForm {
+    id: String,
+    a: [f32; 2],
+    b: [f32; 2],
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GroundForm {
+    image: [f64; 2],
+    lonlat: [f64; 2],
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleForm {
+    id: String,
+    name: String,
+    kind: String,
+    #[serde(default)]
+    zone: Option<String>,
+    #[serde(default)]
+    line: Option<String>,
+    #[serde(default)]
+    direction: Option<String>,
+    #[serde(default)]
+    classes: Vec<String>,
+    #[serde(default)]
+    min_dwell_s: Option<f64>,
+    #[serde(default)]
+    dwell_s: Option<f64>,
+    #[serde(default)]
+    max_speed: Option<f32>,
+    #[serde(default)]
+    min_count: Option<usize>,
+    severity: String,
+    #[serde(default = "yes")]
+    alert: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Reads `path`; an unreadable or unparsable file is one problem.
+pub fn load(path: &Path, model: &ModelDescriptor) -> DetectionConfig {
+    match std::fs::read_to_string(path) {
+        Ok(text) => parse(&text, path, model),
+        Err(e) => DetectionConfig {
+            cameras: Vec::new(),
+            problems: vec![format!("{}: {e}", path.display())],
+        },
+    }
+}
+
+/// Parses the text of a `detection.toml` (`origin` names it in messages).
+pub fn parse(text: &str, origin: &Path, model: &ModelDescriptor) -> DetectionConfig {
+    let mut config = DetectionConfig::default();
+    let form: FileForm = match toml::from_str(text) {
+        Ok(form) => form,
+        Err(e) => {
+            config.problems.push(format!("{}: {e}", origin.display()));
+            return config;
+        }
+    };
+    for camera in form.camera {
+        let id = camera.id.clone();
+        match build_camera(camera, model) {
+            Ok((built, warnings)) => {
+                config.problems.extend(
+                    warnings
+                        .into_iter()
+                        .map(|w| format!("{}: camera `{id}`: {w}", origin.display())),
+                );
+                config.cameras.push(built);
+            }
+            Err(e) => config
+                .problems
+                .push(format!("{}: camera `{id}`: {e}", origin.display())),
+        }
+    }
+    config
+}
+
+/// One camera; a bad homography is a warning (the rules still run).
+fn build_camera(
+    form: CameraForm,
+    model: &ModelDescriptor,
+) -> Result<(CameraDetection, Vec<String>), String> {
+    let classes = model.class_mask(form.classes.as_deref())?;
+    let zones = form
+        .zone
+        .into_iter()
+        .map(|z| Zone {
+            id: z.id,
+            polygon: z.polygon,
+        })
+        .collect();
+    let lines = form
+        .line
+        .into_iter()
+        .map(|l| Tripwire {
+            id: l.id,
+            a: l.a,
+            b: l.b,
+        })
+        .collect();
+    let counting_only = form
+        .rule
+        .iter()
+        .filter(|r| !r.alert)
+        .map(|r| r.id.clone())
+        .collect();
+    let rules = form
+        .rule
+        .into_iter()
+        .map(|r| build_rule(r, model))
+        .collect::<Result<Vec<_>, _>>()?;
+    let rules = RuleSet::new(zones, lines, rules).map_err(|e| e.to_string())?;
+    let mut warnings = Vec::new();
+    let ground = if form.ground.is_empty() {
+        None
+    } else {
+        let pairs: Vec<GroundPair> = form
+            .ground
+            .iter()
+            .map(|g| GroundPair {
+                image: g.image,
+                lonlat: g.lonlat,
+            })
+            .collect();
+        match Homography::fit(&pairs) {
+            Ok(fitted) => {
+                tracing::info!(
+                    camera = %form.id,
+                    rms_m = fitted.rms_error_m,
+                    max_m = fitted.max_error_m,
+                    "ground homography fitted"
+                );
+                Some(fitted)
+            }
+            Err(e) => {
+                warnings.push(format!("ground homography refused: {e}"));
+                None
+            }
+        }
+    };
+    Ok((
+        CameraDetection {
+            camera: form.id,
+            checkpoint: form.checkpoint,
+            classes,
+            rules,
+            ground,
+            counting_only,
+        },
+        warnings,
+    ))
+}
+
+fn build_rule(form: RuleForm, model: &ModelDescriptor) -> Result<Rule, String> {
+    let id = form.id.clone();
+    let need_zone = || {
+        form.zone
+            .clone()
+            .ok_or_else(|| format!("rule `{id}`: `{}` needs a `zone`", form.kind))
+    };
+    let need = |value: Option<f64>, key: &str| {
+        value.ok_or_else(|| format!("rule `{id}`: `{}` needs `{key}`", form.kind))
+    };
+    let kind = match form.kind.as_str() {
+        "intrusion" => RuleKind::Intrusion {
+            zone: need_zone()?,
+            min_dwell_s: form.min_dwell_s.unwrap_or(0.0),
+        },
+        "line_crossing" => RuleKind::LineCrossing {
+            line: form
+                .line
+                .clone()
+                .ok_or_else(|| format!("rule `{id}`: `line_crossing` needs a `line`"))?,
+            direction: match form.direction.as_deref().unwrap_or("both") {
+                "forward" => CrossDirection::Forward,
+                "backward" => CrossDirection::Backward,
+                "both" => CrossDirection::Both,
+                other => {
+                    return Err(format!(
+                        "rule `{id}`: direction `{other}` is not forward, backward or both"
+                    ));
+                }
+            },
+        },
+        "loitering" => RuleKind::Loitering {
+            zone: need_zone()?,
+            dwell_s: need(form.dwell_s, "dwell_s")?,
+        },
+        "stopped_vehicle" => RuleKind::StoppedVehicle {
+            zone: need_zone()?,
+            dwell_s: need(form.dwell_s, "dwell_s")?,
+            max_speed: form.max_speed.unwrap_or(0.02),
+        },
+        "crowd" => RuleKind::Crowd {
+            zone: need_zone()?,
+            min_count: form
+                .min_count
+                .ok_or_else(|| format!("rule `{id}`: `crowd` needs `min_count`"))?,
+        },
+        other => {
+            return Err(format!(
+                "rule `{id}`: kind `{other}` is not one of intrusion, line_crossing, loitering, stopped_vehicle, crowd"
+            ));
+        }
+    };
+    let severity = match form.severity.as_str() {
+        "low" => Severity::Low,
+        "medium" => Severity::Medium,
+        "high" => Severity::High,
+        "critical" => Severity::Critical,
+        other => {
+            return Err(format!(
+                "rule `{id}`: severity `{other}` is not low, medium, high or critical"
+            ));
+        }
+    };
+    let classes = form
+        .classes
+        .iter()
+        .map(|name| {
+            if !model.enabled.contains(name) {
+                return Err(format!(
+                    "rule `{id}`: class `{name}` is not enabled by the model"
+                ));
+            }
+            model
+                .classes
+                .iter()
+                .position(|c| c == name)
+                .and_then(|i| u32::try_from(i).ok())
+                .ok_or_else(|| format!("rule `{id}`: unknown class `{name}`"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Rule {
+        id: form.id,
+        name: form.name,
+        kind,
+        classes,
+        severity,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model() -> ModelDescriptor {
+        ModelDescriptor::bundled().expect("bundled model descriptor")
+    }
+
+    const GOOD: &str = r#"
+[[camera]]
+id = "cam-a"
+checkpoint = true
+classes = ["person", "car"]
+zone = [{ id = "lawn", polygon = [[0.1, 0.5], [0.5, 0.5], [0.5, 0.9], [0.1, 0.9]] }]
+line = [{ id = "gate", a = [0.2, 0.6], b = [0.8, 0.6] }]
+
+[[camera.rule]]
+id = "lawn"
+name = "Person on the lawn"
+kind = "intrusion"
+zone = "lawn"
+classes = ["person"]
+min_dwell_s = 1.0
+severity = "medium"
+
+[[camera.rule]]
+id = "gate-in"
+name = "Entering"
+kind = "line_crossing"
+line = "gate"
+direction = "forward"
+severity = "low"
+alert = false
+
+[[camera]]
+id = "cam-b"
+[[camera.rule]]
+id = "bad"
+name = "Bad"
+kind = "loitering"
+zone = "nowhere"
+dwell_s = 30
+severity = "high"
+"#;
+
+    #[test]
+    fn a_good_camera_loads_and_a_bad_one_is_named() {
+        let config = parse(GOOD, Path::new("detection.toml"), &model());
+        assert_eq!(config.cameras.len(), 1, "{:?}", config.problems);
+        let a = config.camera("cam-a").expect("cam-a");
+        assert!(a.checkpoint);
+        assert_eq!(a.counting_only, ["gate-in"]);
+        assert_eq!(a.classes.iter().filter(|&&c| c).count(), 2);
+        assert_eq!(config.problems.len(), 1);
+        let problem = &config.problems[0];
+        assert!(
+            problem.starts_with("detection.toml: camera `cam-b`"),
+            "{problem}"
+        );
+        assert!(problem.contains("nowhere"), "{problem}");
+    }
+
+    #[test]
+    fn privacy_a_class_the_model_does_not_enable_is_refused() {
+        let text = GOOD.replace(
+            "classes = [\"person\", \"car\"]",
+            "classes = [\"person\", \"dog\"]",
+        );
+        let config = parse(&text, Path::new("d.toml"), &model());
+        assert!(config.camera("cam-a").is_none());
+        assert!(
+            config.problems.iter().any(|p| p.contains("`dog`")),
+            "{:?}",
+            config.problems
+        );
+    }
+
+    #[test]
+    fn a_degenerate_homography_is_refused_but_the_rules_still_run() {
+        let text = format!(
+            "{GOOD}\n[[camera]]\nid = \"cam-c\"\nground = [\n{}]\n",
+            (0..4).fold(String::new(), |mut s, i| {
+                use std::fmt::Write as _;
+                let _ = writeln!(
+                    s,
+                    "{{ image = [{}, 0.5], lonlat = [71.4{i}, 51.1] }},",
+                    0.1 * f64::from(i)
+                );
+                s
+            })
+        );
+        let config = parse(&text, Path::new("d.toml"), &model());
+        let c = config.camera("cam-c").expect("cam-c still loads");
+        assert!(c.ground.is_none());
+        assert!(
+            config
+                .problems
+                .iter()
+                .any(|p| p.contains("cam-c") && p.contains("homography")),
+            "{:?}",
+            config.problems
+        );
+    }
+}

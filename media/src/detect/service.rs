@@ -1,0 +1,561 @@
+//! The detection service: one thread (`detector`) that owns the model and
+//! shares it among all cameras. Every decoded frame passes the motion gate;
+//! the scheduler picks which cameras' frames the next inference takes; each
+//! camera's tracker and rules turn boxes into tracks and alerts. The UI reads
+//! per-camera boxes and freshness, and drains alerts; it never waits on it.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant, SystemTime};
+
+use super::config::CameraDetection;
+use super::detector::Detector;
+use super::motion::{MotionConfig, MotionGate};
+use super::preprocess::PlanarImage;
+use super::rules::{RuleHit, Severity};
+use super::scheduler::{Priority, Scheduler, SchedulerConfig};
+use super::snapshot::jpeg_with_boxes;
+use super::tracker::{Tracker, TrackerConfig};
+use super::types::BBox;
+use crate::MediaError;
+use crate::ingest::Frame;
+use crate::mailbox::Mailbox;
+
+/// One camera handed to the service.
+pub struct DetectInput {
+    /// Camera id.
+    pub camera: String,
+    /// Where its decoded frames arrive (an extra ingest consumer).
+    pub frames: Arc<Mailbox<Frame>>,
+    /// Its rules, zones and homography; `None` = boxes and tracks only.
+    pub setup: Option<CameraDetection>,
+}
+
+/// One tracked object as the wall draws it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrackBox {
+    /// Track id (stable within this camera only).
+    pub track: u64,
+    /// Class name.
+    pub class: String,
+    /// Latest score.
+    pub score: f32,
+    /// Where, in frame coordinates.
+    pub bbox: BBox,
+    /// Where on the ground (lon, lat), when the camera has a homography.
+    pub ground: Option<[f64; 2]>,
+}
+
+/// A camera's latest detection result.
+#[derive(Debug, Clone, Default)]
+pub struct CameraDetections {
+    /// Confirmed tracks.
+    pub boxes: Vec<TrackBox>,
+    /// When its frame was last inferred.
+    pub last_inference: Option<Instant>,
+    /// Inferences so far.
+    pub inferences: u64,
+    /// The inferred frame's sequence number.
+    pub frame_seq: u64,
+}
+
+impl CameraDetections {
+    /// Age of the last inference: how stale the boxes are.
+    pub fn freshness(&self) -> Option<Duration> {
+        self.last_inference.map(|t| t.elapsed())
+    }
+}
+
+/// An alert raised by a rule.
+#[derive(Debug, Clone)]
+pub struct DetectionAlert {
+    /// Camera id.
+    pub camera: String,
+    /// Rule id and name.
+    pub rule: String,
+    /// Rule name.
+    pub name: String,
+    /// Rule kind (`intrusion`, `line_crossing`, …).
+    pub kind: &'static str,
+    /// Severity.
+    pub severity: Severity,
+    /// Wall-clock time of the frame.
+    pub at: SystemTime,
+    /// From the frame's arrival to this alert.
+    pub latency: Duration,
+    /// The boxes that raised it.
+    pub boxes: Vec<BBox>,
+    /// Their track ids.
+    pub tracks: Vec<u64>,
+    /// Count (line crossings, crowd size) where the rule keeps one.
+    pub count: Option<u64>,
+    /// Ground position of the first box, when the camera has a homography.
+    pub ground: Option<[f64; 2]>,
+    /// The frame as JPEG with the boxes drawn (empty if encoding failed).
+    pub snapshot_jpeg: Vec<u8>,
+}
+
+/// Service counters.
+#[derive(Debug, Clone, Default)]
+pub struct ServiceStats {
+    /// Inference runs.
+    pub runs: u64,
+    /// Frames inferred (a run may hold several).
+    pub frames_inferred: u64,
+    /// Frames seen by the motion gate.
+    pub frames_seen: u64,
+    /// Frames dropped by the motion gate (no motion, not due).
+    pub frames_without_motion: u64,
+    /// Milliseconds of each run (model, pre- and post-processing), last 4096.
+    pub run_ms: Vec<f64>,
+    /// Batch size of each run, last 4096.
+    pub batch_sizes: Vec<usize>,
+    /// Split of each run: pre-processing, model, post-processing (ms), last 4096.
+    pub run_split: Vec<super::detector::Timing>,
+    /// Milliseconds spent on tracking, rules and snapshots after each run, last 4096.
+    pub after_ms: Vec<f64>,
+    /// Frame → alert latency of each alert, ms, last 4096.
+    pub alert_latency_ms: Vec<f64>,
+    /// Alerts raised.
+    pub alerts: u64,
+    /// Alerts dropped because nobody drained them.
+    pub alerts_dropped: u64,
+    /// Last inference error, if any.
+    pub last_error: Option<String>,
+}
+
+const KEEP_SAMPLES: usize = 4096;
+/// Alerts waiting for their snapshot before the detector encodes inline.
+const EVIDENCE_QUEUE: usize = 64;
+
+fn push_sample<T>(v: &mut Vec<T>, x: T) {
+    if v.len() == KEEP_SAMPLES {
+        v.remove(0);
+    }
+    v.push(x);
+}
+
+#[derive(Default)]
+struct Shared {
+    views: Mutex<HashMap<String, CameraDetections>>,
+    priorities: Mutex<HashMap<String, Priority>>,
+    stats: Mutex<ServiceStats>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Tuning of the service's parts.
+#[derive(Debug, Clone, Default)]
+pub struct ServiceOptions {
+    /// Which camera next.
+    pub scheduler: SchedulerConfig,
+    /// Tracking.
+    pub tracker: TrackerConfig,
+    /// Motion gating.
+    pub motion: MotionConfig,
+}
+
+/// The running service. Dropping it stops and joins the thread.
+pub struct DetectionService {
+    shared: Arc<Shared>,
+    alerts: Receiver<DetectionAlert>,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+    evidence: Option<JoinHandle<()>>,
+}
+
+impl DetectionService {
+    /// Starts the `detector` thread; `notify` runs after each inference.
+    pub fn start(
+        detector: Detector,
+        cameras: Vec<DetectInput>,
+        options: &ServiceOptions,
+        notify: Option<Box<dyn Fn() + Send>>,
+    ) -> Result<Self, MediaError> {
+        let shared = Arc::new(Shared::default());
+        let stop = Arc::new(AtomicBool::new(false));
+        let (tx, rx) = sync_channel(256);
+        let (evidence_tx, evidence_rx) = sync_channel(EVIDENCE_QUEUE);
+        let evidence_shared = Arc::clone(&shared);
+        let final_tx = tx.clone();
+        let evidence = std::thread::Builder::new()
+            .name("evidence".into())
+            .spawn(move || evidence_loop(&evidence_rx, &tx, &evidence_shared))
+            .map_err(|e| MediaError::Thread(e.to_string()))?;
+        let worker = Worker::new(
+            detector,
+            cameras,
+            options,
+            Arc::clone(&shared),
+            (evidence_tx, final_tx),
+        );
+        let flag = Arc::clone(&stop);
+        let thread = std::thread::Builder::new()
+            .name("detector".into())
+            .spawn(move || worker.run(&flag, notify.as_deref()))
+            .map_err(|e| MediaError::Thread(e.to_string()))?;
+        Ok(Self {
+            shared,
+            alerts: rx,
+            stop,
+            thread: Some(thread),
+            evidence: Some(evidence),
+        })
+    }
+
+    /// The latest result of every camera.
+    pub fn views(&self) -> HashMap<String, CameraDetections> {
+        lock(&self.shared.views).clone()
+    }
+
+    /// Sets a camera's priority (near an open alert, on the wall).
+    pub fn set_priority(&self, camera: &str, priority: Priority) {
+        lock(&self.shared.priorities).insert(camera.to_string(), priority);
+    }
+
+    /// Alerts raised since the last call.
+    pub fn drain_alerts(&self) -> Vec<DetectionAlert> {
+        self.alerts.try_iter().collect()
+    }
+
+    /// Counters so far.
+    pub fn stats(&self) -> ServiceStats {
+        lock(&self.shared.stats).clone()
+    }
+}
+
+impl Drop for DetectionService {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+        // The detector's end closed the evidence queue: it drains and ends.
+        if let Some(t) = self.evidence.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// One camera inside the worker.
+struct Slot {
+    id: String,
+    frames: Arc<Mailbox<Frame>>,
+    gate: MotionGate,
+    tracker: Tracker,
+    setup: Option<CameraDetection>,
+    latest: Option<Frame>,
+}
+
+struct Worker {
+    detector: Detector,
+    slots: Vec<Slot>,
+    scheduler: Scheduler,
+    shared: Arc<Shared>,
+    /// To the evidence thread.
+    alerts: SyncSender<(DetectionAlert, Frame)>,
+    /// Straight to the console (when the evidence thread is behind).
+    final_alerts: SyncSender<DetectionAlert>,
+    epoch: Instant,
+}
+
+impl Worker {
+    fn new(
+        detector: Detector,
+        cameras: Vec<DetectInput>,
+        options: &ServiceOptions,
+        shared: Arc<Shared>,
+        (alerts, final_alerts): (
+            SyncSender<(DetectionAlert, Frame)>,
+            SyncSender<DetectionAlert>,
+        ),
+    ) -> Self {
+        let mut scheduler = Scheduler::new(options.scheduler);
+        scheduler.set_cameras(cameras.len());
+        let slots = cameras
+            .into_iter()
+            .map(|c| Slot {
+                id: c.camera,
+                frames: c.frames,
+                gate: MotionGate::new(options.motion),
+                tracker: Tracker::new(options.tracker),
+                setup: c.setup,
+                latest: None,
+            })
+            .collect();
+        Self {
+            detector,
+            slots,
+            scheduler,
+            shared,
+            alerts,
+            final_alerts,
+            epoch: Instant::now(),
+        }
+    }
+
+    fn seconds(&self, t: Instant) -> f64 {
+        t.saturating_duration_since(self.epoch).as_secs_f64()
+    }
+
+    fn run(mut self, stop: &AtomicBool, notify: Option<&(dyn Fn() + Send)>) {
+        while !stop.load(Ordering::Relaxed) {
+            self.observe_frames();
+            self.apply_priorities();
+            let now_s = self.seconds(Instant::now());
+            let chosen: Vec<usize> = self
+                .scheduler
+                .next(now_s, self.detector.max_batch())
+                .into_iter()
+                .filter(|&i| self.slots[i].latest.is_some())
+                .collect();
+            if chosen.is_empty() {
+                std::thread::sleep(Duration::from_millis(4));
+                continue;
+            }
+            self.infer(&chosen);
+            if let Some(notify) = notify {
+                notify();
+            }
+        }
+    }
+
+    /// Takes each camera's newest frame through the motion gate.
+    fn observe_frames(&mut self) {
+        let mut seen = 0;
+        let mut still = 0;
+        for i in 0..self.slots.len() {
+            let Some(frame) = self.slots[i].frames.take() else {
+                continue;
+            };
+            let now_s = self.seconds(frame.arrived());
+            let moving = match PlanarImage::of(&frame) {
+                Some(image) => {
+                    self.slots[i]
+                        .gate
+                        .observe(image.planes[0], image.width, image.height, image.strides[0])
+                        .moving
+                }
+                None => false,
+            };
+            seen += 1;
+            if !moving {
+                still += 1;
+            }
+            self.scheduler.report_motion(i, now_s, moving);
+            self.slots[i].latest = Some(frame);
+        }
+        if seen > 0 {
+            let mut stats = lock(&self.shared.stats);
+            stats.frames_seen += seen;
+            stats.frames_without_motion += still;
+        }
+    }
+
+    fn apply_priorities(&mut self) {
+        let priorities = lock(&self.shared.priorities).clone();
+        for (i, slot) in self.slots.iter().enumerate() {
+            let mut p = priorities.get(&slot.id).copied().unwrap_or_default();
+            p.checkpoint |= slot.setup.as_ref().is_some_and(|s| s.checkpoint);
+            self.scheduler.set_priority(i, p);
+        }
+    }
+
+    /// One inference over the chosen cameras' latest frames, then tracking
+    /// and rules for each.
+    fn infer(&mut self, chosen: &[usize]) {
+        let frames: Vec<(usize, Frame)> = chosen
+            .iter()
+            .filter_map(|&i| self.slots[i].latest.clone().map(|f| (i, f)))
+            .collect();
+        let images: Vec<PlanarImage<'_>> = frames
+            .iter()
+            .filter_map(|(_, f)| PlanarImage::of(f))
+            .collect();
+        let started = Instant::now();
+        let result = if images.len() == frames.len() {
+            self.detector.detect(&images)
+        } else {
+            Err(MediaError::Model {
+                path: self.detector.descriptor().model.clone(),
+                reason: "a frame's planes are not readable".into(),
+            })
+        };
+        let done_s = self.seconds(Instant::now());
+        for &(i, _) in &frames {
+            self.scheduler.mark_inferred(i, done_s);
+        }
+        let detections = match result {
+            Ok(d) => d,
+            Err(e) => {
+                tracing::warn!("detection: {e}");
+                lock(&self.shared.stats).last_error = Some(e.to_string());
+                return;
+            }
+        };
+        {
+            let mut stats = lock(&self.shared.stats);
+            stats.runs += 1;
+            stats.frames_inferred += frames.len() as u64;
+            push_sample(&mut stats.run_ms, started.elapsed().as_secs_f64() * 1e3);
+            push_sample(&mut stats.batch_sizes, frames.len());
+            push_sample(&mut stats.run_split, self.detector.timing());
+        }
+        let after = Instant::now();
+        for ((i, frame), dets) in frames.iter().zip(detections) {
+            self.after_inference(*i, frame, &dets);
+        }
+        push_sample(
+            &mut lock(&self.shared.stats).after_ms,
+            after.elapsed().as_secs_f64() * 1e3,
+        );
+    }
+
+    fn after_inference(&mut self, i: usize, frame: &Frame, dets: &[super::types::Detection]) {
+        let frame_s = self.seconds(frame.arrived());
+        let slot = &mut self.slots[i];
+        let kept: Vec<_> = dets
+            .iter()
+            .filter(|d| {
+                slot.setup
+                    .as_ref()
+                    .is_none_or(|s| s.classes.get(d.class as usize).copied().unwrap_or(false))
+            })
+            .copied()
+            .collect();
+        let tracks = slot.tracker.update(frame_s, &kept).to_vec();
+        let ground = |b: &BBox, setup: Option<&CameraDetection>| {
+            let foot = b.foot();
+            setup.and_then(|s| s.ground.as_ref()).and_then(|g| {
+                g.homography
+                    .project([f64::from(foot[0]), f64::from(foot[1])])
+            })
+        };
+        let boxes: Vec<TrackBox> = tracks
+            .iter()
+            .filter(|t| t.confirmed)
+            .map(|t| TrackBox {
+                track: t.id,
+                class: self.detector.descriptor().class_name(t.class).to_string(),
+                score: t.score,
+                bbox: t.bbox,
+                ground: ground(&t.bbox, slot.setup.as_ref()),
+            })
+            .collect();
+        let hits = slot
+            .setup
+            .as_mut()
+            .map(|s| s.rules.evaluate(frame_s, &tracks))
+            .unwrap_or_default();
+        {
+            let mut views = lock(&self.shared.views);
+            let view = views.entry(slot.id.clone()).or_default();
+            view.boxes = boxes;
+            view.last_inference = Some(Instant::now());
+            view.inferences += 1;
+            view.frame_seq = frame.seq();
+        }
+        for hit in hits {
+            let counting_only = self.slots[i]
+                .setup
+                .as_ref()
+                .is_some_and(|s| s.counting_only.contains(&hit.rule));
+            if !counting_only {
+                let alert = self.alert(i, frame, hit);
+                self.send(alert, frame);
+            }
+        }
+    }
+
+    /// An alert without its snapshot yet (the evidence thread encodes it).
+    fn alert(&self, i: usize, frame: &Frame, hit: RuleHit) -> DetectionAlert {
+        let slot = &self.slots[i];
+        let ground = hit.boxes.first().and_then(|b| {
+            let foot = b.foot();
+            slot.setup
+                .as_ref()
+                .and_then(|s| s.ground.as_ref())
+                .and_then(|g| {
+                    g.homography
+                        .project([f64::from(foot[0]), f64::from(foot[1])])
+                })
+        });
+        let since_frame = frame.arrived().elapsed();
+        DetectionAlert {
+            camera: slot.id.clone(),
+            rule: hit.rule,
+            name: hit.name,
+            kind: hit.kind,
+            severity: hit.severity,
+            at: SystemTime::now()
+                .checked_sub(since_frame)
+                .unwrap_or_else(SystemTime::now),
+            latency: since_frame,
+            boxes: hit.boxes,
+            tracks: hit.tracks,
+            count: hit.count,
+            ground,
+            snapshot_jpeg: Vec::new(),
+        }
+    }
+
+    /// Hands the alert and its frame to the evidence thread; if that is a
+    /// whole queue behind, encodes here rather than lose the alert.
+    fn send(&self, alert: DetectionAlert, frame: &Frame) {
+        match self.alerts.try_send((alert, frame.clone())) {
+            Ok(()) | Err(TrySendError::Disconnected(_)) => {}
+            Err(TrySendError::Full((alert, frame))) => {
+                let mut stats = lock(&self.shared.stats);
+                deliver(with_snapshot(alert, &frame), &self.final_alerts, &mut stats);
+            }
+        }
+    }
+}
+
+/// Encodes each alert's snapshot and delivers it, until the detector ends.
+fn evidence_loop(
+    queue: &Receiver<(DetectionAlert, Frame)>,
+    alerts: &SyncSender<DetectionAlert>,
+    shared: &Shared,
+) {
+    while let Ok((alert, frame)) = queue.recv() {
+        let alert = with_snapshot(alert, &frame);
+        deliver(alert, alerts, &mut lock(&shared.stats));
+    }
+}
+
+/// The alert with its JPEG snapshot, its latency now counting the encoding.
+fn with_snapshot(mut alert: DetectionAlert, frame: &Frame) -> DetectionAlert {
+    alert.snapshot_jpeg = PlanarImage::of(frame)
+        .ok_or_else(|| "frame planes not readable".to_string())
+        .and_then(|image| jpeg_with_boxes(&image, &alert.boxes))
+        .unwrap_or_else(|e| {
+            tracing::warn!(camera = %alert.camera, "snapshot: {e}");
+            Vec::new()
+        });
+    alert.latency = frame.arrived().elapsed();
+    alert
+}
+
+/// Puts a finished alert where the console drains it, counting it.
+fn deliver(alert: DetectionAlert, alerts: &SyncSender<DetectionAlert>, stats: &mut ServiceStats) {
+    let latency_ms = alert.latency.as_secs_f64() * 1e3;
+    let dropped = match alerts.try_send(alert) {
+        Ok(()) => false,
+        Err(TrySendError::Full(a)) => {
+            tracing::warn!(camera = %a.camera, rule = %a.rule, "alert queue full: alert dropped");
+            true
+        }
+        Err(TrySendError::Disconnected(_)) => true,
+    };
+    stats.alerts += 1;
+    push_sample(&mut stats.alert_latency_ms, latency_ms);
+    if dropped {
+        stats.alerts_dropped += 1;
+    }
+}
