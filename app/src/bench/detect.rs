@@ -55,7 +55,7 @@ name = "Person in view"
 kind = "intrusion"
 zone = "all"
 classes = ["person"]
-min_dwell_s = 1.0
+min_dwell_s = 3.0
 severity = "low"
 [[camera.rule]]
 id = "crossing"
