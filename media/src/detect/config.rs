@@ -432,4 +432,19 @@ severity = "high"
             config.problems
         );
     }
+
+    /// The example in `docs/detection.md` is a working file.
+    #[test]
+    fn the_documented_example_loads() {
+        let doc =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/detection.md"))
+                .expect("docs/detection.md");
+        let start = doc.find("```toml\n").expect("a toml example") + 8;
+        let end = start + doc[start..].find("\n```").expect("its end");
+        let config = parse(&doc[start..end], Path::new("docs/detection.md"), &model());
+        assert!(config.problems.is_empty(), "{:?}", config.problems);
+        let camera = config.camera("gate-3-north").expect("the example camera");
+        assert!(camera.ground.is_some(), "its homography fits");
+        assert_eq!(camera.counting_only, ["lane-1-count"]);
+    }
 }
