@@ -122,6 +122,13 @@ impl Ring {
     pub fn to_polygon(&self) -> geo::Polygon<f64> {
         polygon_of(&self.polygon)
     }
+
+    /// Whether `lonlat` is inside the ring.
+    pub fn contains(&self, lonlat: LonLat) -> bool {
+        use geo::Contains as _;
+        self.to_polygon()
+            .contains(&geo::Point::new(lonlat[0], lonlat[1]))
+    }
 }
 
 /// A `geo` polygon from a lon/lat exterior.
@@ -542,6 +549,15 @@ impl Alert {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_emergency_ring_contains_its_centre_not_what_lies_outside() {
+        let frame = LocalFrame::new([71.43, 51.13]);
+        let ring = Ring::circle("e1", "Emergency", [71.43, 51.13], 100.0, &frame);
+        assert!(ring.contains([71.43, 51.13]));
+        assert!(ring.contains(frame.offset([71.43, 51.13], 45.0, 90.0)));
+        assert!(!ring.contains(frame.offset([71.43, 51.13], 45.0, 110.0)));
+    }
 
     #[test]
     fn cot_types_map_to_unit_kinds_both_ways() {

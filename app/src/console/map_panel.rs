@@ -295,6 +295,25 @@ fn markers(console: &Console, frame: &SceneFrame) -> Vec<Marker> {
             shape: MarkerShape::Unit as u32,
         });
     }
+    // Objects tracked by cameras with a ground homography, where they stand.
+    for view in console.cameras.views().iter().filter(|_| layers.cameras) {
+        let boxes = view.detections.iter().flat_map(|d| &d.boxes);
+        for b in boxes {
+            if let Some(ground) = b.ground {
+                let c = if b.class == "person" {
+                    theme::palette::ORANGE
+                } else {
+                    theme::palette::SKY_BLUE
+                };
+                out.push(Marker {
+                    pos: frame.scene(ground),
+                    heading_size: [0.0, 4.0],
+                    color: color(c),
+                    shape: MarkerShape::Unit as u32,
+                });
+            }
+        }
+    }
     for d in state.drones.values().filter(|_| layers.drones) {
         if let Some(p) = d.lonlat {
             let c = if d.is_link_lost(now) {

@@ -67,6 +67,9 @@ pub struct Console {
     selected_alert: Option<String>,
     start_zoom: f64,
     reach: Option<(String, Vec<watchfloor_layers::roads::Reach>)>,
+    /// (camera, track, ring) already alerted: a tracked object inside an
+    /// emergency ring raises one alert, not one per frame.
+    geofenced: std::collections::BTreeSet<(String, u64, String)>,
 }
 
 /// Where the console reads the time from.
@@ -102,6 +105,7 @@ impl Console {
             selected_alert: None,
             start_zoom: map_panel::START_ZOOM,
             reach: None,
+            geofenced: std::collections::BTreeSet::new(),
         }
     }
 
@@ -223,6 +227,15 @@ impl Console {
             if let Err(e) = crate::wiring::detection::forward_alert(world, alert) {
                 tracing::error!(camera = %alert.camera, rule = %alert.rule, "detection alert not recorded: {e}");
             }
+        }
+        // Geofences drawn on the map apply to every camera with a ground
+        // homography: a tracked object inside an emergency ring alerts once.
+        for (camera, track, ring) in crate::wiring::detection::geofence_hits(
+            world,
+            self.cameras.views(),
+            &mut self.geofenced,
+        ) {
+            tracing::info!(%camera, track, %ring, "tracked object inside an emergency ring");
         }
         let hot: std::collections::HashSet<String> = world
             .world()

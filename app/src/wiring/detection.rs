@@ -247,3 +247,76 @@ fn severity(s: Severity) -> AlertSeverity {
         Severity::Critical => AlertSeverity::Critical,
     }
 }
+
+/// Tracked objects (with a ground position) inside emergency rings that have
+/// not alerted yet: each raises one `AlertRaised` and its `AlertEvidence`.
+/// Returns (camera, track, ring) of the new ones; `done` remembers them.
+pub fn geofence_hits(
+    world: &LiveWorld,
+    views: &[crate::console::cameras::CameraView],
+    done: &mut std::collections::BTreeSet<(String, u64, String)>,
+) -> Vec<(String, u64, String)> {
+    let rings: Vec<watchfloor_layers::model::Ring> = world
+        .world()
+        .state()
+        .rings
+        .values()
+        .filter(|r| r.level == watchfloor_layers::model::RingLevel::Emergency)
+        .cloned()
+        .collect();
+    if rings.is_empty() {
+        return Vec::new();
+    }
+    let mut new = Vec::new();
+    for view in views {
+        let Some(d) = &view.detections else { continue };
+        for b in &d.boxes {
+            let Some(ground) = b.ground else { continue };
+            for ring in rings.iter().filter(|r| r.contains(ground)) {
+                let key = (view.id.clone(), b.track, ring.id.clone());
+                if done.contains(&key) {
+                    continue;
+                }
+                let id = format!("geo-{}-{}-{}", view.id, b.track, ring.id);
+                let raised = world.submit_from(
+                    Origin::Detection(view.id.clone()),
+                    Event::AlertRaised {
+                        id: id.clone(),
+                        source: AlertSource::Detection {
+                            camera: view.id.clone(),
+                            rule: format!("geofence:{}", ring.id),
+                        },
+                        severity: AlertSeverity::High,
+                        title: format!(
+                            "{} {} inside {} · {}",
+                            b.class, b.track, ring.name, view.id
+                        ),
+                        lonlat: ground,
+                    },
+                );
+                let evidence = raised.and_then(|()| {
+                    world.submit_from(
+                        Origin::Detection(view.id.clone()),
+                        Event::AlertEvidence {
+                            id,
+                            camera: view.id.clone(),
+                            rule: format!("geofence:{}", ring.id),
+                            boxes: vec![[b.bbox.x0, b.bbox.y0, b.bbox.x1, b.bbox.y1]],
+                            tracks: vec![b.track],
+                            count: None,
+                            snapshot: None,
+                        },
+                    )
+                });
+                match evidence {
+                    Ok(()) => {
+                        done.insert(key.clone());
+                        new.push(key);
+                    }
+                    Err(e) => tracing::error!("geofence alert not recorded: {e}"),
+                }
+            }
+        }
+    }
+    new
+}
