@@ -41,6 +41,7 @@ fn view(id: &str, boxes: Vec<TrackBox>) -> CameraView {
             last_inference: Some(Instant::now()),
             inferences: 1,
             frame_seq: 1,
+            counts: Vec::new(),
         }),
     }
 }

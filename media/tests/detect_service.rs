@@ -115,6 +115,11 @@ fn plaza_people_raise_a_zone_alert_with_a_jpeg_snapshot() {
         "{:?}",
         view.boxes
     );
+    // The counting rule keeps its counts (per-lane counts at checkpoints).
+    assert_eq!(view.counts.len(), 1, "{:?}", view.counts);
+    assert_eq!(view.counts[0].0, "Crossing count");
+    let thumb = alert.thumbnail.as_ref().expect("a picture for the card");
+    assert_eq!(thumb.rgba.len(), thumb.width * thumb.height * 4);
     let stats = service.stats();
     assert!(stats.runs >= 2 && stats.last_error.is_none(), "{stats:?}");
     assert_eq!(stats.alerts_dropped, 0);

@@ -99,6 +99,15 @@ fn alert_card(console: &Console, ui: &mut egui::Ui, alert: &Alert) -> (Vec<Event
                 select = true;
             }
         });
+        // What the camera saw, with the boxes that raised it.
+        if let Some(texture) = console.thumbnail(&alert.id) {
+            let size = texture.size_vec2();
+            let width = size.x.min(ui.available_width());
+            ui.add(
+                egui::Image::new((texture.id(), size))
+                    .fit_to_exact_size(egui::vec2(width, size.y * width / size.x)),
+            );
+        }
         let age = (now - alert.raised_at()).max(0) / 1_000_000;
         let mut line = format!(
             "{} · {} · {}:{:02}",

@@ -70,7 +70,12 @@ pub struct Console {
     /// (camera, track, ring) already alerted: a tracked object inside an
     /// emergency ring raises one alert, not one per frame.
     geofenced: std::collections::BTreeSet<(String, u64, String)>,
+    /// Detection alerts' pictures for their cards (the newest `THUMBNAILS`).
+    thumbnails: std::collections::VecDeque<(String, egui::TextureHandle)>,
 }
+
+/// Alert pictures kept for the alert queue.
+const THUMBNAILS: usize = 256;
 
 /// Where the console reads the time from.
 #[derive(Debug, Clone, Copy)]
@@ -106,6 +111,7 @@ impl Console {
             start_zoom: map_panel::START_ZOOM,
             reach: None,
             geofenced: std::collections::BTreeSet::new(),
+            thumbnails: std::collections::VecDeque::new(),
         }
     }
 
@@ -218,14 +224,31 @@ impl Console {
 
     /// Detection alerts become world events (journaled, with evidence);
     /// cameras near open detection alerts and on the wall get priority.
-    fn forward_detection_alerts(&mut self) {
+    fn forward_detection_alerts(&mut self, ctx: &egui::Context) {
         let alerts = self.cameras.drain_detection_alerts();
         let Some(world) = &self.world else {
             return;
         };
         for alert in &alerts {
-            if let Err(e) = crate::wiring::detection::forward_alert(world, alert) {
-                tracing::error!(camera = %alert.camera, rule = %alert.rule, "detection alert not recorded: {e}");
+            match crate::wiring::detection::forward_alert(world, alert) {
+                Ok(id) => {
+                    if let Some(t) = &alert.thumbnail {
+                        let image =
+                            egui::ColorImage::from_rgba_unmultiplied([t.width, t.height], &t.rgba);
+                        let texture = ctx.load_texture(
+                            format!("alert-{id}"),
+                            image,
+                            egui::TextureOptions::LINEAR,
+                        );
+                        self.thumbnails.push_back((id, texture));
+                        if self.thumbnails.len() > THUMBNAILS {
+                            self.thumbnails.pop_front();
+                        }
+                    }
+                }
+                Err(e) => {
+                    tracing::error!(camera = %alert.camera, rule = %alert.rule, "detection alert not recorded: {e}");
+                }
             }
         }
         // Geofences drawn on the map apply to every camera with a ground
@@ -258,11 +281,20 @@ impl Console {
             });
     }
 
+    /// The picture of a detection alert, if it has one.
+    fn thumbnail(&self, alert: &str) -> Option<&egui::TextureHandle> {
+        self.thumbnails
+            .iter()
+            .rev()
+            .find(|(id, _)| id == alert)
+            .map(|(_, t)| t)
+    }
+
     /// Builds one frame of the whole console into `ui`.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         self.poll_checks();
         self.cameras.poll();
-        self.forward_detection_alerts();
+        self.forward_detection_alerts(ui.ctx());
         self.handle_shortcuts(ui.ctx());
 
         top_bar::show(self, ui);

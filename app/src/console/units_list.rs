@@ -54,6 +54,14 @@ pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
                     }
                     response.on_hover_text(detail);
                 });
+                // Line counts (per-lane counts at checkpoints), when the
+                // camera's rules keep them.
+                for (name, forward, backward) in view.detections.iter().flat_map(|d| &d.counts) {
+                    ui.label(
+                        egui::RichText::new(format!("      {name}: {forward} → · {backward} ←"))
+                            .color(theme::TEXT_WEAK),
+                    );
+                }
             }
             config_errors(console, ui);
         }

@@ -17,7 +17,7 @@ use super::motion::{MotionConfig, MotionGate};
 use super::preprocess::PlanarImage;
 use super::rules::{RuleHit, Severity};
 use super::scheduler::{Priority, Scheduler, SchedulerConfig};
-use super::snapshot::jpeg_with_boxes;
+use super::snapshot::{jpeg_with_boxes, thumbnail_with_boxes};
 use super::tracker::{Tracker, TrackerConfig};
 use super::types::BBox;
 use crate::MediaError;
@@ -60,6 +60,9 @@ pub struct CameraDetections {
     pub inferences: u64,
     /// The inferred frame's sequence number.
     pub frame_seq: u64,
+    /// Line counts so far (per-lane counts at checkpoints): rule name,
+    /// crossings forward, crossings backward.
+    pub counts: Vec<(String, u64, u64)>,
 }
 
 impl CameraDetections {
@@ -96,6 +99,8 @@ pub struct DetectionAlert {
     pub ground: Option<[f64; 2]>,
     /// The frame as JPEG with the boxes drawn (empty if encoding failed).
     pub snapshot_jpeg: Vec<u8>,
+    /// A small picture of the same, for the alert card.
+    pub thumbnail: Option<super::snapshot::Thumbnail>,
 }
 
 /// Service counters.
@@ -128,6 +133,8 @@ pub struct ServiceStats {
 }
 
 const KEEP_SAMPLES: usize = 4096;
+/// Width of the alert card's picture, pixels.
+const THUMBNAIL_WIDTH: usize = 240;
 /// Alerts waiting for their snapshot before the detector encodes inline.
 const EVIDENCE_QUEUE: usize = 64;
 
@@ -459,6 +466,19 @@ impl Worker {
             view.last_inference = Some(Instant::now());
             view.inferences += 1;
             view.frame_seq = frame.seq();
+            view.counts = slot
+                .setup
+                .as_ref()
+                .map(|s| {
+                    s.rules
+                        .rules()
+                        .filter_map(|r| {
+                            let (forward, backward) = s.rules.counts(&r.id)?;
+                            Some((r.name.clone(), forward, backward))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
         }
         for hit in hits {
             let counting_only = self.slots[i]
@@ -501,6 +521,7 @@ impl Worker {
             count: hit.count,
             ground,
             snapshot_jpeg: Vec::new(),
+            thumbnail: None,
         }
     }
 
@@ -531,7 +552,11 @@ fn evidence_loop(
 
 /// The alert with its JPEG snapshot, its latency now counting the encoding.
 fn with_snapshot(mut alert: DetectionAlert, frame: &Frame) -> DetectionAlert {
-    alert.snapshot_jpeg = PlanarImage::of(frame)
+    let image = PlanarImage::of(frame);
+    alert.thumbnail = image
+        .as_ref()
+        .map(|image| thumbnail_with_boxes(image, &alert.boxes, THUMBNAIL_WIDTH));
+    alert.snapshot_jpeg = image
         .ok_or_else(|| "frame planes not readable".to_string())
         .and_then(|image| jpeg_with_boxes(&image, &alert.boxes))
         .unwrap_or_else(|e| {

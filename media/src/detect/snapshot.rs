@@ -28,6 +28,38 @@ pub fn jpeg_with_boxes(image: &PlanarImage<'_>, boxes: &[BBox]) -> Result<Vec<u8
     Ok(out)
 }
 
+/// A small RGBA picture of the frame with `boxes` outlined, `width` pixels
+/// wide (aspect kept): what the alert card shows at a glance.
+pub fn thumbnail_with_boxes(image: &PlanarImage<'_>, boxes: &[BBox], width: usize) -> Thumbnail {
+    let w = width.clamp(16, image.width);
+    let h = (image.height * w / image.width).max(1);
+    let mut rgb = vec![0; w * h * 3];
+    to_rgb(image, &mut rgb, (w, h), Resize::Stretch);
+    for b in boxes {
+        outline(&mut rgb, w, h, b);
+    }
+    let rgba = rgb
+        .chunks_exact(3)
+        .flat_map(|p| [p[0], p[1], p[2], 255])
+        .collect();
+    Thumbnail {
+        width: w,
+        height: h,
+        rgba,
+    }
+}
+
+/// A small picture, RGBA, row by row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Thumbnail {
+    /// Width in pixels.
+    pub width: usize,
+    /// Height in pixels.
+    pub height: usize,
+    /// `width * height * 4` bytes.
+    pub rgba: Vec<u8>,
+}
+
 /// Draws a box's outline into an RGB buffer.
 fn outline(rgb: &mut [u8], w: usize, h: usize, b: &BBox) {
     let b = b.clamped();
@@ -76,5 +108,13 @@ mod tests {
             .expect("SOF0");
         assert_eq!(u16::from_be_bytes([jpeg[sof + 5], jpeg[sof + 6]]), 48);
         assert_eq!(u16::from_be_bytes([jpeg[sof + 7], jpeg[sof + 8]]), 64);
+        let thumb = thumbnail_with_boxes(&image, &[BBox::new(0.25, 0.25, 0.75, 0.75)], 32);
+        assert_eq!(
+            (thumb.width, thumb.height, thumb.rgba.len()),
+            (32, 24, 32 * 24 * 4)
+        );
+        // The box's top-left corner is amber, the middle is the grey frame.
+        assert_eq!(&thumb.rgba[(6 * 32 + 8) * 4..][..3], &BOX_RGB);
+        assert_ne!(&thumb.rgba[(12 * 32 + 16) * 4..][..3], &BOX_RGB);
     }
 }
