@@ -14,7 +14,7 @@ mod status_bar;
 mod timeline;
 mod top_bar;
 mod units_list;
-mod wall;
+pub mod wall;
 
 use std::time::Duration;
 
@@ -70,6 +70,8 @@ pub struct Console {
     /// (camera, track, ring) already alerted: a tracked object inside an
     /// emergency ring raises one alert, not one per frame.
     geofenced: std::collections::BTreeSet<(String, u64, String)>,
+    /// The video wall's layout and placements.
+    wall: wall::WallState,
     /// Detection alerts' pictures for their cards (the newest `THUMBNAILS`).
     thumbnails: std::collections::VecDeque<(String, egui::TextureHandle)>,
 }
@@ -112,6 +114,7 @@ impl Console {
             reach: None,
             geofenced: std::collections::BTreeSet::new(),
             thumbnails: std::collections::VecDeque::new(),
+            wall: wall::WallState::default(),
         }
     }
 
@@ -273,12 +276,19 @@ impl Console {
                 _ => None,
             })
             .collect();
+        let cameras = self.cameras.views().len();
+        let wall = &self.wall;
         self.cameras
             .set_priorities(|index, id| watchfloor_media::detect::scheduler::Priority {
                 near_open_alert: hot.contains(id),
                 checkpoint: false,
-                on_wall: index < wall::TILES,
+                on_wall: wall.shows(index, cameras),
             });
+    }
+
+    /// The video wall's layout and placements.
+    pub fn wall(&self) -> &wall::WallState {
+        &self.wall
     }
 
     /// The picture of a detection alert, if it has one.

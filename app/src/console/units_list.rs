@@ -35,24 +35,28 @@ pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
             config_errors(console, ui);
         }
         ListTab::Cameras => {
-            for view in console.cameras.views() {
+            for (index, view) in console.cameras.views().iter().enumerate() {
                 let look = theme::feed_look(view.health());
-                ui.horizontal(|ui| {
-                    ui.label(
-                        egui::RichText::new(look.symbol)
-                            .color(look.color)
-                            .size(20.0),
-                    );
-                    let response = ui.label(&view.name);
-                    let mut detail =
-                        format!("{} · {:.1} fps", console.t(look.label), view.status.fps);
-                    if let Some(e) = &view.status.last_error {
-                        let _ = write!(detail, "\n{e}");
-                    }
-                    if let Some(note) = &view.note {
-                        let _ = write!(detail, "\n{note}");
-                    }
-                    response.on_hover_text(detail);
+                // Drag a camera onto a wall tile to show it there.
+                let drag_id = egui::Id::unique(("camera-drag", index));
+                ui.dnd_drag_source(drag_id, super::wall::CameraDrag(index), |ui| {
+                    ui.horizontal(|ui| {
+                        ui.label(
+                            egui::RichText::new(look.symbol)
+                                .color(look.color)
+                                .size(20.0),
+                        );
+                        let response = ui.label(&view.name);
+                        let mut detail =
+                            format!("{} · {:.1} fps", console.t(look.label), view.status.fps);
+                        if let Some(e) = &view.status.last_error {
+                            let _ = write!(detail, "\n{e}");
+                        }
+                        if let Some(note) = &view.note {
+                            let _ = write!(detail, "\n{note}");
+                        }
+                        response.on_hover_text(detail);
+                    });
                 });
                 // Line counts (per-lane counts at checkpoints), when the
                 // camera's rules keep them.

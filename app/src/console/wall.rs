@@ -1,14 +1,67 @@
-//! The video wall beside the map: a 2×2 layout of live camera tiles (video
-//! converted from YUV on the GPU), and empty tiles saying where cameras go.
+//! The video wall beside the map: layouts from one tile to 6×6 of live
+//! camera tiles (video converted from YUV on the GPU, detection boxes and
+//! age on top), cameras dragged onto tiles from the cameras list, a tile
+//! enlarged by double-click, and empty tiles saying where cameras go. Only
+//! the tiles shown cost display work.
 
 use super::cameras::CameraView;
 use super::{Area, Console, area_heading, empty_hint, theme, track_focus};
 use crate::i18n::Msg;
 
-/// Tiles per side of the default layout.
-const DEFAULT_GRID: usize = 2;
-/// Cameras the wall shows (the first ones).
-pub(super) const TILES: usize = DEFAULT_GRID * DEFAULT_GRID;
+/// Largest layout: 6×6 tiles.
+pub const MAX_SIDE: usize = 6;
+
+/// What the cameras list hands to a tile when a camera is dragged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CameraDrag(pub usize);
+
+/// The wall's arrangement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WallState {
+    /// Tiles per side, 1 to [`MAX_SIDE`].
+    pub side: usize,
+    /// Camera (by index) placed on a tile by the operator; other tiles show
+    /// the cameras in list order.
+    pub placed: std::collections::BTreeMap<usize, usize>,
+    /// The tile shown alone (double-click), if any.
+    pub enlarged: Option<usize>,
+}
+
+impl Default for WallState {
+    fn default() -> Self {
+        Self {
+            side: 2,
+            placed: std::collections::BTreeMap::new(),
+            enlarged: None,
+        }
+    }
+}
+
+impl WallState {
+    /// The camera a tile shows, if any, among `cameras`.
+    pub fn camera_of(&self, tile: usize, cameras: usize) -> Option<usize> {
+        self.placed
+            .get(&tile)
+            .copied()
+            .or(Some(tile))
+            .filter(|&c| c < cameras)
+    }
+
+    /// The tiles shown now: all of the layout, or the enlarged one.
+    pub fn visible_tiles(&self) -> Vec<usize> {
+        match self.enlarged {
+            Some(t) => vec![t],
+            None => (0..self.side * self.side).collect(),
+        }
+    }
+
+    /// Whether camera `camera` is on a visible tile.
+    pub fn shows(&self, camera: usize, cameras: usize) -> bool {
+        self.visible_tiles()
+            .into_iter()
+            .any(|t| self.camera_of(t, cameras) == Some(camera))
+    }
+}
 
 pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
     let rect = ui.max_rect();
@@ -17,7 +70,11 @@ pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
         .inner_margin(egui::Margin::same(12))
         .show(ui, |ui| {
             ui.set_min_width(ui.available_width());
-            area_heading(console, ui, Area::Wall);
+            ui.horizontal(|ui| {
+                area_heading(console, ui, Area::Wall);
+                ui.add_space(12.0);
+                layout_buttons(console, ui);
+            });
             if let Some(error) = console.cameras.error() {
                 ui.label(
                     egui::RichText::new(console.t(Msg::CamerasFailed))
@@ -35,32 +92,75 @@ pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
     track_focus(console, ui, Area::Wall, rect);
 }
 
-fn tiles(console: &Console, ui: &mut egui::Ui) {
+/// 1, 2×2 … 6×6: one click each.
+fn layout_buttons(console: &mut Console, ui: &mut egui::Ui) {
+    ui.label(egui::RichText::new(console.t(Msg::WallLayout)).color(theme::TEXT_WEAK));
+    for side in 1..=MAX_SIDE {
+        let label = if side == 1 {
+            "1".to_owned()
+        } else {
+            format!("{side}×{side}")
+        };
+        let current = console.wall.side == side && console.wall.enlarged.is_none();
+        if ui.selectable_label(current, label).clicked() {
+            console.wall.side = side;
+            console.wall.enlarged = None;
+        }
+    }
+}
+
+fn tiles(console: &mut Console, ui: &mut egui::Ui) {
     let gap = 8.0;
     let area = ui.available_rect_before_wrap();
-    let n = DEFAULT_GRID as f32;
-    let tile_w = ((area.width() - gap * (n - 1.0)) / n).max(40.0);
+    let visible = console.wall.visible_tiles();
+    let n = if console.wall.enlarged.is_some() {
+        1
+    } else {
+        console.wall.side
+    };
+    let side = n as f32;
+    let tile_w = ((area.width() - gap * (side - 1.0)) / side).max(40.0);
     // Keep tiles 16:9 unless the wall is too short for that.
     let tile_h = (tile_w * 9.0 / 16.0)
-        .min((area.height() - gap * (n - 1.0)) / n)
-        .max(30.0);
-    let views = console.cameras.views();
-    for row in 0..DEFAULT_GRID {
-        for col in 0..DEFAULT_GRID {
-            let min =
-                area.min + egui::vec2(col as f32 * (tile_w + gap), row as f32 * (tile_h + gap));
-            let tile = egui::Rect::from_min_size(min, egui::vec2(tile_w, tile_h));
-            let index = row * DEFAULT_GRID + col;
-            match views.get(index) {
-                Some(view) => camera_tile(console, ui, tile, index as u64, view),
-                None => empty_tile(console, ui, tile),
-            }
+        .min((area.height() - gap * (side - 1.0)) / side)
+        .max(24.0);
+    let cameras = console.cameras.views().len();
+    let mut dropped = None;
+    let mut toggled = None;
+    for (slot, &tile_index) in visible.iter().enumerate() {
+        let (row, col) = (slot / n, slot % n);
+        let min = area.min + egui::vec2(col as f32 * (tile_w + gap), row as f32 * (tile_h + gap));
+        let tile = egui::Rect::from_min_size(min, egui::vec2(tile_w, tile_h));
+        let camera = console.wall.camera_of(tile_index, cameras);
+        match camera.and_then(|c| console.cameras.views().get(c).map(|v| (c, v))) {
+            Some((c, view)) => camera_tile(console, ui, tile, c as u64, view),
+            None => empty_tile(console, ui, tile),
         }
+        let response = ui.interact(
+            tile,
+            egui::Id::unique(("wall-tile", tile_index)),
+            egui::Sense::click(),
+        );
+        if let Some(payload) = response.dnd_release_payload::<CameraDrag>() {
+            dropped = Some((tile_index, payload.0));
+        }
+        if response.double_clicked() {
+            toggled = Some(tile_index);
+        }
+    }
+    if let Some((tile, camera)) = dropped {
+        console.wall.placed.insert(tile, camera);
+    }
+    if let Some(tile) = toggled {
+        console.wall.enlarged = match console.wall.enlarged {
+            Some(_) => None,
+            None => Some(tile),
+        };
     }
     ui.allocate_rect(
         egui::Rect::from_min_size(
             area.min,
-            egui::vec2(area.width(), n * tile_h + (n - 1.0) * gap),
+            egui::vec2(area.width(), side * tile_h + (side - 1.0) * gap),
         ),
         egui::Sense::hover(),
     );

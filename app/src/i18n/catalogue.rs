@@ -61,6 +61,7 @@ catalogue! {
     WallNoVideo => "Waiting for video…", "等待视频…";
     FrameAge => "age", "延迟";
     DetectionAge => "detected", "检测";
+    WallLayout => "Layout", "布局";
     DetectionRulesProblems => "rules with problems", "规则有误";
     DetectionStarting => "opening the model…", "正在加载模型…";
     CamerasFailed => "Cameras unavailable", "摄像机不可用";
