@@ -139,6 +139,14 @@ fn units_drones_and_alerts_show_and_operator_actions_become_events() {
         .save(std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("console-world-en.png"))
         .expect("save render");
 
+    // Selecting the alert (its title) centres the map on it.
+    harness
+        .get_by_label_contains("One-click alarm · compound-7 (GATE)")
+        .click();
+    harness.run();
+    assert_eq!(harness.state().selected_alert(), Some(alert.as_str()));
+    assert_eq!(harness.state().map_centre_request(), Some(CENTRE));
+
     let world = |h: &Harness<'_, Console>| h.state().world().expect("world").shared();
     let state_of =
         |h: &Harness<'_, Console>| world(h).read().expect("lock").state().alerts[&alert].state;

@@ -48,8 +48,14 @@ pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
             }
         });
     if let Some(id) = selected {
-        // A second click on the selected alert clears the selection.
+        // A second click on the selected alert clears the selection; a new
+        // selection centres the map on the alert.
         console.selected_alert = (console.selected_alert.as_ref() != Some(&id)).then_some(id);
+        console.centre_on = console
+            .selected_alert
+            .as_ref()
+            .and_then(|id| alerts.iter().find(|a| &a.id == id))
+            .map(|a| a.lonlat);
     }
     if let Some(world) = &console.world {
         for event in actions {

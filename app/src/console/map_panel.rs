@@ -149,6 +149,10 @@ fn live_map(
         viewport: [rect.width(), rect.height()],
     });
     camera.viewport = [rect.width(), rect.height()];
+    // An alert selected in the queue: the map centres on it (once).
+    if let Some(lonlat) = console.centre_on.take() {
+        camera.centre = frame.scene(lonlat);
+    }
 
     let response = ui.interact(
         rect,

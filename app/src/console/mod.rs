@@ -72,6 +72,8 @@ pub struct Console {
     geofenced: std::collections::BTreeSet<(String, u64, String)>,
     /// The video wall's layout and placements.
     wall: wall::WallState,
+    /// Where the map should centre next frame (an alert just selected).
+    centre_on: Option<[f64; 2]>,
     /// Detection alerts' pictures for their cards (the newest `THUMBNAILS`).
     thumbnails: std::collections::VecDeque<(String, egui::TextureHandle)>,
 }
@@ -115,6 +117,7 @@ impl Console {
             geofenced: std::collections::BTreeSet::new(),
             thumbnails: std::collections::VecDeque::new(),
             wall: wall::WallState::default(),
+            centre_on: None,
         }
     }
 
@@ -284,6 +287,16 @@ impl Console {
                 checkpoint: false,
                 on_wall: wall.shows(index, cameras),
             });
+    }
+
+    /// The alert selected in the queue, if any.
+    pub fn selected_alert(&self) -> Option<&str> {
+        self.selected_alert.as_deref()
+    }
+
+    /// Where the map will centre on its next frame (after a selection).
+    pub fn map_centre_request(&self) -> Option<[f64; 2]> {
+        self.centre_on
     }
 
     /// The video wall's layout and placements.
