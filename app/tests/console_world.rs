@@ -196,6 +196,23 @@ fn units_drones_and_alerts_show_and_operator_actions_become_events() {
         UnitStatus::EnRoute
     );
 
+    // The overview counts it: one dispatched alert, one unit en route, and a
+    // running response inside the 1-minute target.
+    harness
+        .get_by_label(Msg::TabOverview.text(Lang::En))
+        .click();
+    harness.run();
+    harness.get_by_label("Dispatched: 1");
+    harness.get_by_label("En route: 1");
+    harness
+        .render()
+        .expect("render")
+        .save(std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("console-overview-en.png"))
+        .expect("save");
+    harness.get_by_label_contains("0:00 · One-click alarm · compound-7 (GATE)");
+    harness.get_by_label(Msg::TabUnits.text(Lang::En)).click();
+    harness.run();
+
     // The car reports from the scene: the geofence puts it on scene and
     // stops the response timer.
     let live = harness.state().world().expect("world");

@@ -177,7 +177,8 @@ fn alert_card(console: &Console, ui: &mut egui::Ui, alert: &Alert) -> (Vec<Event
 }
 
 /// The alert's title, prefixed with its kind in the console's language.
-fn title(console: &Console, alert: &Alert) -> String {
+/// An alert's one line as operators read it (the source's word first).
+pub(super) fn title(console: &Console, alert: &Alert) -> String {
     use watchfloor_layers::model::AlertSource;
     match &alert.source {
         AlertSource::Alarm { .. } => format!("{} · {}", console.t(Msg::OneClickAlarm), alert.title),

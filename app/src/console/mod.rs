@@ -10,6 +10,7 @@ pub mod theme;
 mod alerts;
 mod help;
 mod map_panel;
+pub mod overview;
 mod status_bar;
 mod timeline;
 mod top_bar;
@@ -30,6 +31,8 @@ pub enum ListTab {
     Units,
     /// Cameras.
     Cameras,
+    /// The one-screen overview.
+    Overview,
 }
 
 /// How the console was started.

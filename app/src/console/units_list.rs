@@ -18,6 +18,7 @@ pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
         for (tab, name) in [
             (ListTab::Units, Msg::TabUnits),
             (ListTab::Cameras, Msg::TabCameras),
+            (ListTab::Overview, Msg::TabOverview),
         ] {
             if ui
                 .selectable_label(console.list_tab == tab, console.t(name))
@@ -30,6 +31,15 @@ pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
     ui.separator();
     match console.list_tab {
         ListTab::Units => units_and_drones(console, ui),
+        ListTab::Overview => {
+            egui::ScrollArea::vertical()
+                .auto_shrink([false, false])
+                .show(ui, |ui| {
+                    egui::Frame::new()
+                        .inner_margin(egui::Margin::symmetric(4, 0))
+                        .show(ui, |ui| super::overview::show(console, ui));
+                });
+        }
         ListTab::Cameras if console.cameras.views().is_empty() => {
             empty_hint(ui, console.t(Msg::CamerasEmpty));
             config_errors(console, ui);

@@ -69,6 +69,21 @@ catalogue! {
         "暂无未处理警情。来自智能检测、一键报警和现场上报的警情将按严重程度排列在此。";
     TabUnits => "Units", "警力";
     TabCameras => "Cameras", "摄像机";
+    TabOverview => "Overview", "总览";
+    OverviewEmpty => "The overview appears once the world is running.", "态势总览将在系统运行后显示。";
+    OverviewStale => "stale reports", "过期上报";
+    OverviewUnitsWord => "units", "警力";
+    OverviewUnits => "Units by status", "警力状态";
+    OverviewAlertsByState => "Open alerts by state", "未处理警情状态";
+    OverviewCameras => "Cameras by state", "摄像机状态";
+    OverviewAlerts => "open alerts", "未处理警情";
+    OverviewAge => "by age", "按时长";
+    OverviewDetection => "Detection", "智能检测";
+    OverviewDetectionAlerts => "alerts in the last minute", "最近一分钟警情";
+    OverviewTracked => "objects tracked now", "当前跟踪目标";
+    OverviewRings => "Control rings", "管控圈";
+    OverviewCells => "Busiest grid cells", "最繁忙网格";
+    OverviewResponses => "Running dispatches (targets 1 · 3 · 5 min)", "进行中的派警（目标 1 · 3 · 5 分钟）";
     UnitsEmpty => "No units reporting. Patrol units and drones appear here when their feeds (CoT, MAVLink) connect.",
         "暂无警力上报。巡逻警力和无人机的数据链路（CoT、MAVLink）接通后将显示在此。";
     SectionUnits => "Patrol units", "巡逻警力";
