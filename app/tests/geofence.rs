@@ -43,6 +43,7 @@ fn view(id: &str, boxes: Vec<TrackBox>) -> CameraView {
             frame_seq: 1,
             counts: Vec::new(),
         }),
+        lonlat: None,
     }
 }
 

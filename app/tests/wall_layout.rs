@@ -77,6 +77,13 @@ fn layouts_drag_to_tile_and_double_click_enlarge() {
     assert_eq!(harness.state().wall().visible_tiles(), [0]);
     harness.get_by_label("2×2").click();
     harness.run_steps(2);
+    // A tour pages through the cameras; clicking again stops it.
+    harness.get_by_label("Tour").click();
+    harness.run_steps(2);
+    assert!(harness.state().wall().tour.is_some());
+    harness.get_by_label("Tour").click();
+    harness.run_steps(2);
+    assert!(harness.state().wall().tour.is_none());
 
     // Drag camera "b" from the cameras list onto the first tile.
     harness.get_by_label("Cameras").click();

@@ -51,11 +51,25 @@ pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
         // A second click on the selected alert clears the selection; a new
         // selection centres the map on the alert.
         console.selected_alert = (console.selected_alert.as_ref() != Some(&id)).then_some(id);
-        console.centre_on = console
+        let chosen = console
             .selected_alert
             .as_ref()
-            .and_then(|id| alerts.iter().find(|a| &a.id == id))
-            .map(|a| a.lonlat);
+            .and_then(|id| alerts.iter().find(|a| &a.id == id));
+        console.centre_on = chosen.map(|a| a.lonlat);
+        // Its cameras on the wall: the one that raised it, then the nearest.
+        if let Some(alert) = chosen {
+            let source = match &alert.source {
+                watchfloor_layers::model::AlertSource::Detection { camera, .. } => {
+                    Some(camera.as_str())
+                }
+                _ => None,
+            };
+            let cameras =
+                super::wall::cameras_for_alert(console.cameras.views(), source, alert.lonlat);
+            if !cameras.is_empty() {
+                console.wall.show_first(&cameras);
+            }
+        }
     }
     if let Some(world) = &console.world {
         for event in actions {
@@ -74,6 +88,22 @@ pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
     track_focus(console, ui, Area::Alerts, rect);
 }
 
+/// The card's frame: a new critical alert flashes (once a second) until
+/// someone acknowledges it.
+fn card_frame(ui: &egui::Ui, alert: &Alert, now: i64, color: egui::Color32) -> egui::Frame {
+    let frame = egui::Frame::group(ui.style());
+    if alert.severity != AlertSeverity::Critical || alert.state != AlertState::New {
+        return frame;
+    }
+    ui.ctx()
+        .request_repaint_after(std::time::Duration::from_millis(100));
+    if (now as f64 / 1e6 * std::f64::consts::TAU).sin() > 0.0 {
+        frame.fill(color.gamma_multiply(0.25))
+    } else {
+        frame
+    }
+}
+
 /// One alert; returns the operator's actions on it, and whether its title
 /// was clicked (select it on the map).
 fn alert_card(console: &Console, ui: &mut egui::Ui, alert: &Alert) -> (Vec<Event>, bool) {
@@ -82,7 +112,7 @@ fn alert_card(console: &Console, ui: &mut egui::Ui, alert: &Alert) -> (Vec<Event
     let mut action = None;
     let mut select = false;
     let mut lift_ring = None;
-    egui::Frame::group(ui.style()).show(ui, |ui| {
+    card_frame(ui, alert, now, look.color).show(ui, |ui| {
         ui.set_width(ui.available_width());
         ui.horizontal(|ui| {
             ui.label(

@@ -29,6 +29,8 @@ pub struct CameraView {
     pub id: String,
     /// The latest detection result (boxes, freshness), when detection runs.
     pub detections: Option<CameraDetections>,
+    /// Where the camera stands, when configured.
+    pub lonlat: Option<[f64; 2]>,
 }
 
 impl CameraView {
@@ -294,5 +296,6 @@ fn view_of(ingest: &CameraIngest) -> CameraView {
         frame: None,
         id: ingest.id().as_str().to_string(),
         detections: None,
+        lonlat: ingest.camera().lonlat,
     }
 }

@@ -25,7 +25,15 @@ pub struct WallState {
     pub placed: std::collections::BTreeMap<usize, usize>,
     /// The tile shown alone (double-click), if any.
     pub enlarged: Option<usize>,
+    /// A camera tour: when it started; the wall pages through all cameras
+    /// every [`TOUR_EVERY`].
+    pub tour: Option<std::time::Instant>,
+    /// The tour's current page (0 when not touring).
+    pub page: usize,
 }
+
+/// How long a tour shows each page of cameras.
+pub const TOUR_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
 
 impl Default for WallState {
     fn default() -> Self {
@@ -33,6 +41,8 @@ impl Default for WallState {
             side: 2,
             placed: std::collections::BTreeMap::new(),
             enlarged: None,
+            tour: None,
+            page: 0,
         }
     }
 }
@@ -40,6 +50,13 @@ impl Default for WallState {
 impl WallState {
     /// The camera a tile shows, if any, among `cameras`.
     pub fn camera_of(&self, tile: usize, cameras: usize) -> Option<usize> {
+        if self.tour.is_some() {
+            // Touring: page after page of all cameras, in list order.
+            let tiles = self.side * self.side;
+            let pages = cameras.div_ceil(tiles).max(1);
+            let camera = (self.page % pages) * tiles + tile;
+            return (camera < cameras).then_some(camera);
+        }
         self.placed
             .get(&tile)
             .copied()
@@ -52,6 +69,16 @@ impl WallState {
         match self.enlarged {
             Some(t) => vec![t],
             None => (0..self.side * self.side).collect(),
+        }
+    }
+
+    /// Puts `cameras` (indices, most relevant first) on the first tiles of
+    /// the layout, and shows the layout (not one enlarged tile).
+    pub fn show_first(&mut self, cameras: &[usize]) {
+        self.enlarged = None;
+        self.placed.clear();
+        for (tile, &camera) in cameras.iter().take(self.side * self.side).enumerate() {
+            self.placed.insert(tile, camera);
         }
     }
 
@@ -106,6 +133,24 @@ fn layout_buttons(console: &mut Console, ui: &mut egui::Ui) {
             console.wall.side = side;
             console.wall.enlarged = None;
         }
+    }
+    ui.add_space(8.0);
+    let touring = console.wall.tour.is_some();
+    if ui
+        .selectable_label(touring, console.t(Msg::WallTour))
+        .on_hover_text(console.t(Msg::WallTourHint))
+        .clicked()
+    {
+        console.wall.tour = (!touring).then(std::time::Instant::now);
+        console.wall.page = 0;
+    }
+    if let Some(started) = console.wall.tour {
+        let every = TOUR_EVERY.as_secs_f64();
+        let elapsed = started.elapsed().as_secs_f64();
+        console.wall.page = (elapsed / every) as usize;
+        let next = every - elapsed % every;
+        ui.ctx()
+            .request_repaint_after(std::time::Duration::from_secs_f64(next));
     }
 }
 
@@ -313,4 +358,100 @@ fn centered_text(ui: &egui::Ui, tile: egui::Rect, text: &str) {
     let galley = ui.painter().layout_job(job);
     let top_center = tile.center() - egui::vec2(0.0, galley.size().y / 2.0);
     ui.painter().galley(top_center, galley, theme::TEXT_WEAK);
+}
+
+/// The cameras to show for an alert at `lonlat`: the camera that raised it
+/// (a detection alert) first, then those with a position, nearest first.
+pub fn cameras_for_alert(
+    views: &[CameraView],
+    source_camera: Option<&str>,
+    lonlat: [f64; 2],
+) -> Vec<usize> {
+    let frame = watchfloor_layers::frame::LocalFrame::new(lonlat);
+    let mut near: Vec<(f64, usize)> = views
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| Some(v.id.as_str()) != source_camera)
+        .filter_map(|(i, v)| v.lonlat.map(|p| (frame.distance_m(lonlat, p), i)))
+        .collect();
+    near.sort_by(|a, b| a.0.total_cmp(&b.0));
+    views
+        .iter()
+        .position(|v| Some(v.id.as_str()) == source_camera)
+        .into_iter()
+        .chain(near.into_iter().map(|(_, i)| i))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use watchfloor_media::health::CameraState;
+    use watchfloor_media::stats::CameraStatus;
+
+    fn view(id: &str, lonlat: Option<[f64; 2]>) -> CameraView {
+        CameraView {
+            name: id.into(),
+            note: None,
+            status: CameraStatus {
+                state: CameraState::Live,
+                last_error: None,
+                received: 0,
+                decoded: 0,
+                dropped: 0,
+                late: 0,
+                reconnects: 0,
+                fps: 0.0,
+                bitrate_bps: 0.0,
+                newest_frame_age: None,
+            },
+            frame: None,
+            id: id.into(),
+            detections: None,
+            lonlat,
+        }
+    }
+
+    #[test]
+    fn an_alert_brings_its_own_camera_then_the_nearest() {
+        let views = [
+            view("far", Some([71.50, 51.13])),
+            view("near", Some([71.431, 51.1283])),
+            view("nowhere", None),
+            view("source", None),
+            view("middle", Some([71.45, 51.13])),
+        ];
+        let order = cameras_for_alert(&views, Some("source"), [71.4304, 51.1283]);
+        assert_eq!(
+            order,
+            [3, 1, 4, 0],
+            "source, then nearest first; unplaced left out"
+        );
+        let mut wall = WallState::default();
+        wall.show_first(&order);
+        assert_eq!(
+            (0..4)
+                .map(|t| wall.camera_of(t, views.len()))
+                .collect::<Vec<_>>(),
+            [Some(3), Some(1), Some(4), Some(0)]
+        );
+    }
+
+    #[test]
+    fn a_tour_pages_through_every_camera() {
+        let mut wall = WallState {
+            tour: Some(std::time::Instant::now()),
+            ..WallState::default()
+        };
+        let shown = |wall: &WallState| (0..4).map(|t| wall.camera_of(t, 6)).collect::<Vec<_>>();
+        assert_eq!(shown(&wall), [Some(0), Some(1), Some(2), Some(3)]);
+        wall.page = 1;
+        assert_eq!(shown(&wall), [Some(4), Some(5), None, None]);
+        wall.page = 2;
+        assert_eq!(
+            shown(&wall),
+            [Some(0), Some(1), Some(2), Some(3)],
+            "and round again"
+        );
+    }
 }
