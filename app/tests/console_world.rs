@@ -45,11 +45,13 @@ fn report(id: &str, callsign: &str, kind: UnitKind, lonlat: [f64; 2], stale_at: 
 #[expect(clippy::too_many_lines, reason = "one operator workflow, start to end")]
 fn units_drones_and_alerts_show_and_operator_actions_become_events() {
     let assets = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../assets");
+    let journal_dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("console-world-journal");
+    let _ = std::fs::remove_dir_all(&journal_dir);
     let live = LiveWorld::start(
         WorldOptions {
             site: None,
             basemap: Some(assets.join("basemap/astana.wfmap")),
-            journal: None,
+            journal: Some(journal_dir.clone()),
             ports: FeedPorts {
                 cot_udp: None,
                 cot_tcp: None,
@@ -233,8 +235,17 @@ fn units_drones_and_alerts_show_and_operator_actions_become_events() {
         UnitStatus::OnScene
     );
 
+    // Resolve with a note: the menu asks what was found and what was done.
     harness.run();
     harness.get_by_label(Msg::Resolve.text(Lang::En)).click();
+    harness.run();
+    let note = harness.get_by_role(egui::accesskit::Role::MultilineTextInput);
+    note.focus();
+    note.type_text("Gate closed by the guard; false alarm.");
+    harness.run();
+    harness
+        .get_by_label(Msg::ResolveConfirm.text(Lang::En))
+        .click();
     harness.run();
     wait_until("resolved", || state_of(&harness) == AlertState::Resolved);
     wait_until("the ring lifted", || {
@@ -248,5 +259,24 @@ fn units_drones_and_alerts_show_and_operator_actions_become_events() {
     assert_eq!(
         world(&harness).read().expect("lock").state().units["car-1"].status,
         UnitStatus::Available
+    );
+
+    // The note is in the journal, with who wrote it, for the audit trail.
+    drop(harness);
+    let journal = watchfloor_layers::journal::Journal::open(&journal_dir).expect("journal");
+    let noted: Vec<(String, String)> = journal
+        .events(0, i64::MAX)
+        .filter_map(Result::ok)
+        .filter_map(|(_, envelope)| match envelope.event {
+            Event::AlertNoted { id, note, .. } => Some((id, note)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        noted,
+        [(
+            alert.clone(),
+            "Gate closed by the guard; false alarm.".to_string()
+        )]
     );
 }

@@ -183,6 +183,17 @@ pub enum Event {
         /// Snapshot file, relative to the journal folder.
         snapshot: Option<String>,
     },
+    /// An operator's note on an alert (what was found, what was done), e.g.
+    /// when resolving it. It changes no live state; the journal keeps it for
+    /// the audit trail and incident export.
+    AlertNoted {
+        /// The alert.
+        id: String,
+        /// The note.
+        note: String,
+        /// Who wrote it.
+        by: String,
+    },
 }
 
 /// A unit's position report.

@@ -244,12 +244,12 @@ impl World {
                 let alert = self.alarm(site, *lonlat, by.as_deref(), at, &envelope.origin);
                 self.raise(alert, &mut notices)
             }
-            Event::AlertEvidence { id, .. } => self
+            Event::AlertEvidence { id, .. } | Event::AlertNoted { id, .. } => self
                 .state
                 .alerts
                 .contains_key(id)
                 .then_some(())
-                .ok_or_else(|| format!("evidence for unknown alert \"{id}\"")),
+                .ok_or_else(|| format!("evidence or note for unknown alert \"{id}\"")),
         };
         if let Err(why) = result {
             notices.push(Notice::Refused(why));

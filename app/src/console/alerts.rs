@@ -111,7 +111,7 @@ fn alert_card(console: &Console, ui: &mut egui::Ui, alert: &Alert) -> (Vec<Event
     let look = theme::severity_look(alert.severity);
     let mut action = None;
     let mut select = false;
-    let mut lift_ring = None;
+    let mut resolved = Vec::new();
     card_frame(ui, alert, now, look.color).show(ui, |ui| {
         ui.set_width(ui.available_width());
         ui.horizontal(|ui| {
@@ -187,23 +187,58 @@ fn alert_card(console: &Console, ui: &mut egui::Ui, alert: &Alert) -> (Vec<Event
             {
                 action = Some(Event::RingDrawn(ring));
             }
-            if ui.button(console.t(Msg::Resolve)).clicked() {
-                action = Some(Event::AlertStateSet {
-                    id: alert.id.clone(),
-                    state: AlertState::Resolved,
-                    by: console.operator.clone(),
-                });
-                // Its emergency ring is lifted with it.
-                let ring = format!("ring:{}", alert.id);
-                let exists = console
-                    .world
-                    .as_ref()
-                    .is_some_and(|w| w.world().state().rings.contains_key(&ring));
-                lift_ring = exists.then_some(Event::RingRemoved { id: ring });
-            }
+            ui.menu_button(console.t(Msg::Resolve), |ui| {
+                if let Some(events) = resolve_form(console, ui, alert) {
+                    resolved = events;
+                    ui.close();
+                }
+            });
         });
     });
-    (action.into_iter().chain(lift_ring).collect(), select)
+    (action.into_iter().chain(resolved).collect(), select)
+}
+
+/// Resolving: a note (what was found, what was done), then one click.
+/// Returns the events once confirmed: the note (if any), the state change,
+/// and the lifting of the alert's emergency ring.
+fn resolve_form(console: &Console, ui: &mut egui::Ui, alert: &Alert) -> Option<Vec<Event>> {
+    let key = egui::Id::unique(("resolve-note", alert.id.as_str()));
+    let mut note: String = ui.data_mut(|d| d.get_temp(key)).unwrap_or_default();
+    let label = ui.label(console.t(Msg::ResolveNote));
+    ui.add(
+        egui::TextEdit::multiline(&mut note)
+            .desired_rows(2)
+            .desired_width(260.0),
+    )
+    .labelled_by(label.id);
+    ui.data_mut(|d| d.insert_temp(key, note.clone()));
+    if !ui.button(console.t(Msg::ResolveConfirm)).clicked() {
+        return None;
+    }
+    ui.data_mut(|d| d.remove::<String>(key));
+    let mut events = Vec::new();
+    if !note.trim().is_empty() {
+        events.push(Event::AlertNoted {
+            id: alert.id.clone(),
+            note: note.trim().to_owned(),
+            by: console.operator.clone(),
+        });
+    }
+    events.push(Event::AlertStateSet {
+        id: alert.id.clone(),
+        state: AlertState::Resolved,
+        by: console.operator.clone(),
+    });
+    // Its emergency ring is lifted with it.
+    let ring = format!("ring:{}", alert.id);
+    let exists = console
+        .world
+        .as_ref()
+        .is_some_and(|w| w.world().state().rings.contains_key(&ring));
+    if exists {
+        events.push(Event::RingRemoved { id: ring });
+    }
+    Some(events)
 }
 
 /// The alert's title, prefixed with its kind in the console's language.

@@ -62,6 +62,8 @@ catalogue! {
     FrameAge => "age", "延迟";
     DetectionAge => "detected", "检测";
     WallLayout => "Layout", "布局";
+    ResolveNote => "Note: what was found, what was done", "处置说明：现场情况及处置措施";
+    ResolveConfirm => "Resolve now", "确认处置完毕";
     WallTour => "Tour", "轮巡";
     WallTourHint => "Cycle through all cameras, a page every 10 s", "每 10 秒轮换一页，巡视全部摄像机";
     DetectionRulesProblems => "rules with problems", "规则有误";
