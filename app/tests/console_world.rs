@@ -149,6 +149,26 @@ fn units_drones_and_alerts_show_and_operator_actions_become_events() {
     assert_eq!(harness.state().selected_alert(), Some(alert.as_str()));
     assert_eq!(harness.state().map_centre_request(), Some(CENTRE));
 
+    // Find by name (Ctrl+K): typing a callsign and Enter centres the map on the unit.
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::K);
+    harness.run();
+    harness
+        .get_by_role(egui::accesskit::Role::TextInput)
+        .type_text("p-01");
+    harness.run();
+    harness.get_by_label_contains("· P-01");
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    assert_eq!(
+        harness.state().map_centre_request(),
+        Some(frame.lonlat([800.0, 0.0])),
+        "centred on P-01"
+    );
+    assert!(
+        harness.query_by_label_contains("· P-01").is_none(),
+        "find window closed"
+    );
+
     let world = |h: &Harness<'_, Console>| h.state().world().expect("world").shared();
     let state_of =
         |h: &Harness<'_, Console>| world(h).read().expect("lock").state().alerts[&alert].state;

@@ -74,6 +74,8 @@ pub const SWITCH_LANGUAGE: KeyboardShortcut =
 pub const FULLSCREEN: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::F11);
 /// Opens the shortcut help.
 pub const HELP: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::F1);
+/// Finds a camera, unit, checkpoint or place by name.
+pub const SEARCH: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::K);
 
 /// Draws the focus frame around `rect` when `focused`.
 pub fn paint_focus(ui: &egui::Ui, rect: egui::Rect, focused: bool) {

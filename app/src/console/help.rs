@@ -30,6 +30,10 @@ pub(super) fn show(console: &mut Console, ctx: &egui::Context) {
                 console.t(Msg::ShortcutFullscreen),
             ),
             (
+                ctx.format_shortcut(&area::SEARCH),
+                console.t(Msg::ShortcutSearch),
+            ),
+            (
                 ctx.format_shortcut(&area::HELP),
                 console.t(Msg::ShortcutHelp),
             ),

@@ -11,6 +11,7 @@ mod alerts;
 mod help;
 mod map_panel;
 pub mod overview;
+pub mod search;
 mod status_bar;
 mod timeline;
 mod top_bar;
@@ -77,6 +78,9 @@ pub struct Console {
     wall: wall::WallState,
     /// Where the map should centre next frame (an alert just selected).
     centre_on: Option<[f64; 2]>,
+    /// The find window (Ctrl+K) and what is typed in it.
+    search_open: bool,
+    search_text: String,
     /// Detection alerts' pictures for their cards (the newest `THUMBNAILS`).
     thumbnails: std::collections::VecDeque<(String, egui::TextureHandle)>,
 }
@@ -121,6 +125,8 @@ impl Console {
             thumbnails: std::collections::VecDeque::new(),
             wall: wall::WallState::default(),
             centre_on: None,
+            search_open: false,
+            search_text: String::new(),
         }
     }
 
@@ -349,6 +355,7 @@ impl Console {
             egui::CentralPanel::no_frame().show(ui, |ui| map_panel::show(self, ui));
         });
         help::show(self, ui.ctx());
+        search::show(self, ui.ctx());
 
         // The clock ticks once a second; nothing else here needs a timer.
         let subsec = Duration::from_millis(u64::from(self.now().timestamp_subsec_millis()));

@@ -62,6 +62,11 @@ catalogue! {
     FrameAge => "age", "延迟";
     DetectionAge => "detected", "检测";
     WallLayout => "Layout", "布局";
+    Search => "Find", "查找";
+    SearchHint => "Camera, unit, checkpoint or place", "摄像机、警力、检查站或地点";
+    SearchNothing => "Nothing by that name.", "未找到该名称。";
+    SearchPlace => "Place", "地点";
+    ShortcutSearch => "Find a camera, unit, checkpoint or place", "查找摄像机、警力、检查站或地点";
     ResolveNote => "Note: what was found, what was done", "处置说明：现场情况及处置措施";
     ResolveConfirm => "Resolve now", "确认处置完毕";
     WallTour => "Tour", "轮巡";
