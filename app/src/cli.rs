@@ -138,7 +138,9 @@ pub enum BenchCommand {
     Render(crate::bench::render::RenderBenchArgs),
     /// Detection on N simulated cameras vs a bare ONNX Runtime loop.
     Detect(crate::bench::detect::DetectBenchArgs),
-    /// Not built yet: console, replay.
+    /// The whole console with N live tiles and M moving units vs an empty frame.
+    Console(crate::bench::console::ConsoleBenchArgs),
+    /// Not built yet: replay.
     #[command(external_subcommand)]
     Other(Vec<String>),
 }
@@ -194,7 +196,7 @@ impl Command {
             Self::Sim(_) | Self::Import(_) => ("sim", "nothing: it is built"),
             Self::Bench(_) => (
                 "bench",
-                "its issue (console #8, replay #9); `bench media`, `bench layers`, `bench render` and `bench detect` work now",
+                "its issue (replay #9); `bench media`, `bench layers`, `bench render`, `bench detect` and `bench console` work now",
             ),
             Self::Replay(_) => ("replay", "trainer replay of incident packages (issue #9)"),
             Self::Export(_) => (
@@ -274,12 +276,11 @@ mod tests {
             panic!("expected replay");
         };
         assert_eq!(reserved.args, ["dir", "--speed", "4"]);
-        let cli =
-            Cli::try_parse_from(["watchfloor", "bench", "console", "--json"]).expect("parses");
+        let cli = Cli::try_parse_from(["watchfloor", "bench", "replay", "--json"]).expect("parses");
         let Some(Command::Bench(BenchCommand::Other(args))) = cli.command else {
             panic!("expected an unbuilt bench");
         };
-        assert_eq!(args, ["console", "--json"]);
+        assert_eq!(args, ["replay", "--json"]);
     }
 
     #[test]

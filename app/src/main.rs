@@ -55,20 +55,9 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     if let Some(Command::Sim(SimCommand::World(args))) = &cli.command {
         return sim_world::run(args);
     }
-    if let Some(Command::Bench(BenchCommand::Media(args))) = &cli.command {
-        bench::media::run(args)?;
-        return Ok(ExitCode::SUCCESS);
-    }
-    if let Some(Command::Bench(BenchCommand::Render(args))) = &cli.command {
-        bench::render::run(args)?;
-        return Ok(ExitCode::SUCCESS);
-    }
-    if let Some(Command::Bench(BenchCommand::Detect(args))) = &cli.command {
-        bench::detect::run(args)?;
-        return Ok(ExitCode::SUCCESS);
-    }
-    if let Some(Command::Bench(BenchCommand::Layers(args))) = &cli.command {
-        bench::layers::run(args)?;
+    if let Some(Command::Bench(bench)) = &cli.command
+        && run_bench(bench)?
+    {
         return Ok(ExitCode::SUCCESS);
     }
     if let Some(Command::Import(ImportCommand::Basemap { tiles, out })) = &cli.command {
@@ -149,4 +138,17 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         window_shot,
     )?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Runs a built benchmark; `false` for one not built yet.
+fn run_bench(bench: &BenchCommand) -> anyhow::Result<bool> {
+    match bench {
+        BenchCommand::Media(args) => bench::media::run(args)?,
+        BenchCommand::Render(args) => bench::render::run(args)?,
+        BenchCommand::Console(args) => bench::console::run(args)?,
+        BenchCommand::Detect(args) => bench::detect::run(args)?,
+        BenchCommand::Layers(args) => bench::layers::run(args)?,
+        BenchCommand::Other(_) => return Ok(false),
+    }
+    Ok(true)
 }

@@ -59,7 +59,7 @@ fn screenshot_renders_headlessly_without_a_display() {
 #[test]
 fn reserved_subcommands_exit_non_zero_and_say_why() {
     for (args, name) in [
-        (&["bench", "console", "--json"][..], "bench"),
+        (&["bench", "replay", "--json"][..], "bench"),
         (&["replay", "incident-dir"][..], "replay"),
         (&["export", "--out", "x"][..], "export"),
         (&["audit", "verify"][..], "audit"),

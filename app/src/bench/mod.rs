@@ -2,6 +2,7 @@
 //! run, the raw limit of the same work; prints a table, and with `--json` one
 //! JSON object as the last line of stdout.
 
+pub mod console;
 pub mod cpu;
 pub mod detect;
 pub mod layers;

@@ -308,6 +308,23 @@ impl Console {
         self.centre_on
     }
 
+    /// Sets the wall's layout: `side` × `side` tiles (1 to 6).
+    pub fn set_wall_side(&mut self, side: usize) {
+        self.wall.side = side.clamp(1, wall::MAX_SIDE);
+        self.wall.enlarged = None;
+    }
+
+    /// How old the picture on each visible wall tile is now.
+    pub fn wall_frame_ages(&self) -> Vec<std::time::Duration> {
+        let views = self.cameras.views();
+        self.wall
+            .visible_tiles()
+            .into_iter()
+            .filter_map(|t| self.wall.camera_of(t, views.len()))
+            .filter_map(|c| views[c].frame.as_ref().map(|f| f.0.age()))
+            .collect()
+    }
+
     /// The video wall's layout and placements.
     pub fn wall(&self) -> &wall::WallState {
         &self.wall

@@ -85,64 +85,85 @@ pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
 
 fn units_and_drones(console: &Console, ui: &mut egui::Ui) {
     let now = now_us();
-    let (units, drones): (Vec<Unit>, Vec<Drone>) = match &console.world {
+    // The sort order is taken under the read lock; only the rows on screen
+    // are laid out (thousands of units must not cost thousands of rows).
+    let (order, drones): (Vec<String>, Vec<Drone>) = match &console.world {
         Some(w) => {
             let world = w.world();
-            let mut units: Vec<Unit> = world.state().units.values().cloned().collect();
-            units.sort_by(|a, b| {
-                (a.is_stale(now), a.status, &a.callsign).cmp(&(
-                    b.is_stale(now),
-                    b.status,
-                    &b.callsign,
-                ))
-            });
-            (units, world.state().drones.values().cloned().collect())
+            let mut keyed: Vec<(bool, UnitStatus, &str, &str)> = world
+                .state()
+                .units
+                .values()
+                .map(|u| {
+                    (
+                        u.is_stale(now),
+                        u.status,
+                        u.callsign.as_str(),
+                        u.id.as_str(),
+                    )
+                })
+                .collect();
+            keyed.sort_unstable();
+            (
+                keyed.into_iter().map(|k| k.3.to_owned()).collect(),
+                world.state().drones.values().cloned().collect(),
+            )
         }
         None => (Vec::new(), Vec::new()),
     };
-    if units.is_empty() && drones.is_empty() {
+    if order.is_empty() && drones.is_empty() {
         empty_hint(ui, console.t(Msg::UnitsEmpty));
     }
-    let legend_height = 150.0;
-    egui::ScrollArea::vertical()
-        .max_height((ui.available_height() - legend_height).max(80.0))
-        .auto_shrink([false, false])
-        .show(ui, |ui| {
-            if !drones.is_empty() {
-                ui.label(
-                    egui::RichText::new(format!(
-                        "{} {}",
-                        console.t(Msg::SectionDrones),
-                        drones.len()
-                    ))
-                    .strong(),
-                );
-                for drone in &drones {
-                    drone_row(console, ui, drone, now);
+    if !drones.is_empty() {
+        ui.label(
+            egui::RichText::new(format!(
+                "{} {}",
+                console.t(Msg::SectionDrones),
+                drones.len()
+            ))
+            .strong(),
+        );
+        for drone in &drones {
+            drone_row(console, ui, drone, now);
+        }
+    }
+    if let (false, Some(world)) = (order.is_empty(), &console.world) {
+        ui.add_space(6.0);
+        let (available, stale) = {
+            let world = world.world();
+            let units = world.state().units.values();
+            units.fold((0, 0), |(a, s), u| {
+                let is_stale = u.is_stale(now);
+                (
+                    a + usize::from(u.status.is_dispatchable() && !is_stale),
+                    s + usize::from(is_stale),
+                )
+            })
+        };
+        ui.label(
+            egui::RichText::new(format!(
+                "{} {} · {} {available} · {} {stale}",
+                console.t(Msg::SectionUnits),
+                order.len(),
+                console.t(Msg::CountAvailable),
+                console.t(Msg::CountStale),
+            ))
+            .strong(),
+        );
+        let legend_height = 150.0;
+        let row_height = ui.spacing().interact_size.y.max(22.0);
+        egui::ScrollArea::vertical()
+            .max_height((ui.available_height() - legend_height).max(80.0))
+            .auto_shrink([false, false])
+            .show_rows(ui, row_height, order.len(), |ui, rows| {
+                let world = world.world();
+                for id in &order[rows] {
+                    if let Some(unit) = world.state().units.get(id) {
+                        unit_row(console, ui, unit, now);
+                    }
                 }
-            }
-            if !units.is_empty() {
-                ui.add_space(6.0);
-                let available = units
-                    .iter()
-                    .filter(|u| u.status.is_dispatchable() && !u.is_stale(now))
-                    .count();
-                let stale = units.iter().filter(|u| u.is_stale(now)).count();
-                ui.label(
-                    egui::RichText::new(format!(
-                        "{} {} · {} {available} · {} {stale}",
-                        console.t(Msg::SectionUnits),
-                        units.len(),
-                        console.t(Msg::CountAvailable),
-                        console.t(Msg::CountStale),
-                    ))
-                    .strong(),
-                );
-                for unit in &units {
-                    unit_row(console, ui, unit, now);
-                }
-            }
-        });
+            });
+    }
     ui.with_layout(egui::Layout::bottom_up(egui::Align::Min), |ui| {
         for status in UnitStatus::ALL.iter().rev() {
             legend_row(console, ui, theme::unit_look(*status));
