@@ -589,24 +589,32 @@ fn labels(
 }
 
 /// Fading trails behind units (most recent brightest), at most a few
-/// thousand segments.
+/// thousand segments; segments off screen or under 1.5 px (a zoomed-out
+/// city, where a trail would be a smudge under its marker) are not drawn.
 fn trails(console: &Console, painter: &egui::Painter, to_screen: &dyn Fn([f64; 2]) -> egui::Pos2) {
     const MAX_SEGMENTS: usize = 6000;
+    const MIN_PIXELS: f32 = 1.5;
     let Some(world) = &console.world else {
         return;
     };
     let world = world.world();
+    let clip = painter.clip_rect();
     let mut drawn = 0;
     for unit in world.state().units.values() {
         let color = theme::unit_look(unit.status).color;
         let n = unit.trail.len();
-        for (i, pair) in unit.trail.iter().collect::<Vec<_>>().windows(2).enumerate() {
+        let points: Vec<egui::Pos2> = unit.trail.iter().map(|p| to_screen(p.lonlat)).collect();
+        for (i, pair) in points.windows(2).enumerate() {
             if drawn >= MAX_SEGMENTS {
                 return;
             }
+            let visible = clip.contains(pair[0]) || clip.contains(pair[1]);
+            if !visible || pair[0].distance(pair[1]) < MIN_PIXELS {
+                continue;
+            }
             let alpha = (i + 1) as f32 / n as f32;
             painter.line_segment(
-                [to_screen(pair[0].lonlat), to_screen(pair[1].lonlat)],
+                [pair[0], pair[1]],
                 egui::Stroke::new(2.0, color.gamma_multiply(0.6 * alpha)),
             );
             drawn += 1;
