@@ -12,13 +12,10 @@ use anyhow::Context as _;
 use watchfloor_layers::event::{Event, UnitReport};
 use watchfloor_layers::frame::LocalFrame;
 use watchfloor_layers::model::UnitKind;
-use watchfloor_media::camera::{Camera, CameraId, RtspTransport, Source};
-use watchfloor_media::health::CameraState;
-use watchfloor_media::ingest::{CameraIngest, IngestOptions};
 use watchfloor_render::HeadlessRenderer;
 
 use super::cpu::process_cpu_time;
-use super::media::{SimProcess, wait_all};
+use super::media::{SimProcess, start_sim_ingest};
 use super::report::{Report, Value, percentile};
 use crate::console::cameras::Cameras;
 use crate::console::{Console, ConsoleOptions, theme};
@@ -146,7 +143,10 @@ fn setup(
         "the basemap did not load"
     );
     let mut cameras = Cameras::default();
-    cameras.add(start_ingest(&sim.urls)?, Vec::new());
+    let ids: Vec<String> = (0..sim.urls.len())
+        .map(|i| format!("Bench {i:02}"))
+        .collect();
+    cameras.add(start_sim_ingest(&sim.urls, &ids, 0)?, Vec::new());
     console.attach_cameras(cameras);
     console.set_wall_side(f64::from(args.tiles).sqrt().ceil() as usize);
     let world = LiveWorld::start(
@@ -251,45 +251,6 @@ fn measure_empty(
         empty_ms.push(t.elapsed().as_secs_f64() * 1e3);
     }
     Ok(empty_ms)
-}
-
-fn start_ingest(urls: &[String]) -> anyhow::Result<Vec<CameraIngest>> {
-    let ingests: Vec<CameraIngest> = urls
-        .iter()
-        .enumerate()
-        .map(|(i, url)| {
-            let camera = Camera {
-                id: CameraId::new(&format!("bench-{i}")),
-                name: format!("Bench {i:02}"),
-                source: Source::parse(
-                    url,
-                    RtspTransport::Tcp,
-                    Duration::from_millis(100),
-                    std::path::Path::new("."),
-                )
-                .map_err(anyhow::Error::msg)?,
-                sub_source: None,
-                lonlat: None,
-                heading_deg: None,
-                fov_deg: None,
-                note: None,
-            };
-            Ok(CameraIngest::start(
-                camera,
-                IngestOptions::default(),
-                0,
-                None,
-                None,
-            )?)
-        })
-        .collect::<anyhow::Result<_>>()?;
-    wait_all(Duration::from_secs(60), || {
-        ingests
-            .iter()
-            .all(|c| c.status().state == CameraState::Live)
-    })
-    .context("ingest: not every stream went live")?;
-    Ok(ingests)
 }
 
 /// Units spread over the city, each driving on its own heading.

@@ -8,17 +8,14 @@
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
-use watchfloor_media::camera::{Camera, CameraId, RtspTransport, Source};
 use watchfloor_media::detect::config::{self, DetectionConfig};
 use watchfloor_media::detect::descriptor::ModelDescriptor;
 use watchfloor_media::detect::detector::{Detector, DetectorOptions, bare_inferences_per_s};
 use watchfloor_media::detect::service::{
     DetectInput, DetectionService, ServiceOptions, ServiceStats,
 };
-use watchfloor_media::health::CameraState;
-use watchfloor_media::ingest::{CameraIngest, IngestOptions};
 
-use super::media::{SimProcess, wait_all};
+use super::media::{SimProcess, start_sim_ingest};
 use super::report::{Report, Value, percentile};
 
 /// `bench detect` options.
@@ -196,7 +193,7 @@ fn measure_ours(
     let ids: Vec<String> = (0..sim.urls.len()).map(|i| format!("bench-{i}")).collect();
     let mut config = bench_config(&ids, descriptor);
     anyhow::ensure!(config.problems.is_empty(), "{:?}", config.problems);
-    let ingests = start_ingest(&sim.urls, &ids)?;
+    let ingests = start_sim_ingest(&sim.urls, &ids, 1)?;
     let inputs = ingests
         .iter()
         .zip(&ids)
@@ -323,43 +320,4 @@ fn most_common(v: &[usize]) -> Option<usize> {
         *counts.entry(b).or_insert(0usize) += 1;
     }
     counts.into_iter().max_by_key(|&(_, n)| n).map(|(b, _)| b)
-}
-
-fn start_ingest(urls: &[String], ids: &[String]) -> anyhow::Result<Vec<CameraIngest>> {
-    let ingests: Vec<CameraIngest> = urls
-        .iter()
-        .zip(ids)
-        .map(|(url, id)| {
-            let camera = Camera {
-                id: CameraId::new(id),
-                name: id.clone(),
-                source: Source::parse(
-                    url,
-                    RtspTransport::Tcp,
-                    Duration::from_millis(100),
-                    std::path::Path::new("."),
-                )
-                .map_err(anyhow::Error::msg)?,
-                sub_source: None,
-                lonlat: None,
-                heading_deg: None,
-                fov_deg: None,
-                note: None,
-            };
-            Ok(CameraIngest::start(
-                camera,
-                IngestOptions::default(),
-                1,
-                None,
-                None,
-            )?)
-        })
-        .collect::<anyhow::Result<_>>()?;
-    wait_all(Duration::from_secs(60), || {
-        ingests
-            .iter()
-            .all(|c| c.status().state == CameraState::Live)
-    })
-    .context("ingest: not every stream went live")?;
-    Ok(ingests)
 }

@@ -390,3 +390,48 @@ impl Drop for SimProcess {
         let _ = self.child.wait();
     }
 }
+
+/// Our ingest of the simulator's streams, one camera per URL named by `ids`,
+/// each with `consumers` extra mailboxes (detection); waits until all are live.
+pub(crate) fn start_sim_ingest(
+    urls: &[String],
+    ids: &[String],
+    consumers: usize,
+) -> anyhow::Result<Vec<CameraIngest>> {
+    let ingests: Vec<CameraIngest> = urls
+        .iter()
+        .zip(ids)
+        .map(|(url, id)| {
+            let camera = Camera {
+                id: CameraId::new(id),
+                name: id.clone(),
+                source: Source::parse(
+                    url,
+                    RtspTransport::Tcp,
+                    Duration::from_millis(u64::from(LATENCY_MS)),
+                    std::path::Path::new("."),
+                )
+                .map_err(anyhow::Error::msg)?,
+                sub_source: None,
+                lonlat: None,
+                heading_deg: None,
+                fov_deg: None,
+                note: None,
+            };
+            Ok(CameraIngest::start(
+                camera,
+                IngestOptions::default(),
+                consumers,
+                None,
+                None,
+            )?)
+        })
+        .collect::<anyhow::Result<_>>()?;
+    wait_all(Duration::from_secs(60), || {
+        ingests
+            .iter()
+            .all(|c| c.status().state == CameraState::Live)
+    })
+    .context("ingest: not every stream went live")?;
+    Ok(ingests)
+}
