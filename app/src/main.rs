@@ -98,6 +98,7 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         let world_options = WorldOptions::from_cli(cli);
         cameras.enable_detection(
             watchfloor_app::wiring::detection::rules_beside(world_options.site.as_deref()),
+            world_options.journal.clone(),
             || {},
         );
         if let Some(file) = &cli.cameras {

@@ -66,6 +66,7 @@ pub fn run(
             let ctx = cc.egui_ctx.clone();
             cameras.enable_detection(
                 crate::wiring::detection::rules_beside(world.site.as_deref()),
+                world.journal.clone(),
                 move || ctx.request_repaint(),
             );
             if let Some(file) = cameras_file {

@@ -66,6 +66,8 @@ fn plaza_people_raise_a_zone_alert_with_a_jpeg_snapshot() {
         fov_deg: None,
         note: None,
     };
+    let evidence = std::env::temp_dir().join(format!("wf-evidence-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&evidence);
     let ingest = CameraIngest::start(camera, IngestOptions::default(), 1, None, None)
         .expect("ingest starts");
     let service = DetectionService::start(
@@ -75,7 +77,10 @@ fn plaza_people_raise_a_zone_alert_with_a_jpeg_snapshot() {
             frames: Arc::clone(ingest.consumer(0).expect("consumer")),
             setup: rules.cameras.pop(),
         }],
-        &ServiceOptions::default(),
+        &ServiceOptions {
+            evidence_dir: Some(evidence.clone()),
+            ..ServiceOptions::default()
+        },
         None,
     )
     .expect("service starts");
@@ -105,6 +110,13 @@ fn plaza_people_raise_a_zone_alert_with_a_jpeg_snapshot() {
     let height = u16::from_be_bytes([jpeg[sof + 5], jpeg[sof + 6]]);
     let width = u16::from_be_bytes([jpeg[sof + 7], jpeg[sof + 8]]);
     assert_eq!((width, height), (640, 360));
+    // Written to disk by the evidence thread, under the alert's id.
+    let file = alert.snapshot_file.as_deref().expect("snapshot written");
+    assert_eq!(file, format!("evidence/{}.jpg", alert.id));
+    let on_disk = std::fs::read(evidence.join(file)).expect("file");
+    assert!(on_disk == *jpeg, "the file holds this alert's snapshot");
+    let ids: std::collections::BTreeSet<&str> = alerts.iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(ids.len(), alerts.len(), "alert ids are unique");
 
     // The wall's view: tracked people with stable ids, and fresh results.
     let view = service.views().remove("plaza").expect("plaza results");

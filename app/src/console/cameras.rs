@@ -15,6 +15,14 @@ use watchfloor_media::detect::service::{CameraDetections, DetectionAlert, Detect
 /// Requests a repaint (from any thread).
 type Repaint = Arc<dyn Fn() + Send + Sync>;
 
+/// How detection is to run: the rules file, where evidence is written, and
+/// the repaint request.
+struct DetectSetup {
+    rules: Option<std::path::PathBuf>,
+    evidence_dir: Option<std::path::PathBuf>,
+    repaint: Repaint,
+}
+
 /// What the wall and lists show of one camera this frame.
 pub struct CameraView {
     /// Name for operators.
@@ -53,7 +61,7 @@ pub struct Cameras {
     detection: Vec<LiveDetection>,
     /// Detection set-up: `None` = no detection; else the rules file (if any)
     /// and the repaint request.
-    detect: Option<(Option<std::path::PathBuf>, Repaint)>,
+    detect: Option<DetectSetup>,
     ingests: Vec<CameraIngest>,
     views: Vec<CameraView>,
     error: Option<String>,
@@ -77,26 +85,33 @@ impl Cameras {
     }
 
     /// Runs detection on the cameras as they arrive, with the rules in
-    /// `rules` (a `detection.toml`) if given.
+    /// `rules` (a `detection.toml`) if given; alert snapshots are written
+    /// below `evidence_dir` (the journal folder) if given.
     pub fn enable_detection(
         &mut self,
         rules: Option<std::path::PathBuf>,
+        evidence_dir: Option<std::path::PathBuf>,
         repaint: impl Fn() + Send + Sync + 'static,
     ) {
-        self.detect = Some((rules, Arc::new(repaint)));
+        self.detect = Some(DetectSetup {
+            rules,
+            evidence_dir,
+            repaint: Arc::new(repaint),
+        });
     }
 
     /// Adds cameras that are already being ingested (e.g. from `cameras.toml`),
     /// and the problems found in their configuration.
     pub fn add(&mut self, ingests: Vec<CameraIngest>, config_errors: Vec<String>) {
-        if let Some((rules, repaint)) = &self.detect {
+        if let Some(setup) = &self.detect {
             let inputs: Vec<_> = ingests
                 .iter()
                 .filter_map(|i| Some((i.id().as_str().to_string(), Arc::clone(i.consumer(0)?))))
                 .collect();
             if !inputs.is_empty() {
-                let repaint = Arc::clone(repaint);
-                match LiveDetection::start(inputs, rules.clone(), move || repaint()) {
+                let repaint = Arc::clone(&setup.repaint);
+                let (rules, evidence) = (setup.rules.clone(), setup.evidence_dir.clone());
+                match LiveDetection::start(inputs, rules, evidence, move || repaint()) {
                     Ok(d) => self.detection.push(d),
                     Err(e) => tracing::error!("detection could not start: {e}"),
                 }

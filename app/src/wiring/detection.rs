@@ -44,10 +44,12 @@ pub struct LiveDetection {
 
 impl LiveDetection {
     /// Opens the bundled model and starts the service for `cameras` (id and
-    /// the ingest's detection mailbox) with `rules` (a `detection.toml`).
+    /// the ingest's detection mailbox) with `rules` (a `detection.toml`);
+    /// snapshots are written below `evidence_dir` (the journal folder).
     pub fn start(
         cameras: Vec<(String, Arc<Mailbox<Frame>>)>,
         rules: Option<PathBuf>,
+        evidence_dir: Option<PathBuf>,
         repaint: impl Fn() + Send + Sync + Clone + 'static,
     ) -> std::io::Result<Self> {
         let (tx, rx) = sync_channel(1);
@@ -55,7 +57,7 @@ impl LiveDetection {
         let starter = std::thread::Builder::new()
             .name("detection-start".into())
             .spawn(move || {
-                let result = open(cameras, rules.as_deref(), notify);
+                let result = open(cameras, rules.as_deref(), evidence_dir, notify);
                 if let Err(e) = &result {
                     tracing::error!("detection unavailable: {e}");
                 }
@@ -137,6 +139,7 @@ impl Drop for LiveDetection {
 fn open(
     cameras: Vec<(String, Arc<Mailbox<Frame>>)>,
     rules: Option<&Path>,
+    evidence_dir: Option<PathBuf>,
     repaint: impl Fn() + Send + Sync + 'static,
 ) -> Result<(DetectionService, Vec<String>), String> {
     let descriptor = ModelDescriptor::bundled().map_err(|e| e.to_string())?;
@@ -167,7 +170,10 @@ fn open(
     let service = DetectionService::start(
         detector,
         inputs,
-        &ServiceOptions::default(),
+        &ServiceOptions {
+            evidence_dir,
+            ..ServiceOptions::default()
+        },
         Some(Box::new(repaint)),
     )
     .map_err(|e| e.to_string())?;
@@ -176,15 +182,11 @@ fn open(
 }
 
 /// Turns a detection alert into world events: the alert itself (placed at
-/// its ground position, else the site's origin) and its evidence, with the
-/// JPEG snapshot written to `evidence/` in the journal folder first (so the
-/// journal never names a file that is not there). Returns the alert id.
+/// its ground position, else the site's origin) and its evidence, naming the
+/// snapshot the `evidence` thread has already written (no file work here:
+/// this runs on the UI thread). Returns the alert id.
 pub fn forward_alert(world: &LiveWorld, alert: &DetectionAlert) -> Result<String, String> {
-    let at_ms = alert
-        .at
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis());
-    let id = format!("det-{}-{}-{at_ms}", alert.camera, alert.rule);
+    let id = alert.id.clone();
     let lonlat = alert.ground.unwrap_or_else(|| world.world().state().origin);
     let title = match alert.count {
         Some(n) => format!("{} · {} ({n})", alert.name, alert.camera),
@@ -204,22 +206,6 @@ pub fn forward_alert(world: &LiveWorld, alert: &DetectionAlert) -> Result<String
             lonlat,
         },
     )?;
-    let snapshot = match world.status().journal {
-        Some(Ok(dir)) if !alert.snapshot_jpeg.is_empty() => {
-            let relative = format!("evidence/{id}.jpg");
-            let path = dir.join(&relative);
-            let written = std::fs::create_dir_all(dir.join("evidence"))
-                .and_then(|()| std::fs::write(&path, &alert.snapshot_jpeg));
-            match written {
-                Ok(()) => Some(relative),
-                Err(e) => {
-                    tracing::error!(file = %path.display(), "evidence snapshot not written: {e}");
-                    None
-                }
-            }
-        }
-        _ => None,
-    };
     world.submit_from(
         origin,
         Event::AlertEvidence {
@@ -233,7 +219,7 @@ pub fn forward_alert(world: &LiveWorld, alert: &DetectionAlert) -> Result<String
                 .collect(),
             tracks: alert.tracks.clone(),
             count: alert.count,
-            snapshot,
+            snapshot: alert.snapshot_file.clone(),
         },
     )?;
     Ok(id)

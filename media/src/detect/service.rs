@@ -75,6 +75,11 @@ impl CameraDetections {
 /// An alert raised by a rule.
 #[derive(Debug, Clone)]
 pub struct DetectionAlert {
+    /// Unique id: `det-<camera>-<rule>-<unix ms>-<sequence>` (the sequence
+    /// keeps two alerts of one rule in the same millisecond apart).
+    pub id: String,
+    /// The snapshot file, relative to the evidence folder, once written.
+    pub snapshot_file: Option<String>,
     /// Camera id.
     pub camera: String,
     /// Rule id and name.
@@ -165,6 +170,9 @@ pub struct ServiceOptions {
     pub tracker: TrackerConfig,
     /// Motion gating.
     pub motion: MotionConfig,
+    /// Where snapshots are written (`evidence/<alert id>.jpg` below it),
+    /// by the `evidence` thread; `None` keeps them in memory only.
+    pub evidence_dir: Option<std::path::PathBuf>,
 }
 
 /// The running service. Dropping it stops and joins the thread.
@@ -190,9 +198,10 @@ impl DetectionService {
         let (evidence_tx, evidence_rx) = sync_channel(EVIDENCE_QUEUE);
         let evidence_shared = Arc::clone(&shared);
         let final_tx = tx.clone();
+        let dir = options.evidence_dir.clone();
         let evidence = std::thread::Builder::new()
             .name("evidence".into())
-            .spawn(move || evidence_loop(&evidence_rx, &tx, &evidence_shared))
+            .spawn(move || evidence_loop(&evidence_rx, &tx, &evidence_shared, dir.as_deref()))
             .map_err(|e| MediaError::Thread(e.to_string()))?;
         let worker = Worker::new(
             detector,
@@ -268,6 +277,10 @@ struct Worker {
     alerts: SyncSender<(DetectionAlert, Frame)>,
     /// Straight to the console (when the evidence thread is behind).
     final_alerts: SyncSender<DetectionAlert>,
+    /// Where snapshots go when encoded here.
+    evidence_dir: Option<std::path::PathBuf>,
+    /// Alerts made so far (part of each alert's id).
+    alert_seq: std::sync::atomic::AtomicU64,
     epoch: Instant,
 }
 
@@ -302,6 +315,8 @@ impl Worker {
             shared,
             alerts,
             final_alerts,
+            evidence_dir: options.evidence_dir.clone(),
+            alert_seq: std::sync::atomic::AtomicU64::new(0),
             epoch: Instant::now(),
         }
     }
@@ -506,15 +521,26 @@ impl Worker {
                 })
         });
         let since_frame = frame.arrived().elapsed();
+        let at = SystemTime::now()
+            .checked_sub(since_frame)
+            .unwrap_or_else(SystemTime::now);
+        let at_ms = at
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis());
         DetectionAlert {
+            id: format!(
+                "det-{}-{}-{at_ms}-{}",
+                slot.id,
+                hit.rule,
+                self.alert_seq.fetch_add(1, Ordering::Relaxed)
+            ),
+            snapshot_file: None,
             camera: slot.id.clone(),
             rule: hit.rule,
             name: hit.name,
             kind: hit.kind,
             severity: hit.severity,
-            at: SystemTime::now()
-                .checked_sub(since_frame)
-                .unwrap_or_else(SystemTime::now),
+            at,
             latency: since_frame,
             boxes: hit.boxes,
             tracks: hit.tracks,
@@ -532,7 +558,8 @@ impl Worker {
             Ok(()) | Err(TrySendError::Disconnected(_)) => {}
             Err(TrySendError::Full((alert, frame))) => {
                 let mut stats = lock(&self.shared.stats);
-                deliver(with_snapshot(alert, &frame), &self.final_alerts, &mut stats);
+                let alert = with_snapshot(alert, &frame, self.evidence_dir.as_deref());
+                deliver(alert, &self.final_alerts, &mut stats);
             }
         }
     }
@@ -543,15 +570,21 @@ fn evidence_loop(
     queue: &Receiver<(DetectionAlert, Frame)>,
     alerts: &SyncSender<DetectionAlert>,
     shared: &Shared,
+    dir: Option<&std::path::Path>,
 ) {
     while let Ok((alert, frame)) = queue.recv() {
-        let alert = with_snapshot(alert, &frame);
+        let alert = with_snapshot(alert, &frame, dir);
         deliver(alert, alerts, &mut lock(&shared.stats));
     }
 }
 
-/// The alert with its JPEG snapshot, its latency now counting the encoding.
-fn with_snapshot(mut alert: DetectionAlert, frame: &Frame) -> DetectionAlert {
+/// The alert with its JPEG snapshot (written below `dir` when given), its
+/// latency now counting the encoding.
+fn with_snapshot(
+    mut alert: DetectionAlert,
+    frame: &Frame,
+    dir: Option<&std::path::Path>,
+) -> DetectionAlert {
     let image = PlanarImage::of(frame);
     alert.thumbnail = image
         .as_ref()
@@ -563,6 +596,16 @@ fn with_snapshot(mut alert: DetectionAlert, frame: &Frame) -> DetectionAlert {
             tracing::warn!(camera = %alert.camera, "snapshot: {e}");
             Vec::new()
         });
+    if let Some(dir) = dir.filter(|_| !alert.snapshot_jpeg.is_empty()) {
+        let relative = format!("evidence/{}.jpg", alert.id);
+        let path = dir.join(&relative);
+        let written = std::fs::create_dir_all(dir.join("evidence"))
+            .and_then(|()| std::fs::write(&path, &alert.snapshot_jpeg));
+        match written {
+            Ok(()) => alert.snapshot_file = Some(relative),
+            Err(e) => tracing::error!(file = %path.display(), "evidence snapshot not written: {e}"),
+        }
+    }
     alert.latency = frame.arrived().elapsed();
     alert
 }
