@@ -62,10 +62,32 @@ pub struct Cli {
     #[arg(long, value_name = "WxH", default_value = "1920x1080", value_parser = parse_size)]
     pub size: (u32, u32),
 
-    /// In a real window: after SECONDS, save what the window shows to FILE
-    /// and quit (used to check the window under Xvfb).
-    #[arg(long, value_names = ["SECONDS", "FILE"], num_args = 2)]
+    /// In a real window: after SECONDS, save what the window shows to FILE;
+    /// may be given several times, and the window quits after the last
+    /// (used to check the window under Xvfb).
+    #[arg(long, value_names = ["SECONDS", "FILE"], num_args = 2, action = clap::ArgAction::Append)]
     pub window_shot: Option<Vec<String>>,
+
+    /// Who is at the console: `dispatcher`, `supervisor` or `trainer`
+    /// (default: asked at start, the last role offered first; a headless
+    /// render uses `dispatcher`).
+    #[arg(long, value_name = "ROLE", value_enum)]
+    pub role: Option<crate::console::modes::Role>,
+
+    /// Operating mode to start in: `normal`, `emergency`, `major-event` or
+    /// `special-operation` (default: the last one used).
+    #[arg(long, value_name = "MODE", value_enum)]
+    pub mode: Option<crate::console::modes::Mode>,
+
+    /// A checkpoint to show at start in place of the wall (its site id, e.g.
+    /// `cp-01`): a supervisor's own checkpoint.
+    #[arg(long, value_name = "ID")]
+    pub checkpoint: Option<String>,
+
+    /// Folder of the saved mode layouts, `layouts.json` (default:
+    /// `$XDG_CONFIG_HOME/watchfloor`).
+    #[arg(long, value_name = "DIR")]
+    pub config_dir: Option<PathBuf>,
 
     /// A subcommand; without one, the console opens.
     #[command(subcommand)]

@@ -8,6 +8,7 @@ use clap::Parser;
 use tracing_subscriber::EnvFilter;
 use watchfloor_app::cli::{BenchCommand, Cli, Command, ImportCommand, SimCommand};
 use watchfloor_app::console::cameras::Cameras;
+use watchfloor_app::console::modes::{self, Role};
 use watchfloor_app::console::{Console, ConsoleOptions};
 use watchfloor_app::i18n::Lang;
 use watchfloor_app::wiring::cameras::{DemoCameras, start_configured};
@@ -80,13 +81,26 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(EXIT_NOT_BUILT));
     }
 
+    let headless = cli.screenshot.is_some();
     let options = ConsoleOptions {
         lang: cli.lang.unwrap_or_else(Lang::from_environment),
         demo: cli.demo,
+        // A headless render cannot answer the start dialog.
+        role: cli.role.or(headless.then_some(Role::Dispatcher)),
+        mode: cli.mode,
+        checkpoint: cli.checkpoint.clone(),
     };
     tracing::info!(lang = %options.lang, demo = options.demo, "starting the console");
     let mut console = Console::new(&options);
     console.set_map_zoom(cli.map_zoom);
+    if !headless {
+        // A headless render is reproducible: it uses the default layouts.
+        let dir = cli
+            .config_dir
+            .clone()
+            .unwrap_or_else(modes::default_config_dir);
+        console.keep_layouts(&dir, cli.mode);
+    }
 
     if let Some(path) = &cli.screenshot {
         console.attach_checks(StartupChecks::spawn(|| {})?);
@@ -117,26 +131,27 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
 
-    let window_shot = match cli.window_shot.as_deref() {
-        Some([seconds, file]) => {
-            let seconds: f64 = seconds
-                .parse()
-                .ok()
-                .filter(|s: &f64| (0.0..=3600.0).contains(s))
-                .with_context(|| {
-                    format!("--window-shot: `{seconds}` is not a number of seconds from 0 to 3600")
-                })?;
-            Some((Duration::from_secs_f64(seconds), file.into()))
-        }
-        _ => None,
-    };
+    let mut window_shots = Vec::new();
+    for pair in cli.window_shot.as_deref().unwrap_or_default().chunks(2) {
+        let [seconds, file] = pair else {
+            anyhow::bail!("--window-shot takes SECONDS and FILE");
+        };
+        let seconds: f64 = seconds
+            .parse()
+            .ok()
+            .filter(|s: &f64| (0.0..=3600.0).contains(s))
+            .with_context(|| {
+                format!("--window-shot: `{seconds}` is not a number of seconds from 0 to 3600")
+            })?;
+        window_shots.push((Duration::from_secs_f64(seconds), file.into()));
+    }
     window::run(
         console,
         cli.demo,
         cli.cameras.clone(),
         WorldOptions::from_cli(cli),
         cli.size,
-        window_shot,
+        window_shots,
     )?;
     Ok(ExitCode::SUCCESS)
 }

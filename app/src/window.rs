@@ -23,7 +23,7 @@ pub fn run(
     cameras_file: Option<PathBuf>,
     world: crate::wiring::world::WorldOptions,
     size: (u32, u32),
-    window_shot: Option<(Duration, PathBuf)>,
+    window_shots: Vec<(Duration, PathBuf)>,
 ) -> anyhow::Result<()> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
@@ -73,14 +73,18 @@ pub fn run(
                 cameras.add_configured(ConfiguredCameras::start(file, repaint)?);
             }
             console.attach_cameras(cameras);
+            match watchfloor_media::chime::Chime::start(watchfloor_media::chime::DEFAULT_SINK) {
+                Ok(chime) => console.attach_chime(chime),
+                Err(e) => tracing::warn!("critical alerts will not sound: {e}"),
+            }
             let ctx = cc.egui_ctx.clone();
             console.attach_world(crate::wiring::world::LiveWorld::start(world, move || {
                 ctx.request_repaint();
             })?);
             let ctx = cc.egui_ctx.clone();
             console.attach_checks(StartupChecks::spawn(move || ctx.request_repaint())?);
-            let window_shot = window_shot
-                .map(|(after, path)| WindowShot::start(after, path, cc.egui_ctx.clone()))
+            let window_shot = (!window_shots.is_empty())
+                .then(|| WindowShot::start(window_shots, cc.egui_ctx.clone()))
                 .transpose()?;
             Ok(Box::new(ConsoleApp {
                 console,
@@ -109,67 +113,91 @@ impl eframe::App for ConsoleApp {
     }
 }
 
-/// Saves what the real window shows after a delay, then closes it: how CI
-/// checks that the window opens and draws under Xvfb. Encoding and writing the
-/// PNG happen on their own thread, never on the UI thread.
+/// Saves what the real window shows at given times after start, then
+/// closes it after the last: how CI checks that the window opens, draws and
+/// moves under Xvfb. Encoding and writing the PNGs happen on their own
+/// thread, never on the UI thread.
 struct WindowShot {
-    due: Instant,
-    requested: bool,
-    images: Option<SyncSender<Arc<egui::ColorImage>>>,
+    /// Shots still to take, soonest first.
+    due: std::collections::VecDeque<(Instant, PathBuf)>,
+    /// Whether a screenshot is requested and not yet delivered.
+    waiting: Arc<std::sync::atomic::AtomicBool>,
+    images: Option<SyncSender<(Arc<egui::ColorImage>, PathBuf, bool)>>,
     writer: Option<JoinHandle<()>>,
 }
 
 impl WindowShot {
-    fn start(after: Duration, path: PathBuf, ctx: egui::Context) -> std::io::Result<Self> {
-        let (tx, rx) = mpsc::sync_channel::<Arc<egui::ColorImage>>(1);
+    fn start(mut shots: Vec<(Duration, PathBuf)>, ctx: egui::Context) -> std::io::Result<Self> {
+        shots.sort_by_key(|(after, _)| *after);
+        let start = Instant::now();
+        let due = shots
+            .into_iter()
+            .map(|(after, path)| (start.checked_add(after).unwrap_or(start), path))
+            .collect();
+        let (tx, rx) = mpsc::sync_channel::<(Arc<egui::ColorImage>, PathBuf, bool)>(1);
         let writer = std::thread::Builder::new()
             .name("window-shot-writer".into())
             .spawn(move || {
-                // Bounded: if the window closes before its screenshot, give up.
-                let Ok(image) = rx.recv_timeout(Duration::from_secs(120)) else {
-                    return;
-                };
-                let rgba = watchfloor_render::RgbaImage {
-                    width: image.size[0] as u32,
-                    height: image.size[1] as u32,
-                    pixels: image
-                        .pixels
-                        .iter()
-                        .flat_map(egui::Color32::to_srgba_unmultiplied)
-                        .collect(),
-                };
-                match rgba.write_png(&path) {
-                    Ok(()) => tracing::info!(path = %path.display(), "window screenshot written"),
-                    Err(e) => tracing::error!("window screenshot failed: {e}"),
+                // Bounded: if the window closes before its screenshots, give up.
+                while let Ok((image, path, last)) = rx.recv_timeout(Duration::from_secs(180)) {
+                    let rgba = watchfloor_render::RgbaImage {
+                        width: image.size[0] as u32,
+                        height: image.size[1] as u32,
+                        pixels: image
+                            .pixels
+                            .iter()
+                            .flat_map(egui::Color32::to_srgba_unmultiplied)
+                            .collect(),
+                    };
+                    match rgba.write_png(&path) {
+                        Ok(()) => {
+                            tracing::info!(path = %path.display(), "window screenshot written");
+                        }
+                        Err(e) => tracing::error!("window screenshot failed: {e}"),
+                    }
+                    if last {
+                        ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+                        return;
+                    }
                 }
-                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             })?;
         Ok(Self {
-            due: Instant::now()
-                .checked_add(after)
-                .unwrap_or_else(Instant::now),
-            requested: false,
+            due,
+            waiting: Arc::new(std::sync::atomic::AtomicBool::new(false)),
             images: Some(tx),
             writer: Some(writer),
         })
     }
 
     fn poll(&mut self, ctx: &egui::Context) {
-        if self.requested {
+        use std::sync::atomic::Ordering;
+        if self.waiting.load(Ordering::Acquire) {
             return;
         }
+        let Some((at, _)) = self.due.front() else {
+            return;
+        };
         let now = Instant::now();
-        if now < self.due {
-            ctx.request_repaint_after(self.due - now);
+        if now < *at {
+            ctx.request_repaint_after(*at - now);
             return;
         }
-        self.requested = true;
-        if let Some(tx) = self.images.take() {
+        let Some((_, path)) = self.due.pop_front() else {
+            return;
+        };
+        let last = self.due.is_empty();
+        if let Some(tx) = self.images.clone() {
             let repaint = ctx.clone();
+            let waiting = Arc::clone(&self.waiting);
+            waiting.store(true, Ordering::Release);
             ctx.request_screenshot(move |image| {
-                let _ = tx.try_send(image);
+                let _ = tx.try_send((image, path, last));
+                waiting.store(false, Ordering::Release);
                 repaint.request_repaint();
             });
+        }
+        if last {
+            self.images = None;
         }
     }
 }

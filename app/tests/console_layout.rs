@@ -5,6 +5,7 @@ use egui::{Key, Modifiers, Role};
 use egui_kittest::kittest::Queryable;
 use egui_kittest::{Harness, Node};
 use watchfloor_app::console::area::Area;
+use watchfloor_app::console::modes::Role as OperatorRole;
 use watchfloor_app::console::{Console, ConsoleOptions, theme};
 use watchfloor_app::i18n::{Lang, Msg};
 
@@ -15,7 +16,12 @@ fn fixed_time() -> chrono::DateTime<chrono::FixedOffset> {
 }
 
 fn harness(lang: Lang) -> Harness<'static, Console> {
-    let mut console = Console::new(&ConsoleOptions { lang, demo: true });
+    let mut console = Console::new(&ConsoleOptions {
+        lang,
+        demo: true,
+        role: Some(OperatorRole::Dispatcher),
+        ..ConsoleOptions::default()
+    });
     console.freeze_clock(fixed_time());
     let mut harness = Harness::builder()
         .with_size(SIZE)

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable};
+use watchfloor_app::console::modes::Role;
 use watchfloor_app::console::{Console, ConsoleOptions, theme};
 use watchfloor_app::feeds::{FeedPorts, now_us};
 use watchfloor_app::i18n::{Lang, Msg};
@@ -116,7 +117,8 @@ fn units_drones_and_alerts_show_and_operator_actions_become_events() {
 
     let mut console = Console::new(&ConsoleOptions {
         lang: Lang::En,
-        demo: false,
+        role: Some(Role::Dispatcher),
+        ..ConsoleOptions::default()
     });
     console.attach_world(live);
     let mut harness = Harness::builder()

@@ -42,6 +42,8 @@ fn view(id: &str, boxes: Vec<TrackBox>) -> CameraView {
             inferences: 1,
             frame_seq: 1,
             counts: Vec::new(),
+            occupancy: Vec::new(),
+            overlay: None,
         }),
         lonlat: None,
     }

@@ -9,6 +9,7 @@ use egui::{PointerButton, Pos2, Role};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use watchfloor_app::console::cameras::Cameras;
+use watchfloor_app::console::modes::Role as OperatorRole;
 use watchfloor_app::console::{Console, ConsoleOptions, theme};
 use watchfloor_app::i18n::Lang;
 use watchfloor_media::camera::{Camera, CameraId, Source};
@@ -54,7 +55,8 @@ fn layouts_drag_to_tile_and_double_click_enlarge() {
     cameras.wait_for_frames(Duration::from_secs(30));
     let mut console = Console::new(&ConsoleOptions {
         lang: Lang::En,
-        demo: false,
+        role: Some(OperatorRole::Dispatcher),
+        ..ConsoleOptions::default()
     });
     console.attach_cameras(cameras);
     let mut harness = Harness::builder()

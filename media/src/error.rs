@@ -13,6 +13,10 @@ pub enum MediaError {
     #[error("could not start a thread: {0}")]
     Thread(String),
 
+    /// The alert chime could not play.
+    #[error("alert chime: {0}")]
+    Chime(String),
+
     /// The camera simulator could not start.
     #[error("camera simulator: {0}")]
     Simulator(String),

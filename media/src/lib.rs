@@ -6,6 +6,7 @@
 
 pub mod assets;
 pub mod camera;
+pub mod chime;
 pub mod detect;
 pub mod error;
 pub mod gst_probe;

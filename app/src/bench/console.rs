@@ -18,6 +18,7 @@ use super::cpu::process_cpu_time;
 use super::media::{SimProcess, start_sim_ingest};
 use super::report::{Report, Value, percentile};
 use crate::console::cameras::Cameras;
+use crate::console::modes::Role;
 use crate::console::{Console, ConsoleOptions, theme};
 use crate::feeds::{FeedPorts, now_us};
 use crate::i18n::Lang;
@@ -127,7 +128,8 @@ fn setup(
 ) -> anyhow::Result<(Console, Fleet)> {
     let mut console = Console::new(&ConsoleOptions {
         lang: Lang::En,
-        demo: false,
+        role: Some(Role::Dispatcher),
+        ..ConsoleOptions::default()
     });
     console.set_gpu(adapter.to_owned());
     watchfloor_render::video::install(renderer.render_state());

@@ -5,8 +5,8 @@
 
 use std::fmt::Write as _;
 
+use super::modes::Action;
 use super::{Area, Console, area_heading, empty_hint, legend_row, theme, track_focus};
-use crate::feeds::now_us;
 use crate::i18n::Msg;
 use watchfloor_layers::event::Event;
 use watchfloor_layers::model::Alert;
@@ -48,28 +48,7 @@ pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
             }
         });
     if let Some(id) = selected {
-        // A second click on the selected alert clears the selection; a new
-        // selection centres the map on the alert.
-        console.selected_alert = (console.selected_alert.as_ref() != Some(&id)).then_some(id);
-        let chosen = console
-            .selected_alert
-            .as_ref()
-            .and_then(|id| alerts.iter().find(|a| &a.id == id));
-        console.centre_on = chosen.map(|a| a.lonlat);
-        // Its cameras on the wall: the one that raised it, then the nearest.
-        if let Some(alert) = chosen {
-            let source = match &alert.source {
-                watchfloor_layers::model::AlertSource::Detection { camera, .. } => {
-                    Some(camera.as_str())
-                }
-                _ => None,
-            };
-            let cameras =
-                super::wall::cameras_for_alert(console.cameras.views(), source, alert.lonlat);
-            if !cameras.is_empty() {
-                console.wall.show_first(&cameras);
-            }
-        }
+        console.select_alert(&id);
     }
     if let Some(world) = &console.world {
         for event in actions {
@@ -97,7 +76,9 @@ fn card_frame(ui: &egui::Ui, alert: &Alert, now: i64, color: egui::Color32) -> e
     }
     ui.ctx()
         .request_repaint_after(std::time::Duration::from_millis(100));
-    if (now as f64 / 1e6 * std::f64::consts::TAU).sin() > 0.0 {
+    // Lit for the first half of each second of its age.
+    let age = (now - alert.raised_at()).max(0);
+    if age % 1_000_000 < 500_000 {
         frame.fill(color.gamma_multiply(0.25))
     } else {
         frame
@@ -107,7 +88,7 @@ fn card_frame(ui: &egui::Ui, alert: &Alert, now: i64, color: egui::Color32) -> e
 /// One alert; returns the operator's actions on it, and whether its title
 /// was clicked (select it on the map).
 fn alert_card(console: &Console, ui: &mut egui::Ui, alert: &Alert) -> (Vec<Event>, bool) {
-    let now = now_us();
+    let now = console.now_us();
     let look = theme::severity_look(alert.severity);
     let mut action = None;
     let mut select = false;
@@ -163,39 +144,69 @@ fn alert_card(console: &Console, ui: &mut egui::Ui, alert: &Alert) -> (Vec<Event
             );
         }
         ui.label(egui::RichText::new(line).color(theme::TEXT_WEAK));
-        ui.horizontal(|ui| {
-            if alert.state == AlertState::New && ui.button(console.t(Msg::Acknowledge)).clicked() {
-                action = Some(Event::AlertStateSet {
-                    id: alert.id.clone(),
-                    state: AlertState::Acknowledged,
-                    by: console.operator.clone(),
-                });
-            }
+        action_row(console, ui, alert, &mut action, &mut resolved);
+    });
+    (action.into_iter().chain(resolved).collect(), select)
+}
+
+/// The card's buttons, each allowed or not by the operator's role.
+fn action_row(
+    console: &Console,
+    ui: &mut egui::Ui,
+    alert: &Alert,
+    action: &mut Option<Event>,
+    resolved: &mut Vec<Event>,
+) {
+    ui.horizontal(|ui| {
+        let not_allowed = console.t(Msg::RoleNotAllowed);
+        let may = |a| console.may(a);
+        if alert.state == AlertState::New
+            && ui
+                .add_enabled(
+                    may(Action::Acknowledge),
+                    egui::Button::new(console.t(Msg::Acknowledge)),
+                )
+                .on_disabled_hover_text(not_allowed)
+                .clicked()
+        {
+            *action = Some(Event::AlertStateSet {
+                id: alert.id.clone(),
+                state: AlertState::Acknowledged,
+                by: console.operator.clone(),
+            });
+        }
+        ui.add_enabled_ui(may(Action::Dispatch), |ui| {
             if alert.state < AlertState::OnScene {
                 ui.menu_button(console.t(Msg::Dispatch), |ui| {
                     if let Some(a) = dispatch_menu(console, ui, alert) {
-                        action = Some(a);
+                        *action = Some(a);
                         ui.close();
                     }
-                });
+                })
+                .response
+                .on_disabled_hover_text(not_allowed);
             }
             if let Some(ring) = emergency_ring(console, alert)
                 && ui
                     .button(console.t(Msg::DrawRing))
                     .on_hover_text(console.t(Msg::DrawRingHint))
+                    .on_disabled_hover_text(not_allowed)
                     .clicked()
             {
-                action = Some(Event::RingDrawn(ring));
+                *action = Some(Event::RingDrawn(ring));
             }
+        });
+        ui.add_enabled_ui(may(Action::Resolve), |ui| {
             ui.menu_button(console.t(Msg::Resolve), |ui| {
                 if let Some(events) = resolve_form(console, ui, alert) {
-                    resolved = events;
+                    *resolved = events;
                     ui.close();
                 }
-            });
+            })
+            .response
+            .on_disabled_hover_text(not_allowed);
         });
     });
-    (action.into_iter().chain(resolved).collect(), select)
 }
 
 /// Resolving: a note (what was found, what was done), then one click.

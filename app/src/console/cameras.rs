@@ -147,6 +147,25 @@ impl Cameras {
         &self.views
     }
 
+    /// The camera with this id, by index, if live here.
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.views.iter().position(|v| v.id == id)
+    }
+
+    /// Gives cameras without a configured position the place and name of
+    /// the site camera with the same id (the demo's simulated streams).
+    pub fn place_from_site(
+        &mut self,
+        sites: &std::collections::BTreeMap<String, watchfloor_layers::model::CameraSite>,
+    ) {
+        for view in self.views.iter_mut().filter(|v| v.lonlat.is_none()) {
+            if let Some(site) = sites.get(&view.id) {
+                view.lonlat = Some(site.lonlat);
+                view.name.clone_from(&site.name);
+            }
+        }
+    }
+
     /// Takes what arrived since the last frame; never blocks.
     pub fn poll(&mut self) {
         if let Some((ingests, errors)) = self

@@ -33,6 +33,8 @@ pub(super) fn show(console: &mut Console, ctx: &egui::Context) {
                 ctx.format_shortcut(&area::SEARCH),
                 console.t(Msg::ShortcutSearch),
             ),
+            ("F5–F8".to_owned(), console.t(Msg::ShortcutMode)),
+            ("Esc".to_owned(), console.t(Msg::CheckpointBackToWall)),
             (
                 ctx.format_shortcut(&area::HELP),
                 console.t(Msg::ShortcutHelp),

@@ -9,39 +9,12 @@ use std::sync::Arc;
 use watchfloor_render::map::{Camera, Marker, MarkerShape, SceneFrame};
 
 use super::{Area, Console, area_heading, empty_hint, theme, track_focus};
-use crate::feeds::now_us;
 use crate::i18n::Msg;
 
 /// Spacing of the placeholder graticule, in points.
 const GRID_STEP: f32 = 64.0;
-/// Which live layers the map draws.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[expect(clippy::struct_excessive_bools, reason = "independent layer toggles")]
-pub struct Layers {
-    units: bool,
-    drones: bool,
-    alerts: bool,
-    sites: bool,
-    cameras: bool,
-    rings: bool,
-    grid: bool,
-    reach: bool,
-}
-
-impl Default for Layers {
-    fn default() -> Self {
-        Self {
-            units: true,
-            drones: true,
-            alerts: true,
-            sites: true,
-            cameras: true,
-            rings: true,
-            grid: false,
-            reach: true,
-        }
-    }
-}
+/// Which live layers the map draws (saved with each mode's layout).
+pub type Layers = super::modes::MapLayers;
 
 /// Travel-time bands drawn around the selected alert, seconds.
 const REACH_BANDS_S: [f64; 3] = [60.0, 180.0, 300.0];
@@ -159,7 +132,24 @@ fn live_map(
         ui.scope_id().with("map"),
         egui::Sense::click_and_drag(),
     );
-    if response.dragged() {
+    if response.drag_started()
+        && let Some(press) = ui.input(|i| i.pointer.press_origin())
+        && let Some(index) = live_camera_at(
+            console.world.as_ref(),
+            &console.cameras,
+            camera,
+            frame,
+            press - rect.min,
+        )
+    {
+        // A drag that starts on a camera with live video carries it to a
+        // wall tile instead of panning the map.
+        egui::DragAndDrop::set_payload(ui.ctx(), super::wall::CameraDrag(index));
+    }
+    let carrying = egui::DragAndDrop::payload::<super::wall::CameraDrag>(ui.ctx());
+    if let Some(drag) = &carrying {
+        carried_camera_label(console.cameras.views(), ui, drag.0);
+    } else if response.dragged() {
         let d = response.drag_delta();
         camera.pan_pixels([d.x, d.y]);
     }
@@ -200,6 +190,77 @@ fn live_map(
     labels(ui, rect, &camera, frame, &loaded.labels);
     scale_and_attribution(ui, rect, &camera, attribution);
     hover(console, ui, &response, rect, &camera, frame);
+    if response.clicked()
+        && let Some(pos) = response.interact_pointer_pos()
+    {
+        click(console, &camera, frame, pos - rect.min);
+    }
+}
+
+/// The live camera (by index) whose site marker is under `cursor`, if any.
+fn live_camera_at(
+    world: Option<&crate::wiring::world::LiveWorld>,
+    cameras: &super::cameras::Cameras,
+    camera: &Camera,
+    frame: &SceneFrame,
+    cursor: egui::Vec2,
+) -> Option<usize> {
+    let hit = pick(
+        &world?.world(),
+        camera,
+        frame,
+        [cursor.x, cursor.y],
+        PICK_RADIUS_PX,
+    )?;
+    (hit.kind == watchfloor_layers::world::EntityKind::Camera)
+        .then(|| cameras.index_of(&hit.id))
+        .flatten()
+}
+
+/// The name of the camera being dragged from the map, at the pointer.
+fn carried_camera_label(views: &[super::cameras::CameraView], ui: &egui::Ui, index: usize) {
+    let (Some(view), Some(at)) = (views.get(index), ui.input(|i| i.pointer.hover_pos())) else {
+        return;
+    };
+    let painter = ui.ctx().layer_painter(egui::LayerId::new(
+        egui::Order::Tooltip,
+        egui::Id::unique("map-camera-drag"),
+    ));
+    let galley = painter.layout_no_wrap(
+        view.name.clone(),
+        egui::TextStyle::Body.resolve(ui.style()),
+        theme::TEXT,
+    );
+    let bg = egui::Rect::from_min_size(at + egui::vec2(12.0, 12.0), galley.size()).expand(4.0);
+    painter.rect_filled(bg, 3.0, theme::PANEL_FILL);
+    painter.galley(bg.min + egui::vec2(4.0, 4.0), galley, theme::TEXT);
+}
+
+/// A click on a marker: a checkpoint opens its view, an alert is selected,
+/// a camera with live video goes to the wall.
+fn click(console: &mut Console, camera: &Camera, frame: &SceneFrame, cursor: egui::Vec2) {
+    use watchfloor_layers::world::EntityKind;
+    let hit = {
+        let Some(world) = &console.world else {
+            return;
+        };
+        let world = world.world();
+        pick(&world, camera, frame, [cursor.x, cursor.y], PICK_RADIUS_PX)
+    };
+    let Some(hit) = hit else {
+        return;
+    };
+    match hit.kind {
+        EntityKind::Checkpoint => console.open_checkpoint(Some(&hit.id)),
+        EntityKind::Alert => console.select_alert(&hit.id),
+        EntityKind::Camera => {
+            if let Some(index) = console.cameras.index_of(&hit.id) {
+                console.checkpoint = None;
+                console.wall.show_first(&[index]);
+            }
+        }
+        EntityKind::Unit | EntityKind::Drone => {}
+    }
 }
 
 fn keyboard(ui: &egui::Ui, camera: &mut Camera) {
@@ -248,7 +309,7 @@ fn markers(console: &Console, frame: &SceneFrame) -> Vec<Marker> {
     };
     let world = world.world();
     let state = world.state();
-    let now = now_us();
+    let now = console.now_us();
     let mut out =
         Vec::with_capacity(state.units.len() + state.alerts.len() + state.checkpoints.len() + 8);
     let layers = console.layers;

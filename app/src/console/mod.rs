@@ -8,9 +8,12 @@ pub mod fonts;
 pub mod theme;
 
 mod alerts;
+pub mod checkpoint_view;
 mod help;
 mod map_panel;
+pub mod modes;
 pub mod overview;
+mod role_dialog;
 pub mod search;
 mod status_bar;
 mod timeline;
@@ -43,6 +46,12 @@ pub struct ConsoleOptions {
     pub lang: Lang,
     /// Whether the embedded demo scenario runs.
     pub demo: bool,
+    /// Who is at the console; `None`: asked at start.
+    pub role: Option<modes::Role>,
+    /// The operating mode to start in; `None`: the last one used.
+    pub mode: Option<modes::Mode>,
+    /// A checkpoint to show at start (a supervisor's own).
+    pub checkpoint: Option<String>,
 }
 
 /// The console's UI state.
@@ -83,6 +92,29 @@ pub struct Console {
     search_text: String,
     /// Detection alerts' pictures for their cards (the newest `THUMBNAILS`).
     thumbnails: std::collections::VecDeque<(String, egui::TextureHandle)>,
+    /// The checkpoint shown in place of the wall (the checkpoint view).
+    checkpoint: Option<String>,
+    /// Who is at the console (`None` until chosen at start).
+    role: Option<modes::Role>,
+    /// The operating mode, and every mode's layout.
+    mode: modes::Mode,
+    saved: modes::Saved,
+    /// Where layouts are written, when they are kept.
+    store: Option<modes::LayoutStore>,
+    /// Wall placements by camera id still waiting for their camera.
+    pending_wall: std::collections::BTreeMap<usize, String>,
+    /// Whether the wall is in its own window.
+    wall_window: bool,
+    /// When the layout was last compared with the saved one.
+    layout_checked: std::time::Instant,
+    /// A supervisor without a checkpoint yet: the first one opens once the
+    /// site is loaded.
+    seat_checkpoint: bool,
+    /// The alert chime, when the console has audio, and whether it sounds.
+    chime: Option<watchfloor_media::chime::Chime>,
+    sound: bool,
+    /// Critical alerts already announced.
+    chimed: std::collections::BTreeSet<String>,
 }
 
 /// Alert pictures kept for the alert queue.
@@ -100,7 +132,7 @@ enum Clock {
 impl Console {
     /// A console in its initial state; start-up checks are attached separately.
     pub fn new(options: &ConsoleOptions) -> Self {
-        Self {
+        let mut console = Self {
             lang: options.lang,
             demo: options.demo,
             focus: Area::Map,
@@ -127,6 +159,194 @@ impl Console {
             centre_on: None,
             search_open: false,
             search_text: String::new(),
+            checkpoint: None,
+            role: None,
+            mode: options.mode.unwrap_or(modes::Mode::Normal),
+            saved: modes::Saved::default(),
+            store: None,
+            pending_wall: std::collections::BTreeMap::new(),
+            wall_window: false,
+            layout_checked: std::time::Instant::now(),
+            seat_checkpoint: false,
+            chime: None,
+            sound: true,
+            chimed: std::collections::BTreeSet::new(),
+        };
+        console.apply_layout(&console.saved.layout(console.mode));
+        if let Some(role) = options.role {
+            console.set_role(role);
+        }
+        if let Some(id) = &options.checkpoint {
+            console.checkpoint = Some(id.clone());
+        }
+        console
+    }
+
+    /// Keeps layouts in `dir/layouts.json`: the saved ones are used now
+    /// (the last mode unless one was asked for) and changes are written
+    /// back. A broken file is named in the log and the defaults are used.
+    pub fn keep_layouts(&mut self, dir: &std::path::Path, mode: Option<modes::Mode>) {
+        match modes::LayoutStore::open(dir) {
+            Ok((store, saved, problem)) => {
+                if let Some(p) = problem {
+                    tracing::error!("{p}");
+                }
+                tracing::info!(file = %store.path().display(), "layouts kept here");
+                self.saved = saved;
+                if let Some(role) = self.role {
+                    self.saved.role = Some(role);
+                }
+                self.mode = mode.unwrap_or(self.saved.mode);
+                self.saved.mode = self.mode;
+                let checkpoint = self.checkpoint.clone();
+                self.apply_layout(&self.saved.layout(self.mode));
+                if checkpoint.is_some() {
+                    self.checkpoint = checkpoint;
+                }
+                self.store = Some(store);
+            }
+            Err(e) => tracing::error!(dir = %dir.display(), "layouts cannot be kept: {e}"),
+        }
+    }
+
+    /// Sounds `chime` when a new critical alert arrives (while sound is on).
+    pub fn attach_chime(&mut self, chime: watchfloor_media::chime::Chime) {
+        self.chime = Some(chime);
+    }
+
+    /// Rings once for critical alerts not yet acknowledged and not yet
+    /// announced.
+    fn announce_critical(&mut self) {
+        let Some(world) = &self.world else {
+            return;
+        };
+        let mut fresh = false;
+        for a in world.world().state().alerts.values() {
+            if a.severity == watchfloor_layers::AlertSeverity::Critical
+                && a.state == watchfloor_layers::AlertState::New
+                && self.chimed.insert(a.id.clone())
+            {
+                fresh = true;
+            }
+        }
+        if fresh
+            && self.sound
+            && let Some(chime) = &self.chime
+        {
+            chime.ring();
+        }
+    }
+
+    /// Who is at the console, once chosen.
+    pub fn role(&self) -> Option<modes::Role> {
+        self.role
+    }
+
+    /// Sets who is at the console: a supervisor starts on a checkpoint.
+    pub fn set_role(&mut self, role: modes::Role) {
+        tracing::info!(?role, operator = %self.operator, "role chosen");
+        self.role = Some(role);
+        self.saved.role = Some(role);
+        self.seat_checkpoint = role == modes::Role::Supervisor && self.checkpoint.is_none();
+    }
+
+    /// Whether the operator's role allows `action` (nothing before a role
+    /// is chosen).
+    pub fn may(&self, action: modes::Action) -> bool {
+        self.role.is_some_and(|r| r.may(action))
+    }
+
+    /// The operating mode now.
+    pub fn mode(&self) -> modes::Mode {
+        self.mode
+    }
+
+    /// Switches the operating mode: this mode's layout is kept as it is
+    /// now, the other's is shown.
+    pub fn switch_mode(&mut self, mode: modes::Mode) {
+        if mode == self.mode {
+            return;
+        }
+        tracing::info!(from = ?self.mode, to = ?mode, operator = %self.operator, "operating mode switched");
+        let current = self.capture_layout();
+        self.saved.layouts.insert(self.mode, current);
+        self.mode = mode;
+        self.saved.mode = mode;
+        self.apply_layout(&self.saved.layout(mode));
+        self.save_layouts();
+    }
+
+    /// The arrangement on screen now, as a mode's layout.
+    pub fn capture_layout(&self) -> modes::Layout {
+        let views = self.cameras.views();
+        let mut wall_cameras: std::collections::BTreeMap<usize, String> = self
+            .wall
+            .placed
+            .iter()
+            .filter_map(|(&tile, &camera)| Some((tile, views.get(camera)?.id.clone())))
+            .collect();
+        wall_cameras.extend(self.pending_wall.iter().map(|(t, id)| (*t, id.clone())));
+        modes::Layout {
+            list_open: self.list_open,
+            list_tab: match self.list_tab {
+                ListTab::Units => modes::ListTabName::Units,
+                ListTab::Cameras => modes::ListTabName::Cameras,
+                ListTab::Overview => modes::ListTabName::Overview,
+            },
+            wall_side: self.wall.side,
+            wall_cameras,
+            layers: self.layers,
+            checkpoint: self.checkpoint.clone(),
+            wall_window: self.wall_window,
+        }
+    }
+
+    fn apply_layout(&mut self, layout: &modes::Layout) {
+        self.list_open = layout.list_open;
+        self.list_tab = match layout.list_tab {
+            modes::ListTabName::Units => ListTab::Units,
+            modes::ListTabName::Cameras => ListTab::Cameras,
+            modes::ListTabName::Overview => ListTab::Overview,
+        };
+        self.wall.side = layout.wall_side.clamp(1, wall::MAX_SIDE);
+        self.wall.enlarged = None;
+        self.wall.tour = None;
+        self.wall.placed.clear();
+        self.pending_wall.clone_from(&layout.wall_cameras);
+        self.place_pending_wall();
+        self.layers = layout.layers;
+        self.checkpoint.clone_from(&layout.checkpoint);
+        self.wall_window = layout.wall_window;
+    }
+
+    /// Puts saved wall cameras on their tiles once they are live.
+    fn place_pending_wall(&mut self) {
+        let tiles = self.wall.side * self.wall.side;
+        let cameras = &self.cameras;
+        let wall = &mut self.wall;
+        self.pending_wall.retain(|&tile, id| {
+            if tile >= tiles {
+                return true;
+            }
+            match cameras.index_of(id) {
+                Some(index) => {
+                    wall.placed.insert(tile, index);
+                    false
+                }
+                None => true,
+            }
+        });
+    }
+
+    /// Hands the layouts to the writer if they changed.
+    fn save_layouts(&mut self) {
+        if self.store.is_none() {
+            return;
+        }
+        let current = self.capture_layout();
+        self.saved.layouts.insert(self.mode, current);
+        if let Some(store) = &mut self.store {
+            store.save(&self.saved);
         }
     }
 
@@ -176,6 +396,11 @@ impl Console {
     /// Takes over live cameras (the wall and lists show them).
     pub fn attach_cameras(&mut self, cameras: cameras::Cameras) {
         self.cameras = cameras;
+    }
+
+    /// This frame's view of every camera.
+    pub fn camera_views(&self) -> &[cameras::CameraView] {
+        self.cameras.views()
     }
 
     /// The live cameras.
@@ -228,6 +453,14 @@ impl Console {
 
     fn t(&self, msg: Msg) -> &'static str {
         msg.text(self.lang)
+    }
+
+    /// Now in Unix microseconds, from the console's clock.
+    fn now_us(&self) -> i64 {
+        match self.clock {
+            Clock::System => crate::feeds::now_us(),
+            Clock::Fixed(at) => at.timestamp_micros(),
+        }
     }
 
     fn now(&self) -> chrono::DateTime<chrono::FixedOffset> {
@@ -298,6 +531,60 @@ impl Console {
             });
     }
 
+    /// Selects an alert (a second time: clears the selection). A new
+    /// selection centres the map on it and puts its cameras on the wall: the
+    /// one that raised it, then the nearest.
+    pub fn select_alert(&mut self, id: &str) {
+        if self.selected_alert.as_deref() == Some(id) {
+            self.selected_alert = None;
+            return;
+        }
+        let Some(world) = &self.world else {
+            return;
+        };
+        let Some(alert) = world.world().state().alerts.get(id).cloned() else {
+            return;
+        };
+        // The checkpoint view stays for its own alerts; any other alert
+        // brings the wall back with the alert's cameras.
+        let own = self.checkpoint.as_ref().is_some_and(|cp| {
+            let world = world.world();
+            checkpoint_view::summarise(&world, self.cameras.views(), cp)
+                .is_some_and(|s| s.alerts.contains(&alert.id))
+        });
+        if !own {
+            self.checkpoint = None;
+        }
+        self.selected_alert = Some(alert.id.clone());
+        self.centre_on = Some(alert.lonlat);
+        let source = match &alert.source {
+            watchfloor_layers::model::AlertSource::Detection { camera, .. } => {
+                Some(camera.as_str())
+            }
+            _ => None,
+        };
+        let cameras = wall::cameras_for_alert(self.cameras.views(), source, alert.lonlat);
+        if !cameras.is_empty() {
+            self.wall.show_first(&cameras);
+        }
+    }
+
+    /// Shows checkpoint `id` in place of the wall (`None`: the wall again).
+    pub fn open_checkpoint(&mut self, id: Option<&str>) {
+        self.checkpoint = id.map(str::to_owned);
+        if let Some(id) = id
+            && let Some(world) = &self.world
+            && let Some(c) = world.world().state().checkpoints.get(id)
+        {
+            self.centre_on = Some(c.lonlat);
+        }
+    }
+
+    /// The checkpoint shown in place of the wall, if any.
+    pub fn checkpoint(&self) -> Option<&str> {
+        self.checkpoint.as_deref()
+    }
+
     /// The alert selected in the queue, if any.
     pub fn selected_alert(&self) -> Option<&str> {
         self.selected_alert.as_deref()
@@ -325,6 +612,11 @@ impl Console {
             .collect()
     }
 
+    /// Whether the wall is in its own window.
+    pub fn wall_in_own_window(&self) -> bool {
+        self.wall_window
+    }
+
     /// The video wall's layout and placements.
     pub fn wall(&self) -> &wall::WallState {
         &self.wall
@@ -343,8 +635,32 @@ impl Console {
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         self.poll_checks();
         self.cameras.poll();
+        if let Some(world) = &self.world
+            && self.cameras.views().iter().any(|v| v.lonlat.is_none())
+        {
+            self.cameras.place_from_site(&world.world().state().cameras);
+        }
         self.forward_detection_alerts(ui.ctx());
         self.handle_shortcuts(ui.ctx());
+        if !self.pending_wall.is_empty() {
+            self.place_pending_wall();
+        }
+        self.announce_critical();
+        if self.seat_checkpoint
+            && let Some(first) = self
+                .world
+                .as_ref()
+                .and_then(|w| w.world().state().checkpoints.keys().next().cloned())
+        {
+            self.seat_checkpoint = false;
+            if self.checkpoint.is_none() {
+                self.open_checkpoint(Some(&first));
+            }
+        }
+        if self.layout_checked.elapsed() >= Duration::from_secs(1) {
+            self.layout_checked = std::time::Instant::now();
+            self.save_layouts();
+        }
 
         top_bar::show(self, ui);
         status_bar::show(self, ui);
@@ -362,22 +678,48 @@ impl Console {
             .min_size(260.0)
             .show(ui, |ui| alerts::show(self, ui));
         egui::CentralPanel::no_frame().show(ui, |ui| {
-            let wall_width = (ui.available_width() * 0.46).max(400.0);
-            egui::Panel::right("video_wall")
-                .resizable(true)
-                .default_size(wall_width)
-                .min_size(280.0)
-                .frame(egui::Frame::new().fill(theme::CANVAS_FILL))
-                .show(ui, |ui| wall::show(self, ui));
+            if !self.wall_window {
+                let wall_width = (ui.available_width() * 0.46).max(400.0);
+                egui::Panel::right("video_wall")
+                    .resizable(true)
+                    .default_size(wall_width)
+                    .min_size(280.0)
+                    .frame(egui::Frame::new().fill(theme::CANVAS_FILL))
+                    .show(ui, |ui| wall::show(self, ui));
+            }
             egui::CentralPanel::no_frame().show(ui, |ui| map_panel::show(self, ui));
         });
+        if self.wall_window {
+            wall::show_window(self, ui.ctx());
+        }
         help::show(self, ui.ctx());
         search::show(self, ui.ctx());
+        role_dialog::show(self, ui.ctx());
 
         // The clock ticks once a second; nothing else here needs a timer.
         let subsec = Duration::from_millis(u64::from(self.now().timestamp_subsec_millis()));
         ui.ctx()
             .request_repaint_after(Duration::from_secs(1).saturating_sub(subsec));
+    }
+
+    /// Draws one area alone into `ui` (documentation and test snapshots):
+    /// the map, the wall (or the checkpoint view), the alert queue, the
+    /// units & cameras list (or the overview), or the timeline.
+    pub fn area_ui(&mut self, ui: &mut egui::Ui, area: Area) {
+        self.poll_checks();
+        self.cameras.poll();
+        match area {
+            Area::Map => map_panel::show(self, ui),
+            Area::Wall => wall::show(self, ui),
+            Area::Alerts => alerts::show(self, ui),
+            Area::Units => units_list::show(self, ui),
+            Area::Timeline => timeline::show(self, ui),
+        }
+    }
+
+    /// Shows a tab of the units & cameras list.
+    pub fn set_list_tab(&mut self, tab: ListTab) {
+        self.list_tab = tab;
     }
 
     fn poll_checks(&mut self) {
@@ -401,6 +743,11 @@ impl Console {
             self.list_open = !self.list_open;
             if !self.list_open && self.focus == Area::Units {
                 self.focus = Area::Map;
+            }
+        }
+        for mode in modes::Mode::ALL {
+            if ctx.input_mut(|i| i.consume_shortcut(&mode.shortcut())) {
+                self.switch_mode(mode);
             }
         }
         if ctx.input_mut(|i| i.consume_shortcut(&area::HELP)) {

@@ -8,7 +8,6 @@ use watchfloor_layers::{AlertState, FeedHealth, UnitStatus};
 
 use super::cameras::CameraView;
 use super::{Console, theme};
-use crate::feeds::now_us;
 use crate::i18n::Msg;
 
 /// Response targets, seconds: 1, 3 and 5 minutes.
@@ -126,9 +125,12 @@ pub(super) fn show(console: &Console, ui: &mut egui::Ui) {
         super::empty_hint(ui, console.t(Msg::OverviewEmpty));
         return;
     };
-    let o = summarise(&world.world(), console.cameras.views(), now_us(), |a| {
-        super::alerts::title(console, a)
-    });
+    let o = summarise(
+        &world.world(),
+        console.cameras.views(),
+        console.now_us(),
+        |a| super::alerts::title(console, a),
+    );
     let heading = |ui: &mut egui::Ui, msg: Msg| {
         ui.add_space(6.0);
         ui.label(egui::RichText::new(console.t(msg)).strong());

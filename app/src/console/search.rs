@@ -1,6 +1,7 @@
 //! Find anything by name (Ctrl+K): cameras, patrol units, drones,
-//! checkpoints and places. Enter takes the first match; a unit, drone,
-//! checkpoint or place centres the map on it, a camera goes to the wall.
+//! checkpoints and places. Enter takes the first match; a unit, drone or
+//! place centres the map on it, a camera goes to the wall, a checkpoint
+//! opens its view (and centres the map).
 
 use super::{Console, area, theme};
 use crate::i18n::Msg;
@@ -15,6 +16,8 @@ pub enum Found {
     Camera(usize),
     /// Something with a place on the map.
     Place([f64; 2]),
+    /// A checkpoint, by id: its view replaces the wall.
+    Checkpoint(String),
 }
 
 /// One match: what kind, its name, and where it leads.
@@ -77,7 +80,7 @@ pub fn find(console: &Console, query: &str) -> Vec<Match> {
             out.push(Match {
                 kind: console.t(Msg::LayerSites),
                 name: c.name.clone(),
-                found: Found::Place(c.lonlat),
+                found: Found::Checkpoint(c.id.clone()),
             });
         }
     }
@@ -101,12 +104,17 @@ pub fn find(console: &Console, query: &str) -> Vec<Match> {
 pub fn choose(console: &mut Console, found: &Found) {
     match found {
         Found::Camera(i) => {
+            console.checkpoint = None;
             console.wall.show_first(&[*i]);
             console.focus = super::Area::Wall;
         }
         Found::Place(lonlat) => {
             console.centre_on = Some(*lonlat);
             console.focus = super::Area::Map;
+        }
+        Found::Checkpoint(id) => {
+            console.open_checkpoint(Some(id));
+            console.focus = super::Area::Wall;
         }
     }
 }

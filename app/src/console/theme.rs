@@ -119,6 +119,22 @@ pub fn unit_look(status: UnitStatus) -> StatusLook {
     }
 }
 
+/// The look of a checkpoint's status.
+pub fn checkpoint_look(status: watchfloor_layers::model::CheckpointStatus) -> StatusLook {
+    use crate::i18n::Msg;
+    use watchfloor_layers::model::CheckpointStatus;
+    let (color, symbol, label) = match status {
+        CheckpointStatus::Alarm => (palette::VERMILLION, "▲", Msg::CheckpointAlarm),
+        CheckpointStatus::Operating => (palette::BLUISH_GREEN, "●", Msg::CheckpointOperating),
+        CheckpointStatus::Closed => (palette::GREY, "○", Msg::CheckpointClosed),
+    };
+    StatusLook {
+        color,
+        symbol,
+        label,
+    }
+}
+
 /// The catalogue word for an alert's lifecycle state.
 pub fn alert_state_msg(state: watchfloor_layers::AlertState) -> crate::i18n::Msg {
     use crate::i18n::Msg;

@@ -1,5 +1,7 @@
-//! The top bar: name, menus (view, language, help) and the demo badge.
+//! The top bar: name, menus (view, language, help), the operating mode,
+//! the operator's role and the demo badge.
 
+use super::modes::{Mode, Role};
 use super::{Console, area, theme};
 use crate::i18n::{Lang, Msg};
 
@@ -16,6 +18,23 @@ pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
             view_menu(console, ui);
             language_menu(console, ui);
             help_menu(console, ui);
+            ui.separator();
+            mode_menu(console, ui);
+            role_menu(console, ui);
+            if console.chime.is_some() {
+                let text = if console.sound {
+                    Msg::SoundOn
+                } else {
+                    Msg::SoundOff
+                };
+                if ui
+                    .selectable_label(console.sound, console.t(text))
+                    .on_hover_text(console.t(Msg::SoundHint))
+                    .clicked()
+                {
+                    console.sound = !console.sound;
+                }
+            }
             if console.demo {
                 ui.separator();
                 ui.label(
@@ -60,6 +79,43 @@ fn view_menu(console: &mut Console, ui: &mut egui::Ui) {
         ui.separator();
         if ui.button(console.t(Msg::Quit)).clicked() {
             ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+    });
+}
+
+/// The operating mode, switched in one click (or F5–F8).
+fn mode_menu(console: &mut Console, ui: &mut egui::Ui) {
+    let title = format!(
+        "{}: {}",
+        console.t(Msg::MenuMode),
+        console.t(console.mode().name())
+    );
+    ui.menu_button(egui::RichText::new(title).strong(), |ui| {
+        for mode in Mode::ALL {
+            let button = egui::Button::selectable(console.mode() == mode, console.t(mode.name()))
+                .shortcut_text(shortcut_text(ui, mode.shortcut()));
+            if ui.add(button).clicked() {
+                console.switch_mode(mode);
+                ui.close();
+            }
+        }
+    });
+}
+
+/// Who is at the console; another operator taking over picks their role.
+fn role_menu(console: &mut Console, ui: &mut egui::Ui) {
+    let now = console.role().map_or("–", |r| console.t(r.name()));
+    let title = format!("{}: {now}", console.t(Msg::MenuRole));
+    ui.menu_button(title, |ui| {
+        for role in Role::ALL {
+            if ui
+                .radio(console.role() == Some(role), console.t(role.name()))
+                .on_hover_text(console.t(role.about()))
+                .clicked()
+            {
+                console.set_role(role);
+                ui.close();
+            }
         }
     });
 }

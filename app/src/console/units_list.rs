@@ -5,7 +5,6 @@
 use std::fmt::Write as _;
 
 use super::{Area, Console, ListTab, area_heading, empty_hint, legend_row, theme, track_focus};
-use crate::feeds::now_us;
 use crate::i18n::Msg;
 use watchfloor_layers::UnitStatus;
 use watchfloor_layers::model::{Drone, Unit};
@@ -84,7 +83,7 @@ pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
 }
 
 fn units_and_drones(console: &Console, ui: &mut egui::Ui) {
-    let now = now_us();
+    let now = console.now_us();
     // The sort order is taken under the read lock; only the rows on screen
     // are laid out (thousands of units must not cost thousands of rows).
     let (order, drones): (Vec<String>, Vec<Drone>) = match &console.world {

@@ -97,11 +97,22 @@ pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
         .inner_margin(egui::Margin::same(12))
         .show(ui, |ui| {
             ui.set_min_width(ui.available_width());
-            ui.horizontal(|ui| {
+            ui.horizontal_wrapped(|ui| {
                 area_heading(console, ui, Area::Wall);
                 ui.add_space(12.0);
-                layout_buttons(console, ui);
+                if console.checkpoint.is_none() {
+                    layout_buttons(console, ui);
+                }
+                checkpoint_picker(console, ui);
+                window_toggle(console, ui);
             });
+            if let Some(id) = console.checkpoint.clone() {
+                if ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+                    console.checkpoint = None;
+                }
+                super::checkpoint_view::show(console, ui, &id);
+                return;
+            }
             if let Some(error) = console.cameras.error() {
                 ui.label(
                     egui::RichText::new(console.t(Msg::CamerasFailed))
@@ -117,6 +128,95 @@ pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
             tiles(console, ui);
         });
     track_focus(console, ui, Area::Wall, rect);
+}
+
+/// The wall in a window of its own (a second monitor): the same wall,
+/// drawn by the same renderer; closing the window brings it back.
+pub(super) fn show_window(console: &mut Console, ctx: &egui::Context) {
+    let title = format!("Watchfloor · {}", console.t(Area::Wall.title()));
+    let builder = egui::ViewportBuilder::default()
+        .with_title(title)
+        .with_app_id("watchfloor-wall")
+        .with_inner_size([1280.0, 760.0]);
+    ctx.show_viewport_immediate(
+        egui::ViewportId::from_hash_of("watchfloor-wall"),
+        builder,
+        |ui, _class| {
+            egui::CentralPanel::no_frame().show(ui, |ui| {
+                ui.painter()
+                    .rect_filled(ui.max_rect(), 0.0, theme::CANVAS_FILL);
+                show(console, ui);
+            });
+            if ui.input(|i| i.viewport().close_requested()) {
+                console.wall_window = false;
+            }
+        },
+    );
+}
+
+/// Moves the wall into its own window or back.
+fn window_toggle(console: &mut Console, ui: &mut egui::Ui) {
+    let (text, hint) = if console.wall_window {
+        (Msg::WallBack, Msg::WallOwnWindowHint)
+    } else {
+        (Msg::WallOwnWindow, Msg::WallOwnWindowHint)
+    };
+    if ui
+        .selectable_label(console.wall_window, console.t(text))
+        .on_hover_text(console.t(hint))
+        .clicked()
+    {
+        console.wall_window = !console.wall_window;
+    }
+}
+
+/// Which checkpoint to show large (the supervisor's view), or the wall.
+fn checkpoint_picker(console: &mut Console, ui: &mut egui::Ui) {
+    let checkpoints: Vec<(String, String)> = console.world.as_ref().map_or_else(Vec::new, |w| {
+        w.world()
+            .state()
+            .checkpoints
+            .values()
+            .map(|c| (c.id.clone(), c.name.clone()))
+            .collect()
+    });
+    if checkpoints.is_empty() {
+        return;
+    }
+    let current = console
+        .checkpoint
+        .as_ref()
+        .and_then(|id| checkpoints.iter().find(|(c, _)| c == id))
+        .map_or_else(
+            || console.t(Msg::CheckpointView).to_owned(),
+            |(_, n)| n.clone(),
+        );
+    let mut chosen = None;
+    let label =
+        ui.label(egui::RichText::new(console.t(Msg::CheckpointView)).color(theme::TEXT_WEAK));
+    egui::ComboBox::from_id_salt("checkpoint-picker")
+        .selected_text(current)
+        .width(200.0)
+        .show_ui(ui, |ui| {
+            if ui
+                .selectable_label(console.checkpoint.is_none(), console.t(Msg::AreaWall))
+                .clicked()
+            {
+                chosen = Some(None);
+            }
+            for (id, name) in &checkpoints {
+                let on = console.checkpoint.as_deref() == Some(id.as_str());
+                if ui.selectable_label(on, name).clicked() {
+                    chosen = Some(Some(id.clone()));
+                }
+            }
+        })
+        .response
+        .labelled_by(label.id)
+        .on_hover_text(console.t(Msg::CheckpointViewHint));
+    if let Some(choice) = chosen {
+        console.open_checkpoint(choice.as_deref());
+    }
 }
 
 /// 1, 2×2 … 6×6: one click each.
@@ -225,7 +325,13 @@ fn empty_tile(console: &Console, ui: &egui::Ui, tile: egui::Rect) {
 
 /// Video (converted from YUV on the GPU) with the camera's name on top and
 /// its state, frame rate and frame age below.
-fn camera_tile(console: &Console, ui: &egui::Ui, tile: egui::Rect, index: u64, view: &CameraView) {
+pub(super) fn camera_tile(
+    console: &Console,
+    ui: &egui::Ui,
+    tile: egui::Rect,
+    index: u64,
+    view: &CameraView,
+) {
     let painter = ui.painter_at(tile);
     painter.rect_filled(tile, 0.0, egui::Color32::BLACK);
     match (&view.frame, console.video_ready) {
@@ -240,6 +346,9 @@ fn camera_tile(console: &Console, ui: &egui::Ui, tile: egui::Rect, index: u64, v
                 video, index, frame_id, frame,
             ));
             if let Some(d) = &view.detections {
+                if let Some(overlay) = &d.overlay {
+                    zones_and_lines(&painter, video, overlay);
+                }
                 detection_boxes(ui, &painter, video, d);
             }
         }
@@ -298,6 +407,25 @@ fn camera_tile(console: &Console, ui: &egui::Ui, tile: egui::Rect, index: u64, v
         egui::Stroke::new(1.0, look.color.gamma_multiply(0.6)),
         egui::StrokeKind::Inside,
     );
+}
+
+/// The camera's detection zones (translucent outlines) and counting lines
+/// over its video, so the operator sees what the rules watch.
+fn zones_and_lines(
+    painter: &egui::Painter,
+    video: egui::Rect,
+    overlay: &watchfloor_media::detect::service::Overlay,
+) {
+    let at = |p: [f32; 2]| video.lerp_inside(egui::vec2(p[0], p[1]));
+    let zone = egui::Stroke::new(1.0, theme::palette::YELLOW.gamma_multiply(0.55));
+    for (_, polygon) in &overlay.zones {
+        let points: Vec<egui::Pos2> = polygon.iter().map(|&p| at(p)).collect();
+        painter.add(egui::Shape::closed_line(points, zone));
+    }
+    let line = egui::Stroke::new(1.5, theme::palette::REDDISH_PURPLE);
+    for (_, a, b) in &overlay.lines {
+        painter.add(egui::Shape::dashed_line(&[at(*a), at(*b)], line, 6.0, 4.0));
+    }
 }
 
 /// Tracked objects over the video: a box per confirmed track, coloured by

@@ -73,6 +73,65 @@ catalogue! {
     WallTourHint => "Cycle through all cameras, a page every 10 s", "每 10 秒轮换一页，巡视全部摄像机";
     DetectionRulesProblems => "rules with problems", "规则有误";
     DetectionStarting => "opening the model…", "正在加载模型…";
+
+    // The checkpoint view (supervisors).
+    CheckpointView => "Checkpoint", "检查站";
+    CheckpointViewHint => "Show one checkpoint: its cameras large, lanes, queue, units on duty, alerts",
+        "查看单个检查站：大画面摄像机、车道、排队、在岗警力、警情";
+    CheckpointUnknown => "This checkpoint is not in the loaded site.", "已加载的站点中没有该检查站。";
+    CheckpointBackToWall => "Back to the wall", "返回视频墙";
+    CheckpointLanes => "Lanes", "车道";
+    CheckpointNoVideo => "No live video from this checkpoint's cameras.", "该检查站的摄像机没有实时视频。";
+    CheckpointCameraDark => "no live video", "无实时视频";
+    CheckpointQueue => "Queue", "排队";
+    CheckpointStanding => "vehicles standing", "辆车停驻";
+    CheckpointStandingColumn => "Standing", "停驻";
+    CheckpointZone => "Zone", "区域";
+    CheckpointPeople => "People", "行人";
+    CheckpointVehicles => "Vehicles", "车辆";
+    CheckpointLine => "Line count", "过线计数";
+    CheckpointForward => "Forward", "正向";
+    CheckpointBackward => "Backward", "反向";
+    CheckpointOnDuty => "On duty here", "在岗警力";
+    CheckpointNobody => "No unit within 300 m.", "300 米内无警力。";
+    CheckpointAlerts => "Its alerts", "本站警情";
+    CheckpointNoAlerts => "No open alerts here.", "本站无未结警情。";
+    QueueFlowing => "flowing", "通畅";
+    QueueBuilding => "building", "排队增多";
+    QueueLong => "long queue", "排长队";
+    QueueUnknown => "no detection yet", "尚无检测结果";
+    CheckpointAlarm => "Alarm", "报警";
+    CheckpointOperating => "Operating", "运行中";
+    CheckpointClosed => "Closed", "关闭";
+
+    // Roles and operating modes.
+    RoleQuestion => "Who is at this console?", "请选择本席位的角色";
+    RoleDispatcher => "Dispatcher", "调度员";
+    RoleDispatcherAbout => "Works the alert queue: acknowledges, dispatches the nearest units, resolves.",
+        "处理警情队列：确认警情、派遣最近警力、办结警情。";
+    RoleSupervisor => "Checkpoint supervisor", "检查站主管";
+    RoleSupervisorAbout => "Watches one checkpoint: its cameras large, lanes, queue, units on duty; acknowledges and resolves its alerts.",
+        "值守单个检查站：大画面摄像机、车道、排队、在岗警力；确认并办结本站警情。";
+    RoleTrainer => "Trainer", "培训员";
+    RoleTrainerAbout => "Reviews what happens and replays incidents; takes no operational action.",
+        "回看与复盘警情；不进行任何实战操作。";
+    RoleNotAllowed => "Not allowed for this role", "当前角色无此权限";
+    MenuMode => "Mode", "模式";
+    MenuRole => "Role", "角色";
+    ModeNormal => "Normal", "常态";
+    ModeEmergency => "Emergency", "应急";
+    ModeMajorEvent => "Major-event security", "重大活动安保";
+    ModeSpecialOperation => "Special operation", "专项行动";
+    ShortcutMode => "Switch operating mode (F5 normal, F6 emergency, F7 major event, F8 special operation)",
+        "切换运行模式（F5 常态、F6 应急、F7 重大活动、F8 专项行动）";
+    WallOwnWindow => "Own window", "独立窗口";
+    WallOwnWindowHint => "Move the wall to a window of its own (for a second monitor)",
+        "将视频墙移至独立窗口（用于第二块显示器）";
+    WallInOwnWindow => "The wall is in its own window.", "视频墙已在独立窗口中显示。";
+    WallBack => "Back into the console", "移回主窗口";
+    SoundOn => "Sound on", "声音开";
+    SoundOff => "Sound off", "声音关";
+    SoundHint => "A tone when a critical alert arrives", "严重警情到达时发出提示音";
     CamerasFailed => "Cameras unavailable", "摄像机不可用";
     AlertsEmpty => "No open alerts. Alerts from detection, one-click alarms and field reports queue here, most severe first.",
         "暂无未处理警情。来自智能检测、一键报警和现场上报的警情将按严重程度排列在此。";

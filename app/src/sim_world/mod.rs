@@ -119,6 +119,31 @@ fn watch_stdin() -> std::io::Result<()> {
     Ok(())
 }
 
+/// How far from its checkpoint a unit on post walks, metres.
+const POST_RADIUS_M: f64 = 150.0;
+
+/// For each checkpoint with walkable nodes near it, those nodes (metric):
+/// where an officer on post there walks.
+fn checkpoint_posts(site: &Site, frame: &LocalFrame, graph: &RoadGraph) -> Vec<Vec<[f64; 2]>> {
+    let walk: Vec<[f64; 2]> = graph
+        .usable_nodes(TravelMode::Walk { speed_mps: 1.4 })
+        .into_iter()
+        .map(|p| frame.xy(p))
+        .collect();
+    site.checkpoints
+        .iter()
+        .filter_map(|c| {
+            let at = frame.xy(c.lonlat);
+            let near: Vec<[f64; 2]> = walk
+                .iter()
+                .copied()
+                .filter(|p| (p[0] - at[0]).hypot(p[1] - at[1]) < POST_RADIUS_M)
+                .collect();
+            (!near.is_empty()).then_some(near)
+        })
+        .collect()
+}
+
 struct Scenario {
     frame: LocalFrame,
     graph: RoadGraph,
@@ -151,6 +176,9 @@ impl Scenario {
             !drive_targets.is_empty(),
             "the basemap has no drivable roads"
         );
+        // Foot officers on post: the first foot units each walk near one
+        // checkpoint, so supervisors see who is there.
+        let mut posts = checkpoint_posts(site, &frame, &graph).into_iter();
         let count = usize::from(args.units);
         let units = (0..count)
             .map(|i| {
@@ -164,8 +192,18 @@ impl Scenario {
                     UnitKind::Foot | UnitKind::Robot if !walk_targets.is_empty() => &walk_targets,
                     _ => &drive_targets,
                 };
-                let start = pool[rng.usize(..pool.len())];
-                SimUnit::new(i + 1, kind, start, &mut rng)
+                let post = if kind == UnitKind::Foot {
+                    posts.next().unwrap_or_default()
+                } else {
+                    Vec::new()
+                };
+                let start = post
+                    .first()
+                    .copied()
+                    .unwrap_or_else(|| pool[rng.usize(..pool.len())]);
+                let mut unit = SimUnit::new(i + 1, kind, start, &mut rng);
+                unit.post = post;
+                unit
             })
             .collect();
         let homes = [
@@ -253,13 +291,16 @@ impl Scenario {
     fn step(&mut self, tick: u64, now_s: f64, dt: f64) {
         let now = chrono::Utc::now();
         for i in 0..self.units.len() {
+            let post = std::mem::take(&mut self.units[i].post);
             let targets = match self.units[i].kind {
+                _ if !post.is_empty() => &post,
                 UnitKind::Foot | UnitKind::Robot if !self.walk_targets.is_empty() => {
                     &self.walk_targets
                 }
                 _ => &self.drive_targets,
             };
             self.units[i].advance(now_s, dt, &self.graph, targets, &mut self.rng);
+            self.units[i].post = post;
             // Each unit reports once a second, staggered across ticks.
             if tick % u64::from(TICKS_PER_S) == i as u64 % u64::from(TICKS_PER_S) {
                 let report = cot::encode(&self.units[i].report(&self.frame, now, now_s));

@@ -27,6 +27,9 @@ pub struct SimUnit {
     parked_until_s: f64,
     /// Reports over TCP (like a TAK client on a server) rather than UDP.
     pub over_tcp: bool,
+    /// Where a unit on post at a checkpoint walks (nodes near it); empty
+    /// for a roaming patrol.
+    pub post: Vec<[f64; 2]>,
 }
 
 impl SimUnit {
@@ -47,6 +50,7 @@ impl SimUnit {
             along_m: 0.0,
             parked_until_s: 0.0,
             over_tcp: matches!(kind, UnitKind::Foot | UnitKind::Robot),
+            post: Vec::new(),
         }
     }
 

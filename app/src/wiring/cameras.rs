@@ -11,8 +11,14 @@ use watchfloor_media::camera::{Camera, CameraId, RtspTransport, Source};
 use watchfloor_media::ingest::{CameraIngest, Frame, IngestOptions};
 use watchfloor_media::record::{RecordOptions, Recorder};
 
+/// The demo site's cameras that the simulated streams stand in for, in the
+/// simulator's order: the demo's tiles, detection rules and checkpoint view
+/// use these ids, and the console takes each one's place and name from the
+/// site (the footage itself is archive film, not these places).
+pub const DEMO_PLACES: [&str; 4] = ["cam-cp-01", "cam-cp-02", "cam-cp-03", "cam-cp-04"];
+
 /// How many simulated cameras the demo shows.
-pub const DEMO_CAMERAS: usize = 4;
+pub const DEMO_CAMERAS: usize = DEMO_PLACES.len();
 
 /// The child process slot: the child once started, and whether the owner is
 /// already stopping (then a child started late is killed at once).
@@ -94,9 +100,12 @@ fn start_demo(
     }
 
     let mut cameras = Vec::new();
-    for (index, announced) in crate::sim::read_announced(stdout)?.into_iter().enumerate() {
+    for (announced, place) in crate::sim::read_announced(stdout)?
+        .into_iter()
+        .zip(DEMO_PLACES)
+    {
         cameras.push(Camera {
-            id: CameraId::new(&format!("sim-{index}")),
+            id: CameraId::new(place),
             name: announced.name,
             source: Source::parse(
                 &announced.url,

@@ -63,6 +63,72 @@ pub struct CameraDetections {
     /// Line counts so far (per-lane counts at checkpoints): rule name,
     /// crossings forward, crossings backward.
     pub counts: Vec<(String, u64, u64)>,
+    /// Who is in each zone at the last inference (lanes, queues).
+    pub occupancy: Vec<ZoneOccupancy>,
+    /// The camera's zones and lines, to draw over its video.
+    pub overlay: Option<Arc<Overlay>>,
+}
+
+/// A camera's zones and lines in image coordinates (0..1), for drawing.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Overlay {
+    /// Zone id and corners.
+    pub zones: Vec<(String, Vec<[f32; 2]>)>,
+    /// Line id and its ends.
+    pub lines: Vec<(String, [f32; 2], [f32; 2])>,
+}
+
+/// Confirmed tracks standing in one zone (by their foot point).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ZoneOccupancy {
+    /// Zone id.
+    pub zone: String,
+    /// People in it.
+    pub people: u32,
+    /// Vehicles (car, motorcycle, bus, truck) in it.
+    pub vehicles: u32,
+    /// Of those vehicles, how many are standing still: the queue.
+    pub stopped_vehicles: u32,
+}
+
+/// Below this speed (image sizes per second) a vehicle counts as standing.
+const STOPPED_SPEED: f32 = 0.02;
+
+/// Whether a COCO class name is a road vehicle.
+pub fn is_vehicle(class: &str) -> bool {
+    matches!(class, "car" | "motorcycle" | "bus" | "truck")
+}
+
+/// Counts the confirmed `tracks` in each of `zones` (class names from `name`).
+pub fn occupancy<'a>(
+    zones: &[super::rules::Zone],
+    tracks: &[super::tracker::Track],
+    name: impl Fn(u32) -> &'a str,
+) -> Vec<ZoneOccupancy> {
+    zones
+        .iter()
+        .map(|zone| {
+            let mut o = ZoneOccupancy {
+                zone: zone.id.clone(),
+                ..ZoneOccupancy::default()
+            };
+            for t in tracks.iter().filter(|t| t.confirmed) {
+                if !zone.contains(t.bbox.foot()) {
+                    continue;
+                }
+                let class = name(t.class);
+                if class == "person" {
+                    o.people += 1;
+                } else if is_vehicle(class) {
+                    o.vehicles += 1;
+                    if t.velocity[0].hypot(t.velocity[1]) < STOPPED_SPEED {
+                        o.stopped_vehicles += 1;
+                    }
+                }
+            }
+            o
+        })
+        .collect()
 }
 
 impl CameraDetections {
@@ -481,6 +547,14 @@ impl Worker {
             view.last_inference = Some(Instant::now());
             view.inferences += 1;
             view.frame_seq = frame.seq();
+            if let Some(setup) = slot.setup.as_ref() {
+                let descriptor = self.detector.descriptor();
+                view.occupancy =
+                    occupancy(setup.rules.zones(), &tracks, |c| descriptor.class_name(c));
+                if view.overlay.is_none() {
+                    view.overlay = Some(Arc::new(overlay_of(&setup.rules)));
+                }
+            }
             view.counts = slot
                 .setup
                 .as_ref()
@@ -625,5 +699,92 @@ fn deliver(alert: DetectionAlert, alerts: &SyncSender<DetectionAlert>, stats: &m
     push_sample(&mut stats.alert_latency_ms, latency_ms);
     if dropped {
         stats.alerts_dropped += 1;
+    }
+}
+
+/// The zones and lines of a rule set, for drawing.
+fn overlay_of(rules: &super::rules::RuleSet) -> Overlay {
+    Overlay {
+        zones: rules
+            .zones()
+            .iter()
+            .map(|z| (z.id.clone(), z.polygon.clone()))
+            .collect(),
+        lines: rules
+            .lines()
+            .iter()
+            .map(|l| (l.id.clone(), l.a, l.b))
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detect::rules::Zone;
+    use crate::detect::tracker::Track;
+    use crate::detect::types::Detection;
+
+    fn track(id: u64, class: u32, foot: [f32; 2], velocity: [f32; 2], confirmed: bool) -> Track {
+        let bbox = BBox {
+            x0: foot[0] - 0.05,
+            y0: foot[1] - 0.1,
+            x1: foot[0] + 0.05,
+            y1: foot[1],
+        };
+        let mut t = Track::new(
+            id,
+            &Detection {
+                bbox,
+                class,
+                score: 0.9,
+            },
+            0.0,
+        );
+        t.velocity = velocity;
+        t.confirmed = confirmed;
+        t
+    }
+
+    #[test]
+    fn occupancy_counts_people_vehicles_and_the_standing_queue_per_zone() {
+        let names = ["person", "car", "truck", "dog"];
+        let zones = [
+            Zone {
+                id: "lane-1".into(),
+                polygon: vec![[0.0, 0.5], [0.5, 0.5], [0.5, 1.0], [0.0, 1.0]],
+            },
+            Zone {
+                id: "lane-2".into(),
+                polygon: vec![[0.5, 0.5], [1.0, 0.5], [1.0, 1.0], [0.5, 1.0]],
+            },
+        ];
+        let tracks = [
+            track(1, 1, [0.2, 0.8], [0.0, 0.001], true), // standing car, lane 1
+            track(2, 2, [0.3, 0.9], [0.0, 0.2], true),   // moving truck, lane 1
+            track(3, 0, [0.25, 0.7], [0.0, 0.0], true),  // person, lane 1
+            track(4, 1, [0.7, 0.8], [0.0, 0.0], false),  // unconfirmed: ignored
+            track(5, 3, [0.7, 0.8], [0.0, 0.0], true),   // not a vehicle nor a person
+            track(6, 1, [0.7, 0.3], [0.0, 0.0], true),   // above both zones
+            track(7, 1, [0.8, 0.9], [0.0, 0.0], true),   // standing car, lane 2
+        ];
+        let got = occupancy(&zones, &tracks, |c| names[c as usize]);
+        assert_eq!(
+            got,
+            vec![
+                ZoneOccupancy {
+                    zone: "lane-1".into(),
+                    people: 1,
+                    vehicles: 2,
+                    stopped_vehicles: 1,
+                },
+                ZoneOccupancy {
+                    zone: "lane-2".into(),
+                    people: 0,
+                    vehicles: 1,
+                    stopped_vehicles: 1,
+                },
+            ]
+        );
     }
 }
