@@ -137,3 +137,52 @@ fn demo_window_shows_live_video_and_moving_units_under_xvfb() {
     assert!(before.len() > 40, "no unit markers on the map");
     assert!(moved > 20, "the units did not move");
 }
+
+/// The wall moved to its own window (as a saved layout) is a second OS
+/// window showing live video; captured from the X server by GStreamer's
+/// `ximagesrc` while the console runs.
+#[test]
+fn the_wall_in_its_own_window_shows_live_video() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("wall-window");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    std::fs::write(
+        dir.join("layouts.json"),
+        r#"{"mode": "normal", "layouts": {"normal": {"wall_window": true}}}"#,
+    )
+    .expect("layouts");
+    let capture = dir.join("wall-window.png");
+    let main = dir.join("main-window.png");
+    let script = format!(
+        "{bin} --demo --role dispatcher --size 1600x900 --config-dir {config} \
+         --window-shot 14 {main} & \
+         sleep 10; gst-launch-1.0 -q ximagesrc xname='Watchfloor · Video wall' num-buffers=1 \
+         ! videoconvert ! pngenc ! filesink location={capture}; wait",
+        bin = env!("CARGO_BIN_EXE_watchfloor"),
+        config = dir.display(),
+        main = main.display(),
+        capture = capture.display(),
+    );
+    let out = Command::new("timeout")
+        .args(["120", "xvfb-run", "-a", "-s", "-screen 0 3000x1000x24"])
+        .args(["sh", "-c", &script])
+        .output()
+        .expect("xvfb-run is installed (scripts/setup.sh --test)");
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "window run failed: {log}");
+    assert!(log.contains("window screenshot written"), "{log}");
+    let wall = Shot::read(&capture);
+    assert!(wall.width >= 1000, "{}x{}", wall.width, wall.height);
+    let bright = wall
+        .rgb
+        .iter()
+        .filter(|p| p.iter().map(|&c| u32::from(c)).sum::<u32>() > 150)
+        .count() as f64
+        / wall.rgb.len() as f64;
+    let distinct: std::collections::HashSet<[u8; 3]> = wall.rgb.iter().copied().collect();
+    assert!(
+        bright > 0.3 && distinct.len() > 2000,
+        "the wall window shows no video: {bright:.2} bright, {} colours",
+        distinct.len()
+    );
+}

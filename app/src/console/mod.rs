@@ -478,7 +478,8 @@ impl Console {
             return;
         };
         for alert in &alerts {
-            match crate::wiring::detection::forward_alert(world, alert) {
+            let camera = self.cameras.views().iter().find(|v| v.id == alert.camera);
+            match crate::wiring::detection::forward_alert(world, alert, camera) {
                 Ok(id) => {
                     if let Some(t) = &alert.thumbnail {
                         let image =

@@ -134,10 +134,14 @@ pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
 /// drawn by the same renderer; closing the window brings it back.
 pub(super) fn show_window(console: &mut Console, ctx: &egui::Context) {
     let title = format!("Watchfloor · {}", console.t(Area::Wall.title()));
-    let builder = egui::ViewportBuilder::default()
+    let mut builder = egui::ViewportBuilder::default()
         .with_title(title)
         .with_app_id("watchfloor-wall")
         .with_inner_size([1280.0, 760.0]);
+    // Opens beside the console (on the next monitor of a side-by-side pair).
+    if let Some(console_rect) = ctx.input(|i| i.viewport().outer_rect) {
+        builder = builder.with_position(console_rect.right_top());
+    }
     ctx.show_viewport_immediate(
         egui::ViewportId::from_hash_of("watchfloor-wall"),
         builder,

@@ -181,16 +181,25 @@ fn open(
     Ok((service, config.problems))
 }
 
-/// Turns a detection alert into world events: the alert itself (placed at
-/// its ground position, else the site's origin) and its evidence, naming the
-/// snapshot the `evidence` thread has already written (no file work here:
-/// this runs on the UI thread). Returns the alert id.
-pub fn forward_alert(world: &LiveWorld, alert: &DetectionAlert) -> Result<String, String> {
+/// Turns a detection alert into world events: the alert itself (titled with
+/// the camera's name; placed at its ground position, else at the camera,
+/// else at the site's origin) and its evidence, naming the snapshot the
+/// `evidence` thread has already written (no file work here: this runs on
+/// the UI thread). Returns the alert id.
+pub fn forward_alert(
+    world: &LiveWorld,
+    alert: &DetectionAlert,
+    camera: Option<&crate::console::cameras::CameraView>,
+) -> Result<String, String> {
     let id = alert.id.clone();
-    let lonlat = alert.ground.unwrap_or_else(|| world.world().state().origin);
+    let lonlat = alert
+        .ground
+        .or_else(|| camera.and_then(|c| c.lonlat))
+        .unwrap_or_else(|| world.world().state().origin);
+    let name = camera.map_or(alert.camera.as_str(), |c| c.name.as_str());
     let title = match alert.count {
-        Some(n) => format!("{} · {} ({n})", alert.name, alert.camera),
-        None => format!("{} · {}", alert.name, alert.camera),
+        Some(n) => format!("{} · {name} ({n})", alert.name),
+        None => format!("{} · {name}", alert.name),
     };
     let origin = Origin::Detection(alert.camera.clone());
     world.submit_from(
