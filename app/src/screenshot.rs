@@ -30,6 +30,7 @@ pub fn render_console(
     size: (u32, u32),
 ) -> anyhow::Result<(RgbaImage, String)> {
     let mut renderer = HeadlessRenderer::new().context("headless rendering needs a GPU adapter")?;
+    renderer.set_clear_color(crate::console::theme::BACKGROUND);
     let adapter = renderer.adapter().to_string();
     console.set_gpu(adapter.clone());
     console.wait_for_checks(CHECKS_TIMEOUT);

@@ -109,7 +109,7 @@ impl eframe::App for ConsoleApp {
     }
 
     fn clear_color(&self, _visuals: &egui::Visuals) -> [f32; 4] {
-        theme::CANVAS_FILL.to_normalized_gamma_f32()
+        theme::BACKGROUND.to_normalized_gamma_f32()
     }
 }
 

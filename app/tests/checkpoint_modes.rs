@@ -262,6 +262,9 @@ fn panel(console: Console, area: Area, size: [f32; 2]) -> Harness<'static, Conso
         .with_context_setup(theme::apply)
         .build_ui_state(
             move |ui, console: &mut Console| {
+                // The window's clear colour, which the panels leave showing.
+                let screen = ui.ctx().content_rect();
+                ui.painter().rect_filled(screen, 0.0, theme::BACKGROUND);
                 egui::CentralPanel::default().show(ui, |ui| console.area_ui(ui, area));
             },
             console,

@@ -18,6 +18,20 @@ const BYTES_PER_PIXEL: u32 = 4;
 pub struct HeadlessRenderer {
     state: egui_wgpu::RenderState,
     adapter: AdapterSummary,
+    last: FrameTiming,
+    clear: wgpu::Color,
+}
+
+/// Where the last [`HeadlessRenderer::render`] spent its time.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct FrameTiming {
+    /// Turning egui shapes into triangles, ms.
+    pub tessellate_ms: f64,
+    /// Texture and buffer uploads, paint-callback preparation (video
+    /// uploads, map updates) and recording the pass, ms.
+    pub prepare_ms: f64,
+    /// From submitting to the pixels in host memory (the rasteriser), ms.
+    pub gpu_ms: f64,
 }
 
 impl HeadlessRenderer {
@@ -40,13 +54,36 @@ impl HeadlessRenderer {
         .map_err(|e| RenderError::NoAdapter(e.to_string()))?;
         let adapter = AdapterSummary::from_info(&state.adapter.get_info());
         tracing::info!(%adapter, "headless renderer ready");
-        Ok(Self { state, adapter })
+        Ok(Self {
+            state,
+            adapter,
+            last: FrameTiming::default(),
+            clear: wgpu::Color::BLACK,
+        })
     }
 
     /// The wgpu device, queue and egui renderer (to install paint-callback
     /// resources such as video tiles).
     pub fn render_state(&self) -> &egui_wgpu::RenderState {
         &self.state
+    }
+
+    /// The colour frames are cleared to before egui draws (black unless
+    /// set): what a window's clear colour is, so UIs that leave their
+    /// background to the clear look the same here.
+    pub fn set_clear_color(&mut self, color: egui::Color32) {
+        let [r, g, b, a] = if self.state.target_format.is_srgb() {
+            egui::Rgba::from(color).to_array()
+        } else {
+            color.to_normalized_gamma_f32()
+        }
+        .map(f64::from);
+        self.clear = wgpu::Color { r, g, b, a };
+    }
+
+    /// Where the last frame's time went.
+    pub fn last_timing(&self) -> FrameTiming {
+        self.last
     }
 
     /// The adapter frames are drawn on.
@@ -85,7 +122,9 @@ impl HeadlessRenderer {
                 renderer.update_texture(device, queue, id, delta);
             }
         }
+        let started = std::time::Instant::now();
         let primitives = ctx.tessellate(shapes, pixels_per_point);
+        let tessellated = std::time::Instant::now();
         let mut encoder = device.create_command_encoder(&wgpu::CommandEncoderDescriptor {
             label: Some("headless egui frame"),
         });
@@ -115,7 +154,7 @@ impl HeadlessRenderer {
                         view: &view,
                         resolve_target: None,
                         ops: wgpu::Operations {
-                            load: wgpu::LoadOp::Clear(wgpu::Color::BLACK),
+                            load: wgpu::LoadOp::Clear(self.clear),
                             store: wgpu::StoreOp::Store,
                         },
                         depth_slice: None,
@@ -130,8 +169,17 @@ impl HeadlessRenderer {
         }
         drop(renderer);
 
-        queue.submit(callback_buffers.into_iter().chain([encoder.finish()]));
-        self.read_back(&texture)
+        let encoder = encoder.finish();
+        let prepared = std::time::Instant::now();
+        queue.submit(callback_buffers.into_iter().chain([encoder]));
+        let image = self.read_back(&texture);
+        let ms = |a: std::time::Instant, b: std::time::Instant| (b - a).as_secs_f64() * 1e3;
+        self.last = FrameTiming {
+            tessellate_ms: ms(started, tessellated),
+            prepare_ms: ms(tessellated, prepared),
+            gpu_ms: ms(prepared, std::time::Instant::now()),
+        };
+        image
     }
 
     /// Copies a texture into a mappable buffer and unpads its rows.

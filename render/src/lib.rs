@@ -15,5 +15,5 @@ pub mod video;
 
 pub use adapter::AdapterSummary;
 pub use error::RenderError;
-pub use headless::HeadlessRenderer;
+pub use headless::{FrameTiming, HeadlessRenderer};
 pub use image::RgbaImage;

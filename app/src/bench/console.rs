@@ -50,6 +50,9 @@ const REPORT_EVERY: Duration = Duration::from_millis(500);
 /// Runs the benchmark and prints its report.
 pub fn run(args: &ConsoleBenchArgs) -> anyhow::Result<()> {
     let mut renderer = HeadlessRenderer::new().context("needs a GPU adapter (lavapipe is fine)")?;
+    // As the window: cleared to the panels' colour (the same clear for the
+    // empty frame).
+    renderer.set_clear_color(theme::BACKGROUND);
     let adapter = renderer.adapter().to_string();
     let sim = SimProcess::start(args.tiles, (640, 360), 15)?;
     let (mut console, mut fleet) = setup(args, &renderer, &sim, &adapter)?;
@@ -65,6 +68,7 @@ pub fn run(args: &ConsoleBenchArgs) -> anyhow::Result<()> {
         mut frame_ms,
         mut ages_ms,
         cpu_percent,
+        mut phases,
     } = ours;
     let frames = frame_ms.len();
     let p95 = percentile(&mut frame_ms, 95.0);
@@ -101,6 +105,14 @@ pub fn run(args: &ConsoleBenchArgs) -> anyhow::Result<()> {
         "console p95 / empty p95",
         Value::Float(p95 / empty_p95),
     );
+    for (phase, (key, what)) in phases.iter_mut().zip([
+        ("ui_ms_p50", "  of which building the UI p50 (ms)"),
+        ("tessellate_ms_p50", "  tessellating p50 (ms)"),
+        ("prepare_ms_p50", "  uploads and callbacks p50 (ms)"),
+        ("raster_ms_p50", "  rasterising and read-back p50 (ms)"),
+    ]) {
+        report.add(key, what, Value::Float(percentile(phase, 50.0)));
+    }
     report.add(
         "video_age_p95_ms",
         "tile picture age on screen p95 (ms)",
@@ -176,6 +188,9 @@ struct Measured {
     frame_ms: Vec<f64>,
     ages_ms: Vec<f64>,
     cpu_percent: f64,
+    /// Per frame: building the UI (`Console::ui`), tessellating, preparing
+    /// (uploads, callbacks), rasterising and reading back; ms.
+    phases: [Vec<f64>; 4],
 }
 
 fn raw_input(screen: egui::Rect, started: Instant) -> egui::RawInput {
@@ -205,6 +220,7 @@ fn measure_console(
     }
     let mut frame_ms = Vec::new();
     let mut ages_ms = Vec::new();
+    let mut phases: [Vec<f64>; 4] = Default::default();
     let mut last_report = Instant::now();
     let (cpu0, t0) = (process_cpu_time()?, Instant::now());
     while t0.elapsed() < Duration::from_secs(args.seconds) {
@@ -217,8 +233,18 @@ fn measure_console(
         }
         let t = Instant::now();
         let output = ctx.run_ui(raw_input(screen, started), |ui| console.ui(ui));
+        let built = t.elapsed().as_secs_f64() * 1e3;
         renderer.render(&ctx, output)?;
         frame_ms.push(t.elapsed().as_secs_f64() * 1e3);
+        let timing = renderer.last_timing();
+        for (phase, ms) in phases.iter_mut().zip([
+            built,
+            timing.tessellate_ms,
+            timing.prepare_ms,
+            timing.gpu_ms,
+        ]) {
+            phase.push(ms);
+        }
         // How old each tile's picture is now that it is on the screen.
         ages_ms.extend(
             console
@@ -233,6 +259,7 @@ fn measure_console(
         frame_ms,
         ages_ms,
         cpu_percent: 100.0 * cpu.as_secs_f64() / elapsed.as_secs_f64(),
+        phases,
     })
 }
 

@@ -157,7 +157,10 @@ fn action_row(
     action: &mut Option<Event>,
     resolved: &mut Vec<Event>,
 ) {
-    ui.horizontal(|ui| {
+    // Wraps in a narrow queue rather than pushing buttons out of sight;
+    // each button keeps its words on one line.
+    ui.horizontal_wrapped(|ui| {
+        ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
         let not_allowed = console.t(Msg::RoleNotAllowed);
         let may = |a| console.may(a);
         if alert.state == AlertState::New
@@ -175,38 +178,48 @@ fn action_row(
                 by: console.operator.clone(),
             });
         }
-        ui.add_enabled_ui(may(Action::Dispatch), |ui| {
-            if alert.state < AlertState::OnScene {
+        let dispatch_allowed = may(Action::Dispatch);
+        if alert.state < AlertState::OnScene {
+            if dispatch_allowed {
                 ui.menu_button(console.t(Msg::Dispatch), |ui| {
                     if let Some(a) = dispatch_menu(console, ui, alert) {
                         *action = Some(a);
                         ui.close();
                     }
-                })
-                .response
-                .on_disabled_hover_text(not_allowed);
+                });
+            } else {
+                refused(ui, console.t(Msg::Dispatch), not_allowed);
             }
-            if let Some(ring) = emergency_ring(console, alert)
-                && ui
-                    .button(console.t(Msg::DrawRing))
-                    .on_hover_text(console.t(Msg::DrawRingHint))
-                    .on_disabled_hover_text(not_allowed)
-                    .clicked()
-            {
-                *action = Some(Event::RingDrawn(ring));
-            }
-        });
-        ui.add_enabled_ui(may(Action::Resolve), |ui| {
+        }
+        if let Some(ring) = emergency_ring(console, alert)
+            && ui
+                .add_enabled(
+                    dispatch_allowed,
+                    egui::Button::new(console.t(Msg::DrawRing)),
+                )
+                .on_hover_text(console.t(Msg::DrawRingHint))
+                .on_disabled_hover_text(not_allowed)
+                .clicked()
+        {
+            *action = Some(Event::RingDrawn(ring));
+        }
+        if may(Action::Resolve) {
             ui.menu_button(console.t(Msg::Resolve), |ui| {
                 if let Some(events) = resolve_form(console, ui, alert) {
                     *resolved = events;
                     ui.close();
                 }
-            })
-            .response
-            .on_disabled_hover_text(not_allowed);
-        });
+            });
+        } else {
+            refused(ui, console.t(Msg::Resolve), not_allowed);
+        }
     });
+}
+
+/// A button the operator's role does not allow: shown, disabled, saying why.
+fn refused(ui: &mut egui::Ui, text: &str, why: &str) {
+    ui.add_enabled(false, egui::Button::new(text))
+        .on_disabled_hover_text(why);
 }
 
 /// Resolving: a note (what was found, what was done), then one click.

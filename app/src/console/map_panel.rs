@@ -19,9 +19,6 @@ pub type Layers = super::modes::MapLayers;
 /// Travel-time bands drawn around the selected alert, seconds.
 const REACH_BANDS_S: [f64; 3] = [60.0, 180.0, 300.0];
 
-/// The colour of land with nothing mapped on it.
-const LAND: egui::Color32 = egui::Color32::from_rgb(21, 25, 31);
-
 /// Zoom the map opens at (the whole city).
 pub(super) const START_ZOOM: f64 = 12.3;
 
@@ -179,8 +176,9 @@ fn live_map(
         ui.ctx()
             .request_repaint_after(std::time::Duration::from_millis(100));
     }
-    // Land under the basemap (areas without data stay this colour).
-    ui.painter_at(rect).rect_filled(rect, 0.0, LAND);
+    // No egui fill under the map: the basemap cache is cleared to the land
+    // colour and covers the whole rect (a full-rect fill costs as much as
+    // the map itself on a software rasteriser).
     ui.painter().add(watchfloor_render::map::gpu::map_callback(
         rect,
         camera,

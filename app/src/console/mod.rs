@@ -685,7 +685,7 @@ impl Console {
                     .resizable(true)
                     .default_size(wall_width)
                     .min_size(280.0)
-                    .frame(egui::Frame::new().fill(theme::CANVAS_FILL))
+                    .frame(egui::Frame::new())
                     .show(ui, |ui| wall::show(self, ui));
             }
             egui::CentralPanel::no_frame().show(ui, |ui| map_panel::show(self, ui));

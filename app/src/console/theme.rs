@@ -38,6 +38,9 @@ pub const FOCUS: Color32 = palette::SKY_BLUE;
 /// Thin lines between and inside areas.
 pub const LINE: Color32 = Color32::from_rgb(48, 56, 68);
 
+/// What the window is cleared to before egui draws: the panels' colour.
+pub const BACKGROUND: Color32 = PANEL_FILL;
+
 /// Applies the console's visuals and type sizes to a context.
 pub fn apply(ctx: &egui::Context) {
     ctx.set_fonts(super::fonts::font_definitions());
@@ -66,7 +69,10 @@ pub fn apply(ctx: &egui::Context) {
         style.spacing.item_spacing = egui::vec2(10.0, 8.0);
         style.spacing.button_padding = egui::vec2(10.0, 5.0);
         let visuals = &mut style.visuals;
-        visuals.panel_fill = PANEL_FILL;
+        // Panels leave their background to the frame's clear colour
+        // (`BACKGROUND`): one clear instead of shaded fills over most of the
+        // screen, which a software rasteriser pays for per pixel.
+        visuals.panel_fill = Color32::TRANSPARENT;
         visuals.window_fill = PANEL_FILL;
         visuals.extreme_bg_color = CANVAS_FILL;
         visuals.override_text_color = Some(TEXT);

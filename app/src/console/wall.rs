@@ -146,11 +146,7 @@ pub(super) fn show_window(console: &mut Console, ctx: &egui::Context) {
         egui::ViewportId::from_hash_of("watchfloor-wall"),
         builder,
         |ui, _class| {
-            egui::CentralPanel::no_frame().show(ui, |ui| {
-                ui.painter()
-                    .rect_filled(ui.max_rect(), 0.0, theme::CANVAS_FILL);
-                show(console, ui);
-            });
+            egui::CentralPanel::no_frame().show(ui, |ui| show(console, ui));
             if ui.input(|i| i.viewport().close_requested()) {
                 console.wall_window = false;
             }
@@ -316,8 +312,8 @@ fn tiles(console: &mut Console, ui: &mut egui::Ui) {
 }
 
 fn empty_tile(console: &Console, ui: &egui::Ui, tile: egui::Rect) {
+    // No fill: the background shows through (a fill costs per pixel).
     let painter = ui.painter();
-    painter.rect_filled(tile, 4.0, theme::PANEL_FILL);
     painter.rect_stroke(
         tile,
         4.0,
@@ -337,26 +333,25 @@ pub(super) fn camera_tile(
     view: &CameraView,
 ) {
     let painter = ui.painter_at(tile);
-    painter.rect_filled(tile, 0.0, egui::Color32::BLACK);
-    match (&view.frame, console.video_ready) {
-        (Some(frame), true) => {
-            let (w, h) = (frame.0.width() as f32, frame.0.height() as f32);
-            let scale = (tile.width() / w).min(tile.height() / h);
-            let video =
-                egui::Rect::from_center_size(tile.center(), egui::vec2(w * scale, h * scale));
-            let frame_id = frame.0.seq();
-            let frame: std::sync::Arc<dyn watchfloor_render::video::YuvFrame> = frame.clone();
-            painter.add(watchfloor_render::video::tile_callback(
-                video, index, frame_id, frame,
-            ));
-            if let Some(d) = &view.detections {
-                if let Some(overlay) = &d.overlay {
-                    zones_and_lines(&painter, video, overlay);
-                }
-                detection_boxes(ui, &painter, video, d);
+    if let (Some(frame), true) = (&view.frame, console.video_ready) {
+        let (w, h) = (frame.0.width() as f32, frame.0.height() as f32);
+        let scale = (tile.width() / w).min(tile.height() / h);
+        let video = egui::Rect::from_center_size(tile.center(), egui::vec2(w * scale, h * scale));
+        letterbox(&painter, tile, video);
+        let frame_id = frame.0.seq();
+        let frame: std::sync::Arc<dyn watchfloor_render::video::YuvFrame> = frame.clone();
+        painter.add(watchfloor_render::video::tile_callback(
+            video, index, frame_id, frame,
+        ));
+        if let Some(d) = &view.detections {
+            if let Some(overlay) = &d.overlay {
+                zones_and_lines(&painter, video, overlay);
             }
+            detection_boxes(ui, &painter, video, d);
         }
-        _ => centered_text(ui, tile, console.t(Msg::WallNoVideo)),
+    } else {
+        painter.rect_filled(tile, 0.0, egui::Color32::BLACK);
+        centered_text(ui, tile, console.t(Msg::WallNoVideo));
     }
     let look = theme::feed_look(view.health());
     let small = egui::TextStyle::Small.resolve(ui.style());
@@ -411,6 +406,28 @@ pub(super) fn camera_tile(
         egui::Stroke::new(1.0, look.color.gamma_multiply(0.6)),
         egui::StrokeKind::Inside,
     );
+}
+
+/// Black bars where the video does not fill its tile (only there: the video
+/// covers the rest, and every filled pixel costs a software rasteriser).
+fn letterbox(painter: &egui::Painter, tile: egui::Rect, video: egui::Rect) {
+    let black = egui::Color32::BLACK;
+    for bar in [
+        egui::Rect::from_min_max(tile.min, egui::pos2(video.min.x, tile.max.y)),
+        egui::Rect::from_min_max(egui::pos2(video.max.x, tile.min.y), tile.max),
+        egui::Rect::from_min_max(
+            egui::pos2(video.min.x, tile.min.y),
+            egui::pos2(video.max.x, video.min.y),
+        ),
+        egui::Rect::from_min_max(
+            egui::pos2(video.min.x, video.max.y),
+            egui::pos2(video.max.x, tile.max.y),
+        ),
+    ] {
+        if bar.width() >= 0.5 && bar.height() >= 0.5 {
+            painter.rect_filled(bar, 0.0, black);
+        }
+    }
 }
 
 /// The camera's detection zones (translucent outlines) and counting lines

@@ -289,6 +289,7 @@ impl MapGpu {
             c.size == pixels && c.camera == uniforms && c.zoom.to_bits() == zoom.to_bits()
         });
         if !fresh {
+            tracing::debug!(?pixels, zoom, "basemap cache rendered again");
             self.render_cache(device, encoder, uniforms, zoom, pixels);
         }
     }
