@@ -84,6 +84,11 @@ pub struct Cli {
     #[arg(long, value_name = "ID")]
     pub checkpoint: Option<String>,
 
+    /// The audit trail of operator actions (default:
+    /// `$XDG_DATA_HOME/watchfloor/audit`); `watchfloor audit verify` checks it.
+    #[arg(long, value_name = "DIR")]
+    pub audit: Option<PathBuf>,
+
     /// Folder of the saved mode layouts, `layouts.json` (default:
     /// `$XDG_CONFIG_HOME/watchfloor`).
     #[arg(long, value_name = "DIR")]
@@ -107,11 +112,33 @@ pub enum Command {
     Replay(Reserved),
     /// Export an incident package (video, tracks, events, manifest).
     Export(Reserved),
-    /// Check or list the audit trail.
-    Audit(Reserved),
+    /// Check or list the audit trail of operator actions.
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Import data once into the compact forms the console loads.
     #[command(subcommand)]
     Import(ImportCommand),
+}
+
+/// What to do with the audit trail.
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Recompute the hash chain; name the first broken entry (exit 1).
+    Verify {
+        /// The audit log (default: `$XDG_DATA_HOME/watchfloor/audit`).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+    /// List entries, oldest first.
+    Show {
+        /// From when: an RFC 3339 time (`2026-11-23T08:00:00+06:00`) or an
+        /// age (`30m`, `8h`, `2d`); default: everything.
+        #[arg(long, value_name = "WHEN")]
+        since: Option<String>,
+        /// The audit log (default: `$XDG_DATA_HOME/watchfloor/audit`).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 /// What to import.
@@ -215,7 +242,7 @@ impl Command {
     /// The subcommand's name and the work that will build it.
     pub fn planned(&self) -> (&'static str, &'static str) {
         match self {
-            Self::Sim(_) | Self::Import(_) => ("sim", "nothing: it is built"),
+            Self::Sim(_) | Self::Import(_) | Self::Audit(_) => ("sim", "nothing: it is built"),
             Self::Bench(_) => (
                 "bench",
                 "its issue (replay #9); `bench media`, `bench layers`, `bench render`, `bench detect` and `bench console` work now",
@@ -225,7 +252,6 @@ impl Command {
                 "export",
                 "incident package export and verification (issue #9)",
             ),
-            Self::Audit(_) => ("audit", "the hash-chained audit trail (issue #9)"),
         }
     }
 }

@@ -3,6 +3,7 @@
 //!
 //! This is the only crate that knows all three; it translates between them.
 
+pub mod audit_cli;
 pub mod bench;
 pub mod cli;
 pub mod console;

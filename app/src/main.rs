@@ -73,6 +73,9 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         import::demo_site(basemap, out)?;
         return Ok(ExitCode::SUCCESS);
     }
+    if let Some(Command::Audit(command)) = &cli.command {
+        return watchfloor_app::audit_cli::run(command);
+    }
     if let Some(command) = &cli.command {
         let (name, planned) = command.planned();
         tracing::error!(
@@ -94,12 +97,7 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     let mut console = Console::new(&options);
     console.set_map_zoom(cli.map_zoom);
     if !headless {
-        // A headless render is reproducible: it uses the default layouts.
-        let dir = cli
-            .config_dir
-            .clone()
-            .unwrap_or_else(modes::default_config_dir);
-        console.keep_layouts(&dir, cli.mode);
+        keep_operator_state(&mut console, cli);
     }
 
     if let Some(path) = &cli.screenshot {
@@ -154,6 +152,24 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         window_shots,
     )?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// A console at work keeps its mode layouts and audits its operator; a
+/// headless render does neither (it is reproducible, and nobody's shift).
+fn keep_operator_state(console: &mut Console, cli: &Cli) {
+    let dir = cli
+        .config_dir
+        .clone()
+        .unwrap_or_else(modes::default_config_dir);
+    console.keep_layouts(&dir, cli.mode);
+    let audit = cli
+        .audit
+        .clone()
+        .unwrap_or_else(watchfloor_app::audit_cli::default_dir);
+    match watchfloor_layers::audit::AuditTrail::start(&audit) {
+        Ok(trail) => console.attach_audit(trail),
+        Err(e) => tracing::error!("operator actions will not be audited: {e}"),
+    }
 }
 
 /// Runs a built benchmark; `false` for one not built yet.

@@ -18,6 +18,7 @@ use watchfloor_app::feeds::FeedPorts;
 use watchfloor_app::i18n::Lang;
 use watchfloor_app::wiring::world::{LiveWorld, WorldOptions};
 use watchfloor_layers::AlertState;
+use watchfloor_layers::audit::AuditAction;
 use watchfloor_layers::event::{Event, UnitReport};
 use watchfloor_layers::frame::LocalFrame;
 use watchfloor_layers::model::UnitKind;
@@ -128,9 +129,12 @@ fn a_supervisor_sees_a_checkpoint_and_may_acknowledge_but_not_dispatch() {
     let mut cameras = Cameras::default();
     cameras.add(vec![checkpoint_camera()], Vec::new());
     cameras.wait_for_frames(Duration::from_secs(30));
+    let audit_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("supervisor-audit");
+    let _ = std::fs::remove_dir_all(&audit_dir);
     let mut c = console(Some(Role::Supervisor));
     c.attach_cameras(cameras);
     c.attach_world(astana_world());
+    c.attach_audit(watchfloor_layers::audit::AuditTrail::start(&audit_dir).expect("audit"));
     let mut h = harness(c);
     h.run_steps(3);
     // A supervisor starts on a checkpoint (the first of the site).
@@ -182,6 +186,47 @@ fn a_supervisor_sees_a_checkpoint_and_may_acknowledge_but_not_dispatch() {
     h.key_press(egui::Key::Escape);
     h.run_steps(2);
     assert_eq!(h.state().checkpoint(), None);
+
+    // Every action is in the audit trail, in order, and the chain holds.
+    drop(h); // the console closes: the trail writes what is queued
+    let log = watchfloor_layers::audit::AuditLog::open(&audit_dir).expect("log");
+    assert_eq!(
+        log.verify().expect("intact").entries,
+        3,
+        "{:?}",
+        log.since(0)
+    );
+    let actions: Vec<_> = log
+        .since(0)
+        .expect("entries")
+        .into_iter()
+        .map(|e| (e.record.role, e.record.action))
+        .collect();
+    let supervisor = Some("supervisor".to_owned());
+    assert_eq!(
+        actions,
+        [
+            (
+                supervisor.clone(),
+                AuditAction::RoleChosen {
+                    role: "supervisor".into()
+                }
+            ),
+            (
+                supervisor.clone(),
+                AuditAction::CameraViewed {
+                    camera: "cam-cp-02".into(),
+                    place: "checkpoint view".into()
+                }
+            ),
+            (
+                supervisor,
+                AuditAction::AlertAcknowledged {
+                    alert: summary.alerts[0].clone()
+                }
+            ),
+        ]
+    );
 }
 
 #[test]

@@ -62,7 +62,6 @@ fn reserved_subcommands_exit_non_zero_and_say_why() {
         (&["bench", "replay", "--json"][..], "bench"),
         (&["replay", "incident-dir"][..], "replay"),
         (&["export", "--out", "x"][..], "export"),
-        (&["audit", "verify"][..], "audit"),
     ] {
         let out = run(watchfloor().args(args));
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
@@ -288,4 +287,65 @@ fn the_map_shows_the_city_and_zoomed_out_the_region() {
         city_borders < region_borders,
         "{city_borders} vs {region_borders}"
     );
+}
+
+/// `audit verify` recomputes the chain (exit 0, or 1 naming the first broken
+/// entry); `audit show --since` lists entries from then on.
+#[test]
+fn audit_verify_and_show_work_on_a_real_log_and_name_a_tampered_entry() {
+    use watchfloor_layers::audit::{AuditAction, AuditLog};
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-audit");
+    let _ = std::fs::remove_dir_all(&dir);
+    {
+        let log = AuditLog::open(&dir).expect("open");
+        for (i, alert) in ["a1", "a2", "a3"].iter().enumerate() {
+            log.append(
+                1_795_420_800_000_000 + i as i64 * 60_000_000,
+                "ops1",
+                Some("dispatcher"),
+                AuditAction::AlertAcknowledged {
+                    alert: (*alert).into(),
+                },
+            )
+            .expect("append");
+        }
+    }
+    let arg = dir.to_str().expect("utf-8 path");
+    let out = run(watchfloor().args(["audit", "verify", "--dir", arg]));
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{stdout}{}", stderr(&out));
+    assert!(stdout.contains("3 entries, chain intact"), "{stdout}");
+
+    let out = run(watchfloor().args([
+        "audit",
+        "show",
+        "--dir",
+        arg,
+        "--since",
+        "2026-11-23T08:01:00Z",
+    ]));
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout.lines().count(), 2, "{stdout}");
+    assert!(stdout.contains("alert acknowledged: a2"), "{stdout}");
+    assert!(!stdout.contains("a1"), "{stdout}");
+
+    {
+        let log = AuditLog::open(&dir).expect("open");
+        let key = 1_u64.to_be_bytes();
+        let value = log.raw().get(key).expect("get").expect("entry 1");
+        let edited = String::from_utf8(value.to_vec())
+            .expect("json")
+            .replace("\"a2\"", "\"a9\"");
+        log.raw().insert(key, edited.as_bytes()).expect("tamper");
+        log.raw().flush().expect("flush");
+    }
+    let out = run(watchfloor().args(["audit", "verify", "--dir", arg]));
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(out.status.code(), Some(1), "{stdout}{}", stderr(&out));
+    assert!(stdout.contains("entry 1 is broken"), "{stdout}");
+
+    let out = run(watchfloor().args(["audit", "show", "--since", "soon", "--dir", arg]));
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("--since `soon`"), "{}", stderr(&out));
 }

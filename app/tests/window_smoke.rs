@@ -71,6 +71,8 @@ fn demo_window_shows_live_video_and_moving_units_under_xvfb() {
         .args(["--demo", "--role", "dispatcher", "--size", "1600x900"])
         .arg("--config-dir")
         .arg(&config)
+        .arg("--audit")
+        .arg(config.join("audit"))
         .arg("--window-shot")
         .arg("12")
         .arg(&shots[0])
@@ -87,6 +89,24 @@ fn demo_window_shows_live_video_and_moving_units_under_xvfb() {
         config.join("layouts.json").exists(),
         "the mode layouts were not kept"
     );
+    // The operator's role and the four cameras that came on the wall are in
+    // the audit trail, and its chain holds.
+    let audit = watchfloor_layers::audit::AuditLog::open(&config.join("audit")).expect("audit");
+    let entries = audit.since(0).expect("entries");
+    assert_eq!(
+        audit.verify().expect("intact").entries,
+        entries.len() as u64
+    );
+    let viewed = entries
+        .iter()
+        .filter(|e| {
+            matches!(
+                e.record.action,
+                watchfloor_layers::audit::AuditAction::CameraViewed { .. }
+            )
+        })
+        .count();
+    assert!(viewed >= 4 && entries.len() > viewed, "{entries:?}");
 
     let [a, b] = shots.map(|p| Shot::read(&p));
     assert!(
@@ -154,7 +174,7 @@ fn the_wall_in_its_own_window_shows_live_video() {
     let capture = dir.join("wall-window.png");
     let main = dir.join("main-window.png");
     let script = format!(
-        "{bin} --demo --role dispatcher --size 1600x900 --config-dir {config} \
+        "{bin} --demo --role dispatcher --size 1600x900 --config-dir {config} --audit {config}/audit \
          --window-shot 14 {main} & \
          sleep 10; gst-launch-1.0 -q ximagesrc xname='Watchfloor · Video wall' num-buffers=1 \
          ! videoconvert ! pngenc ! filesink location={capture}; wait",

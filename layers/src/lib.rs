@@ -7,6 +7,7 @@
 //! This crate knows nothing of egui, wgpu or GStreamer, and does no network
 //! I/O: sockets live in `app`, which hands bytes to [`feeds`].
 
+pub mod audit;
 pub mod basemap;
 pub mod dispatch;
 pub mod event;

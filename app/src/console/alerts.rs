@@ -50,6 +50,9 @@ pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
     if let Some(id) = selected {
         console.select_alert(&id);
     }
+    for action in super::audit::actions_of(&actions) {
+        console.audit(action);
+    }
     if let Some(world) = &console.world {
         for event in actions {
             if let Err(e) = world.submit(event, &console.operator) {

@@ -8,6 +8,7 @@ pub mod fonts;
 pub mod theme;
 
 mod alerts;
+mod audit;
 pub mod checkpoint_view;
 mod help;
 mod map_panel;
@@ -115,6 +116,9 @@ pub struct Console {
     sound: bool,
     /// Critical alerts already announced.
     chimed: std::collections::BTreeSet<String>,
+    /// The audit trail, when kept, and the cameras on screen last frame.
+    audit: Option<watchfloor_layers::audit::AuditTrail>,
+    viewed: std::collections::BTreeSet<String>,
 }
 
 /// Alert pictures kept for the alert queue.
@@ -171,6 +175,8 @@ impl Console {
             chime: None,
             sound: true,
             chimed: std::collections::BTreeSet::new(),
+            audit: None,
+            viewed: std::collections::BTreeSet::new(),
         };
         console.apply_layout(&console.saved.layout(console.mode));
         if let Some(role) = options.role {
@@ -206,6 +212,30 @@ impl Console {
                 self.store = Some(store);
             }
             Err(e) => tracing::error!(dir = %dir.display(), "layouts cannot be kept: {e}"),
+        }
+    }
+
+    /// Records operator actions in `trail` from now on (the role, if
+    /// already chosen, first).
+    pub fn attach_audit(&mut self, trail: watchfloor_layers::audit::AuditTrail) {
+        tracing::info!(log = %trail.path().display(), "operator actions are audited");
+        self.audit = Some(trail);
+        if let Some(role) = self.role {
+            self.audit(watchfloor_layers::audit::AuditAction::RoleChosen {
+                role: role.id().to_owned(),
+            });
+        }
+    }
+
+    /// Appends an action to the audit trail (never waits).
+    fn audit(&self, action: watchfloor_layers::audit::AuditAction) {
+        if let Some(trail) = &self.audit {
+            trail.record(
+                self.now_us(),
+                &self.operator,
+                self.role.map(modes::Role::id),
+                action,
+            );
         }
     }
 
@@ -247,6 +277,9 @@ impl Console {
         tracing::info!(?role, operator = %self.operator, "role chosen");
         self.role = Some(role);
         self.saved.role = Some(role);
+        self.audit(watchfloor_layers::audit::AuditAction::RoleChosen {
+            role: role.id().to_owned(),
+        });
         self.seat_checkpoint = role == modes::Role::Supervisor && self.checkpoint.is_none();
     }
 
@@ -274,6 +307,9 @@ impl Console {
         self.saved.mode = mode;
         self.apply_layout(&self.saved.layout(mode));
         self.save_layouts();
+        self.audit(watchfloor_layers::audit::AuditAction::ModeSwitched {
+            mode: mode.id().to_owned(),
+        });
     }
 
     /// The arrangement on screen now, as a mode's layout.
@@ -696,6 +732,7 @@ impl Console {
         help::show(self, ui.ctx());
         search::show(self, ui.ctx());
         role_dialog::show(self, ui.ctx());
+        audit::cameras_viewed(self);
 
         // The clock ticks once a second; nothing else here needs a timer.
         let subsec = Duration::from_millis(u64::from(self.now().timestamp_subsec_millis()));

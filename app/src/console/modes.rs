@@ -43,6 +43,15 @@ impl Role {
     /// Every role, in the order the start dialog offers them.
     pub const ALL: [Self; 3] = [Self::Dispatcher, Self::Supervisor, Self::Trainer];
 
+    /// Its id on the command line and in the audit trail.
+    pub fn id(self) -> &'static str {
+        match self {
+            Self::Dispatcher => "dispatcher",
+            Self::Supervisor => "supervisor",
+            Self::Trainer => "trainer",
+        }
+    }
+
     /// Its name.
     pub fn name(self) -> Msg {
         match self {
@@ -97,6 +106,16 @@ impl Mode {
         Self::MajorEvent,
         Self::SpecialOperation,
     ];
+
+    /// Its id on the command line, in `layouts.json` and the audit trail.
+    pub fn id(self) -> &'static str {
+        match self {
+            Self::Normal => "normal",
+            Self::Emergency => "emergency",
+            Self::MajorEvent => "major-event",
+            Self::SpecialOperation => "special-operation",
+        }
+    }
 
     /// Its name.
     pub fn name(self) -> Msg {
@@ -307,11 +326,7 @@ impl Saved {
 /// The default folder for `layouts.json`: `$XDG_CONFIG_HOME/watchfloor`,
 /// else `~/.config/watchfloor`.
 pub fn default_config_dir() -> PathBuf {
-    std::env::var_os("XDG_CONFIG_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))
-        .unwrap_or_else(std::env::temp_dir)
-        .join("watchfloor")
+    crate::wiring::world::xdg_dir("XDG_CONFIG_HOME", ".config")
 }
 
 /// Writes `layouts.json` on its own thread: the UI sends the newest state,

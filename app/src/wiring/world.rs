@@ -18,6 +18,22 @@ use watchfloor_layers::world::{Notice, World};
 
 use crate::feeds::{DroneClock, FeedPorts, FeedServer, FeedStats, now_us};
 
+/// The user's data folder: `$XDG_DATA_HOME/watchfloor`, else
+/// `~/.local/share/watchfloor`.
+pub fn data_dir() -> PathBuf {
+    xdg_dir("XDG_DATA_HOME", ".local/share")
+}
+
+/// `$<var>/watchfloor`, else `~/<home_relative>/watchfloor` (the XDG base
+/// directory rules), else under the temporary folder.
+pub fn xdg_dir(var: &str, home_relative: &str) -> PathBuf {
+    std::env::var_os(var)
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(home_relative)))
+        .unwrap_or_else(std::env::temp_dir)
+        .join("watchfloor")
+}
+
 /// Astana's centre (Bayterek): the frame's origin when no site is loaded.
 pub const DEFAULT_ORIGIN: [f64; 2] = [71.4304, 51.1283];
 
@@ -92,11 +108,7 @@ impl WorldOptions {
                 None
             }
         });
-        let data = std::env::var_os("XDG_DATA_HOME")
-            .map(PathBuf::from)
-            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
-            .unwrap_or_else(std::env::temp_dir)
-            .join("watchfloor");
+        let data = data_dir();
         let journal = if cli.no_journal {
             None
         } else if let Some(dir) = &cli.journal {

@@ -1,0 +1,150 @@
+//! `watchfloor audit verify` and `watchfloor audit show`: the audit trail
+//! from the command line.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use watchfloor_layers::audit::{AuditAction, AuditEntry, AuditError, AuditLog};
+
+use crate::cli::AuditCommand;
+
+/// The console's default audit log.
+pub fn default_dir() -> PathBuf {
+    crate::wiring::world::data_dir().join("audit")
+}
+
+/// Runs an audit subcommand: 0 when fine, 1 when the chain is broken.
+pub fn run(command: &AuditCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        AuditCommand::Verify { dir } => verify(&dir.clone().unwrap_or_else(default_dir)),
+        AuditCommand::Show { since, dir } => {
+            let since = since.as_deref().map(parse_since).transpose()?;
+            show(
+                &dir.clone().unwrap_or_else(default_dir),
+                since.unwrap_or(i64::MIN),
+            )
+        }
+    }
+}
+
+fn open(dir: &Path) -> anyhow::Result<AuditLog> {
+    anyhow::ensure!(
+        dir.exists(),
+        "{}: no audit log here (the console writes one when it runs)",
+        dir.display()
+    );
+    Ok(AuditLog::open(dir)?)
+}
+
+fn verify(dir: &Path) -> anyhow::Result<ExitCode> {
+    match open(dir)?.verify() {
+        Ok(v) => {
+            println!(
+                "audit log {}: {} entries, chain intact; head {}",
+                dir.display(),
+                v.entries,
+                v.head
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e @ AuditError::Broken { .. }) => {
+            println!("{e}");
+            Ok(ExitCode::from(1))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn show(dir: &Path, since: i64) -> anyhow::Result<ExitCode> {
+    for entry in open(dir)?.since(since)? {
+        println!("{}", line(&entry));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One entry as a line: sequence, local time, operator, role, action.
+pub fn line(entry: &AuditEntry) -> String {
+    let r = &entry.record;
+    let at = chrono::DateTime::from_timestamp_micros(r.at).map_or_else(
+        || r.at.to_string(),
+        |t| {
+            t.with_timezone(&chrono::Local)
+                .format("%Y-%m-%d %H:%M:%S%.3f %:z")
+                .to_string()
+        },
+    );
+    format!(
+        "#{:<6} {at}  {}  {}  {}",
+        r.seq,
+        r.operator,
+        r.role.as_deref().unwrap_or("-"),
+        describe(&r.action)
+    )
+}
+
+fn describe(action: &AuditAction) -> String {
+    match action {
+        AuditAction::RoleChosen { role } => format!("role chosen: {role}"),
+        AuditAction::ModeSwitched { mode } => format!("mode switched: {mode}"),
+        AuditAction::CameraViewed { camera, place } => format!("camera viewed: {camera} ({place})"),
+        AuditAction::AlertAcknowledged { alert } => format!("alert acknowledged: {alert}"),
+        AuditAction::AlertDispatched { alert, unit } => {
+            format!("alert dispatched: {alert} -> {unit}")
+        }
+        AuditAction::AlertResolved { alert, note } => match note {
+            Some(n) => format!("alert resolved: {alert} (note: {n})"),
+            None => format!("alert resolved: {alert}"),
+        },
+        AuditAction::Exported {
+            dir,
+            cameras,
+            from,
+            to,
+        } => format!("exported {from}..{to} ({} cameras) to {dir}", cameras.len()),
+        AuditAction::RedactionLifted { scope, reason } => {
+            format!("redaction lifted: {scope} (reason: {reason})")
+        }
+        AuditAction::ReplayOpened { source } => format!("replay opened: {source}"),
+    }
+}
+
+/// `2026-11-23T08:00:00+06:00`, or an age such as `30m`, `8h`, `2d`, `90s`.
+pub fn parse_since(text: &str) -> anyhow::Result<i64> {
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
+        return Ok(t.timestamp_micros());
+    }
+    let (number, unit) = text.split_at(text.len().saturating_sub(1));
+    let seconds = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => 0,
+    };
+    match number.parse::<i64>() {
+        Ok(n) if seconds > 0 && n >= 0 => {
+            Ok(crate::feeds::now_us() - n.saturating_mul(seconds).saturating_mul(1_000_000))
+        }
+        _ => anyhow::bail!(
+            "--since `{text}`: give an RFC 3339 time (2026-11-23T08:00:00+06:00) or an age (30m, 8h, 2d)"
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn since_takes_times_and_ages_and_names_bad_input() {
+        assert_eq!(
+            parse_since("2026-11-23T08:00:00Z").expect("time"),
+            1_795_420_800_000_000
+        );
+        let hour_ago = parse_since("1h").expect("age");
+        let expect = crate::feeds::now_us() - 3_600_000_000;
+        assert!((hour_ago - expect).abs() < 5_000_000);
+        let e = parse_since("yesterday").expect_err("bad");
+        assert!(e.to_string().contains("yesterday"), "{e}");
+    }
+}

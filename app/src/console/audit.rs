@@ -1,0 +1,145 @@
+//! What the console writes to the audit trail: the operator's alert actions
+//! (from the events they submit), role and mode changes, and each camera
+//! whose picture comes on screen.
+
+use std::collections::BTreeSet;
+
+use watchfloor_layers::AlertState;
+use watchfloor_layers::audit::AuditAction;
+use watchfloor_layers::event::Event;
+
+use super::Console;
+
+/// The audit actions in a batch of operator events (a resolve carries the
+/// note written with it).
+pub fn actions_of(events: &[Event]) -> Vec<AuditAction> {
+    let note_for = |alert: &str| {
+        events.iter().find_map(|e| match e {
+            Event::AlertNoted { id, note, .. } if id == alert => Some(note.clone()),
+            _ => None,
+        })
+    };
+    let mut out = Vec::new();
+    for event in events {
+        match event {
+            Event::AlertStateSet {
+                id,
+                state: AlertState::Acknowledged,
+                ..
+            } => out.push(AuditAction::AlertAcknowledged { alert: id.clone() }),
+            Event::AlertStateSet {
+                id,
+                state: AlertState::Resolved,
+                ..
+            } => out.push(AuditAction::AlertResolved {
+                alert: id.clone(),
+                note: note_for(id),
+            }),
+            Event::Dispatched { alert, units, .. } => {
+                out.extend(units.iter().map(|unit| AuditAction::AlertDispatched {
+                    alert: alert.clone(),
+                    unit: unit.clone(),
+                }));
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The cameras whose pictures are on screen now, and where.
+fn on_screen(console: &Console) -> Vec<(String, &'static str)> {
+    let views = console.cameras.views();
+    if let Some(cp) = &console.checkpoint {
+        let cameras = console.world.as_ref().and_then(|w| {
+            let world = w.world();
+            super::checkpoint_view::summarise(&world, views, cp).map(|s| s.live_cameras)
+        });
+        return cameras
+            .unwrap_or_default()
+            .into_iter()
+            .map(|i| (views[i].id.clone(), "checkpoint view"))
+            .collect();
+    }
+    let place = if console.wall_window {
+        "wall window"
+    } else {
+        "wall"
+    };
+    console
+        .wall
+        .visible_tiles()
+        .into_iter()
+        .filter_map(|t| console.wall.camera_of(t, views.len()))
+        .filter(|&c| views[c].frame.is_some())
+        .map(|c| (views[c].id.clone(), place))
+        .collect()
+}
+
+/// Records each camera that came on screen since the last frame.
+pub(super) fn cameras_viewed(console: &mut Console) {
+    if console.audit.is_none() {
+        return;
+    }
+    let now = on_screen(console);
+    let ids: BTreeSet<String> = now.iter().map(|(id, _)| id.clone()).collect();
+    for (camera, place) in now {
+        if !console.viewed.contains(&camera) {
+            console.audit(AuditAction::CameraViewed {
+                camera,
+                place: place.to_owned(),
+            });
+        }
+    }
+    console.viewed = ids;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_carry_their_note_and_dispatches_name_each_unit() {
+        let events = [
+            Event::AlertNoted {
+                id: "a".into(),
+                note: "found nothing".into(),
+                by: "x".into(),
+            },
+            Event::AlertStateSet {
+                id: "a".into(),
+                state: AlertState::Resolved,
+                by: "x".into(),
+            },
+            Event::Dispatched {
+                alert: "b".into(),
+                units: vec!["u1".into(), "u2".into()],
+                by: "x".into(),
+                etas_s: vec![10.0, 20.0],
+            },
+            Event::AlertStateSet {
+                id: "c".into(),
+                state: AlertState::Acknowledged,
+                by: "x".into(),
+            },
+        ];
+        assert_eq!(
+            actions_of(&events),
+            vec![
+                AuditAction::AlertResolved {
+                    alert: "a".into(),
+                    note: Some("found nothing".into()),
+                },
+                AuditAction::AlertDispatched {
+                    alert: "b".into(),
+                    unit: "u1".into(),
+                },
+                AuditAction::AlertDispatched {
+                    alert: "b".into(),
+                    unit: "u2".into(),
+                },
+                AuditAction::AlertAcknowledged { alert: "c".into() },
+            ]
+        );
+    }
+}

@@ -1,0 +1,549 @@
+//! The audit trail: every operator action (role chosen, camera viewed,
+//! alert acknowledged, dispatched or resolved, mode switched, export,
+//! redaction lifted, replay opened) appended to a hash-chained log in
+//! `sled`.
+//!
+//! Entry `n` stores its record (sequence, time, operator, role, action), the
+//! hash of entry `n − 1`, and its own hash: SHA-256 over the previous hash
+//! and the record's JSON. Changing, removing or reordering any entry breaks
+//! the chain there; [`AuditLog::verify`] recomputes it and names the first
+//! broken entry. Values are JSON, so the log can be read with any tool.
+//!
+//! [`AuditTrail`] appends on its own thread (the UI never waits on the
+//! disk), flushing after every entry: an action the console showed as done
+//! is on disk.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, SyncSender, TrySendError};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest as _, Sha256};
+
+use crate::model::UnixMicros;
+
+/// The hash before the first entry.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// Entries waiting for the writer at most (then new ones are refused and
+/// logged, never waited for).
+const QUEUE: usize = 1024;
+
+/// What the operator did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum AuditAction {
+    /// Chose their role at the console.
+    RoleChosen {
+        /// The role.
+        role: String,
+    },
+    /// Switched the room's operating mode.
+    ModeSwitched {
+        /// The new mode.
+        mode: String,
+    },
+    /// A camera's picture came on screen.
+    CameraViewed {
+        /// Camera id.
+        camera: String,
+        /// Where: `wall`, `checkpoint view`, `wall window`.
+        place: String,
+    },
+    /// Acknowledged an alert.
+    AlertAcknowledged {
+        /// Alert id.
+        alert: String,
+    },
+    /// Sent a unit to an alert.
+    AlertDispatched {
+        /// Alert id.
+        alert: String,
+        /// Unit id.
+        unit: String,
+    },
+    /// Resolved an alert.
+    AlertResolved {
+        /// Alert id.
+        alert: String,
+        /// The operator's note, if any.
+        note: Option<String>,
+    },
+    /// Exported an incident package.
+    Exported {
+        /// Where it was written.
+        dir: String,
+        /// Cameras included.
+        cameras: Vec<String>,
+        /// From (Unix µs).
+        from: UnixMicros,
+        /// To (Unix µs).
+        to: UnixMicros,
+    },
+    /// Lifted the redaction of people in an export or view.
+    RedactionLifted {
+        /// What it was lifted for.
+        scope: String,
+        /// Why, as given.
+        reason: String,
+    },
+    /// Opened a recording or an incident package for replay.
+    ReplayOpened {
+        /// What was opened.
+        source: String,
+    },
+}
+
+/// One action as recorded (what the hash covers).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRecord {
+    /// 0, 1, 2 … without gaps.
+    pub seq: u64,
+    /// When (Unix µs).
+    pub at: UnixMicros,
+    /// Who (the operator's login).
+    pub operator: String,
+    /// In which role, once chosen.
+    pub role: Option<String>,
+    /// What.
+    pub action: AuditAction,
+}
+
+/// A stored entry: the record and its place in the chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    /// The record.
+    #[serde(flatten)]
+    pub record: AuditRecord,
+    /// The previous entry's hash (hex), [`GENESIS`] for the first.
+    pub prev: String,
+    /// SHA-256 of `prev` and the record's JSON (hex).
+    pub hash: String,
+}
+
+/// Why the audit log failed or does not verify. Names the log and, for a
+/// broken chain, the first broken entry.
+#[derive(Debug, thiserror::Error)]
+pub enum AuditError {
+    /// Sled failed.
+    #[error("audit log {path}: {source}")]
+    Db {
+        /// Database directory.
+        path: PathBuf,
+        /// Why.
+        source: sled::Error,
+    },
+    /// An entry could not be written as JSON.
+    #[error("audit log {path}: cannot encode an entry: {source}")]
+    Encode {
+        /// Database directory.
+        path: PathBuf,
+        /// Why.
+        source: serde_json::Error,
+    },
+    /// The chain is broken at `seq`.
+    #[error("audit log {path}: entry {seq} is broken: {reason}")]
+    Broken {
+        /// Database directory.
+        path: PathBuf,
+        /// The first entry that does not verify.
+        seq: u64,
+        /// What is wrong with it.
+        reason: String,
+    },
+}
+
+/// What a verification found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    /// Entries checked.
+    pub entries: u64,
+    /// The last entry's hash ([`GENESIS`] for an empty log).
+    pub head: String,
+}
+
+/// The hash of a record after `prev`.
+pub fn chain_hash(prev: &str, record: &AuditRecord) -> Result<String, serde_json::Error> {
+    let mut sha = Sha256::new();
+    sha.update(prev.as_bytes());
+    sha.update(serde_json::to_vec(record)?);
+    Ok(hex(&sha.finalize()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    bytes.iter().fold(String::new(), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+/// The log in a sled database of its own.
+pub struct AuditLog {
+    path: PathBuf,
+    db: sled::Db,
+}
+
+impl AuditLog {
+    /// Opens (or creates) the log in `dir`.
+    pub fn open(dir: &Path) -> Result<Self, AuditError> {
+        let db = sled::Config::new()
+            .path(dir)
+            .open()
+            .map_err(|source| AuditError::Db {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        Ok(Self {
+            path: dir.to_path_buf(),
+            db,
+        })
+    }
+
+    fn db_err(&self, source: sled::Error) -> AuditError {
+        AuditError::Db {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    /// Appends an action after the last entry, and flushes it to disk.
+    pub fn append(
+        &self,
+        at: UnixMicros,
+        operator: &str,
+        role: Option<&str>,
+        action: AuditAction,
+    ) -> Result<AuditEntry, AuditError> {
+        let last = self.db.last().map_err(|e| self.db_err(e))?;
+        let (seq, prev) = match last {
+            Some((_, value)) => {
+                let last: AuditEntry =
+                    serde_json::from_slice(&value).map_err(|e| AuditError::Broken {
+                        path: self.path.clone(),
+                        seq: u64::MAX,
+                        reason: format!("the last entry is not readable ({e}); not appending"),
+                    })?;
+                (last.record.seq + 1, last.hash)
+            }
+            None => (0, GENESIS.to_owned()),
+        };
+        let record = AuditRecord {
+            seq,
+            at,
+            operator: operator.to_owned(),
+            role: role.map(str::to_owned),
+            action,
+        };
+        let encode = |source| AuditError::Encode {
+            path: self.path.clone(),
+            source,
+        };
+        let hash = chain_hash(&prev, &record).map_err(encode)?;
+        let entry = AuditEntry { record, prev, hash };
+        let value = serde_json::to_vec(&entry).map_err(encode)?;
+        self.db
+            .insert(seq.to_be_bytes(), value)
+            .map_err(|e| self.db_err(e))?;
+        self.db.flush().map_err(|e| self.db_err(e))?;
+        Ok(entry)
+    }
+
+    /// Recomputes the chain from the first entry; the first entry whose
+    /// sequence, link or hash is wrong (or that cannot be read) is named.
+    pub fn verify(&self) -> Result<Verified, AuditError> {
+        let mut prev = GENESIS.to_owned();
+        let mut expected = 0_u64;
+        for item in self.db.iter() {
+            let (key, value) = item.map_err(|e| self.db_err(e))?;
+            let broken = |seq, reason: String| AuditError::Broken {
+                path: self.path.clone(),
+                seq,
+                reason,
+            };
+            let seq = key
+                .as_ref()
+                .try_into()
+                .map(u64::from_be_bytes)
+                .map_err(|_| broken(expected, "a key is not a sequence number".into()))?;
+            if seq != expected {
+                return Err(broken(
+                    expected,
+                    format!("missing (the next entry is {seq})"),
+                ));
+            }
+            let entry: AuditEntry = serde_json::from_slice(&value)
+                .map_err(|e| broken(seq, format!("not readable ({e})")))?;
+            if entry.record.seq != seq {
+                return Err(broken(
+                    seq,
+                    format!("says it is entry {}", entry.record.seq),
+                ));
+            }
+            if entry.prev != prev {
+                return Err(broken(
+                    seq,
+                    "its link to the previous entry does not match".into(),
+                ));
+            }
+            let hash = chain_hash(&prev, &entry.record)
+                .map_err(|e| broken(seq, format!("cannot encode ({e})")))?;
+            if hash != entry.hash {
+                return Err(broken(
+                    seq,
+                    "its content does not match its hash (changed after it was written)".into(),
+                ));
+            }
+            prev = hash;
+            expected += 1;
+        }
+        Ok(Verified {
+            entries: expected,
+            head: prev,
+        })
+    }
+
+    /// Entries at or after `since` (Unix µs), oldest first; unreadable
+    /// entries are skipped (`verify` names them).
+    pub fn since(&self, since: UnixMicros) -> Result<Vec<AuditEntry>, AuditError> {
+        let mut out = Vec::new();
+        for item in self.db.iter() {
+            let (_, value) = item.map_err(|e| self.db_err(e))?;
+            if let Ok(entry) = serde_json::from_slice::<AuditEntry>(&value)
+                && entry.record.at >= since
+            {
+                out.push(entry);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The raw tree (tests tamper with it).
+    #[doc(hidden)]
+    pub fn raw(&self) -> &sled::Db {
+        &self.db
+    }
+}
+
+/// What the console sends to the writer.
+struct Pending {
+    at: UnixMicros,
+    operator: String,
+    role: Option<String>,
+    action: AuditAction,
+}
+
+/// Appends to an [`AuditLog`] on the `audit-writer` thread; the console
+/// hands actions over without waiting. Dropping it writes what is queued.
+pub struct AuditTrail {
+    tx: Option<SyncSender<Pending>>,
+    writer: Option<std::thread::JoinHandle<()>>,
+    path: PathBuf,
+}
+
+impl AuditTrail {
+    /// Opens the log in `dir` and starts its writer.
+    pub fn start(dir: &Path) -> Result<Self, AuditError> {
+        let log = AuditLog::open(dir)?;
+        let (tx, rx) = std::sync::mpsc::sync_channel(QUEUE);
+        let writer = std::thread::Builder::new()
+            .name("audit-writer".into())
+            .spawn(move || write_loop(&log, &rx))
+            .map_err(|e| AuditError::Db {
+                path: dir.to_path_buf(),
+                source: sled::Error::Io(e),
+            })?;
+        Ok(Self {
+            tx: Some(tx),
+            writer: Some(writer),
+            path: dir.to_path_buf(),
+        })
+    }
+
+    /// Where the log is.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Records an action by `operator` (in `role`) at `at`; never waits.
+    pub fn record(&self, at: UnixMicros, operator: &str, role: Option<&str>, action: AuditAction) {
+        let Some(tx) = &self.tx else {
+            return;
+        };
+        let pending = Pending {
+            at,
+            operator: operator.to_owned(),
+            role: role.map(str::to_owned),
+            action,
+        };
+        match tx.try_send(pending) {
+            Ok(()) => {}
+            Err(TrySendError::Full(p)) => tracing::error!(
+                log = %self.path.display(),
+                action = ?p.action,
+                "audit log writer is behind: an action was not recorded"
+            ),
+            Err(TrySendError::Disconnected(p)) => tracing::error!(
+                log = %self.path.display(),
+                action = ?p.action,
+                "audit log writer has stopped: an action was not recorded"
+            ),
+        }
+    }
+}
+
+impl Drop for AuditTrail {
+    fn drop(&mut self) {
+        self.tx = None;
+        if let Some(writer) = self.writer.take() {
+            let _ = writer.join();
+        }
+    }
+}
+
+fn write_loop(log: &AuditLog, rx: &Receiver<Pending>) {
+    while let Ok(p) = rx.recv() {
+        if let Err(e) = log.append(p.at, &p.operator, p.role.as_deref(), p.action) {
+            tracing::error!("{e}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("wf-audit-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        dir
+    }
+
+    fn fill(log: &AuditLog) {
+        let actions = [
+            AuditAction::RoleChosen {
+                role: "dispatcher".into(),
+            },
+            AuditAction::CameraViewed {
+                camera: "cam-cp-01".into(),
+                place: "wall".into(),
+            },
+            AuditAction::AlertAcknowledged { alert: "a1".into() },
+            AuditAction::AlertDispatched {
+                alert: "a1".into(),
+                unit: "P-01".into(),
+            },
+            AuditAction::AlertResolved {
+                alert: "a1".into(),
+                note: Some("false alarm".into()),
+            },
+        ];
+        for (i, action) in actions.into_iter().enumerate() {
+            log.append(1_000 + i as i64, "ops1", Some("dispatcher"), action)
+                .expect("append");
+        }
+    }
+
+    #[test]
+    fn a_chain_verifies_and_survives_reopening() {
+        let dir = temp("ok");
+        {
+            let log = AuditLog::open(&dir).expect("open");
+            assert_eq!(log.verify().expect("empty").entries, 0);
+            fill(&log);
+        }
+        let log = AuditLog::open(&dir).expect("reopen");
+        let v = log.verify().expect("verifies");
+        assert_eq!(v.entries, 5);
+        let entries = log.since(1_003).expect("since");
+        assert_eq!(entries.len(), 2);
+        assert_eq!(entries[1].hash, v.head);
+        assert_eq!(entries[0].prev, log.since(0).expect("all")[2].hash);
+        drop(log);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_changed_entry_is_named() {
+        let dir = temp("changed");
+        let log = AuditLog::open(&dir).expect("open");
+        fill(&log);
+        // Someone edits entry 2's operator, keeping its stored hash.
+        let key = 2_u64.to_be_bytes();
+        let value = log.raw().get(key).expect("get").expect("entry 2");
+        let edited = String::from_utf8(value.to_vec())
+            .expect("json")
+            .replace("\"ops1\"", "\"someone-else\"");
+        log.raw().insert(key, edited.as_bytes()).expect("edit");
+        match log.verify() {
+            Err(AuditError::Broken { seq, reason, .. }) => {
+                assert_eq!(seq, 2);
+                assert!(reason.contains("does not match its hash"), "{reason}");
+            }
+            other => panic!("expected a broken chain at 2, got {other:?}"),
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_removed_or_rewritten_entry_is_named() {
+        let dir = temp("removed");
+        let log = AuditLog::open(&dir).expect("open");
+        fill(&log);
+        log.raw().remove(1_u64.to_be_bytes()).expect("remove");
+        let e = log.verify().expect_err("broken");
+        assert!(e.to_string().contains("entry 1 is broken: missing"), "{e}");
+
+        // Rewriting an entry with a fresh, self-consistent hash still breaks
+        // the next entry's link.
+        let dir2 = temp("rewritten");
+        let log2 = AuditLog::open(&dir2).expect("open");
+        fill(&log2);
+        let mut entry: AuditEntry = serde_json::from_slice(
+            &log2
+                .raw()
+                .get(3_u64.to_be_bytes())
+                .expect("get")
+                .expect("3"),
+        )
+        .expect("json");
+        entry.record.action = AuditAction::AlertDispatched {
+            alert: "a1".into(),
+            unit: "P-99".into(),
+        };
+        entry.hash = chain_hash(&entry.prev, &entry.record).expect("hash");
+        log2.raw()
+            .insert(
+                3_u64.to_be_bytes(),
+                serde_json::to_vec(&entry).expect("json"),
+            )
+            .expect("rewrite");
+        match log2.verify() {
+            Err(AuditError::Broken { seq, .. }) => assert_eq!(seq, 4),
+            other => panic!("expected a broken link at 4, got {other:?}"),
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+        let _ = std::fs::remove_dir_all(&dir2);
+    }
+
+    #[test]
+    fn the_trail_writes_on_its_own_thread_and_everything_lands() {
+        let dir = temp("trail");
+        {
+            let trail = AuditTrail::start(&dir).expect("start");
+            for i in 0..50 {
+                trail.record(
+                    i,
+                    "ops2",
+                    Some("supervisor"),
+                    AuditAction::CameraViewed {
+                        camera: format!("c{i}"),
+                        place: "checkpoint view".into(),
+                    },
+                );
+            }
+        }
+        let log = AuditLog::open(&dir).expect("open");
+        assert_eq!(log.verify().expect("verifies").entries, 50);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
