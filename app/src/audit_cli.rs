@@ -113,7 +113,8 @@ pub fn parse_since(text: &str) -> anyhow::Result<i64> {
     if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
         return Ok(t.timestamp_micros());
     }
-    let (number, unit) = text.split_at(text.len().saturating_sub(1));
+    let split = text.char_indices().last().map_or(0, |(i, _)| i);
+    let (number, unit) = text.split_at(split);
     let seconds = match unit {
         "s" => 1,
         "m" => 60,
@@ -144,6 +145,10 @@ mod tests {
         let hour_ago = parse_since("1h").expect("age");
         let expect = crate::feeds::now_us() - 3_600_000_000;
         assert!((hour_ago - expect).abs() < 5_000_000);
+        assert!(
+            parse_since("8ч").is_err(),
+            "a non-ASCII unit is refused, not a panic"
+        );
         let e = parse_since("yesterday").expect_err("bad");
         assert!(e.to_string().contains("yesterday"), "{e}");
     }

@@ -129,17 +129,22 @@ struct WindowShot {
 impl WindowShot {
     fn start(mut shots: Vec<(Duration, PathBuf)>, ctx: egui::Context) -> std::io::Result<Self> {
         shots.sort_by_key(|(after, _)| *after);
+        // A slot per shot: a shot is never dropped while an earlier one is
+        // written; the writer waits until well after the last one is due.
+        let capacity = shots.len().max(1);
+        let wait =
+            shots.last().map_or(Duration::ZERO, |(after, _)| *after) + Duration::from_secs(180);
         let start = Instant::now();
         let due = shots
             .into_iter()
             .map(|(after, path)| (start.checked_add(after).unwrap_or(start), path))
             .collect();
-        let (tx, rx) = mpsc::sync_channel::<(Arc<egui::ColorImage>, PathBuf, bool)>(1);
+        let (tx, rx) = mpsc::sync_channel::<(Arc<egui::ColorImage>, PathBuf, bool)>(capacity);
         let writer = std::thread::Builder::new()
             .name("window-shot-writer".into())
             .spawn(move || {
                 // Bounded: if the window closes before its screenshots, give up.
-                while let Ok((image, path, last)) = rx.recv_timeout(Duration::from_secs(180)) {
+                while let Ok((image, path, last)) = rx.recv_timeout(wait) {
                     let rgba = watchfloor_render::RgbaImage {
                         width: image.size[0] as u32,
                         height: image.size[1] as u32,
@@ -156,7 +161,10 @@ impl WindowShot {
                         Err(e) => tracing::error!("window screenshot failed: {e}"),
                     }
                     if last {
-                        ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+                        ctx.send_viewport_cmd_to(
+                            egui::ViewportId::ROOT,
+                            egui::ViewportCommand::Close,
+                        );
                         return;
                     }
                 }

@@ -5,9 +5,12 @@
 //!
 //! Entry `n` stores its record (sequence, time, operator, role, action), the
 //! hash of entry `n − 1`, and its own hash: SHA-256 over the previous hash
-//! and the record's JSON. Changing, removing or reordering any entry breaks
+//! and the record's JSON. Changing, removing or reordering an entry breaks
 //! the chain there; [`AuditLog::verify`] recomputes it and names the first
-//! broken entry. Values are JSON, so the log can be read with any tool.
+//! broken entry. Cutting entries off the end shows only against a head hash
+//! kept elsewhere (`verify` prints it). Values are JSON, so the log can be
+//! read with any tool. Sled locks the database: one process at a time (the
+//! command-line `verify` and `show` run when the console is closed).
 //!
 //! [`AuditTrail`] appends on its own thread (the UI never waits on the
 //! disk), flushing after every entry: an action the console showed as done
@@ -181,6 +184,8 @@ fn hex(bytes: &[u8]) -> String {
 pub struct AuditLog {
     path: PathBuf,
     db: sled::Db,
+    /// Appends read the last entry and write the next: one at a time.
+    appending: std::sync::Mutex<()>,
 }
 
 impl AuditLog {
@@ -196,6 +201,7 @@ impl AuditLog {
         Ok(Self {
             path: dir.to_path_buf(),
             db,
+            appending: std::sync::Mutex::new(()),
         })
     }
 
@@ -214,6 +220,10 @@ impl AuditLog {
         role: Option<&str>,
         action: AuditAction,
     ) -> Result<AuditEntry, AuditError> {
+        let _one_at_a_time = self
+            .appending
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let last = self.db.last().map_err(|e| self.db_err(e))?;
         let (seq, prev) = match last {
             Some((_, value)) => {

@@ -33,7 +33,7 @@ impl Chime {
     /// description such as [`DEFAULT_SINK`]).
     pub fn start(sink: &str) -> Result<Self, MediaError> {
         gst::init().map_err(|e| MediaError::GstInit(e.to_string()))?;
-        let (tx, rx) = mpsc::sync_channel(1);
+        let (tx, rx) = mpsc::sync_channel(0);
         let sink = sink.to_owned();
         let player = std::thread::Builder::new()
             .name("alert-chime".into())

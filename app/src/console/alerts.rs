@@ -50,15 +50,18 @@ pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
     if let Some(id) = selected {
         console.select_alert(&id);
     }
-    for action in super::audit::actions_of(&actions) {
-        console.audit(action);
-    }
+    // Audited only once the world has taken them.
+    let mut applied = Vec::new();
     if let Some(world) = &console.world {
         for event in actions {
-            if let Err(e) = world.submit(event, &console.operator) {
-                tracing::error!("operator action not applied: {e}");
+            match world.submit(event.clone(), &console.operator) {
+                Ok(()) => applied.push(event),
+                Err(e) => tracing::error!("operator action not applied: {e}"),
             }
         }
+    }
+    for action in super::audit::actions_of(&applied) {
+        console.audit(action);
     }
     ui.with_layout(egui::Layout::bottom_up(egui::Align::Min), |ui| {
         for severity in AlertSeverity::ALL.iter().rev() {

@@ -58,6 +58,7 @@ fn on_screen(console: &Console) -> Vec<(String, &'static str)> {
         return cameras
             .unwrap_or_default()
             .into_iter()
+            .filter(|&i| views[i].frame.is_some())
             .map(|i| (views[i].id.clone(), "checkpoint view"))
             .collect();
     }

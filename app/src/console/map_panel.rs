@@ -134,6 +134,7 @@ fn live_map(
         && let Some(index) = live_camera_at(
             console.world.as_ref(),
             &console.cameras,
+            console.layers,
             camera,
             frame,
             press - rect.min,
@@ -199,20 +200,24 @@ fn live_map(
 fn live_camera_at(
     world: Option<&crate::wiring::world::LiveWorld>,
     cameras: &super::cameras::Cameras,
+    layers: Layers,
     camera: &Camera,
     frame: &SceneFrame,
     cursor: egui::Vec2,
 ) -> Option<usize> {
-    let hit = pick(
+    if !layers.cameras {
+        return None;
+    }
+    hits(
         &world?.world(),
         camera,
         frame,
         [cursor.x, cursor.y],
         PICK_RADIUS_PX,
-    )?;
-    (hit.kind == watchfloor_layers::world::EntityKind::Camera)
-        .then(|| cameras.index_of(&hit.id))
-        .flatten()
+    )
+    .into_iter()
+    .filter(|h| h.kind == watchfloor_layers::world::EntityKind::Camera)
+    .find_map(|h| cameras.index_of(&h.id))
 }
 
 /// The name of the camera being dragged from the map, at the pointer.
@@ -243,7 +248,19 @@ fn click(console: &mut Console, camera: &Camera, frame: &SceneFrame, cursor: egu
             return;
         };
         let world = world.world();
-        pick(&world, camera, frame, [cursor.x, cursor.y], PICK_RADIUS_PX)
+        // What a click is for, first: an alert, a checkpoint, then a camera
+        // with live video; markers of hidden layers are not clickable.
+        let rank = |k: EntityKind| match k {
+            EntityKind::Alert => 0,
+            EntityKind::Checkpoint => 1,
+            EntityKind::Camera => 2,
+            EntityKind::Unit | EntityKind::Drone => 3,
+        };
+        hits(&world, camera, frame, [cursor.x, cursor.y], PICK_RADIUS_PX)
+            .into_iter()
+            .filter(|h| shown(console.layers, h.kind))
+            .filter(|h| h.kind != EntityKind::Camera || console.cameras.index_of(&h.id).is_some())
+            .min_by_key(|h| rank(h.kind))
     };
     let Some(hit) = hit else {
         return;
@@ -738,10 +755,35 @@ pub(crate) fn pick(
     cursor: [f32; 2],
     radius_px: f32,
 ) -> Option<watchfloor_layers::world::Hit> {
+    hits(world, camera, frame, cursor, radius_px)
+        .into_iter()
+        .next()
+}
+
+/// Everything within `radius_px` of the cursor, nearest first.
+fn hits(
+    world: &watchfloor_layers::world::World,
+    camera: &Camera,
+    frame: &SceneFrame,
+    cursor: [f32; 2],
+    radius_px: f32,
+) -> Vec<watchfloor_layers::world::Hit> {
     let lonlat = frame.lonlat(camera.scene(cursor));
     // Mercator metres are ground metres stretched by 1 / cos(latitude).
     let radius_m = f64::from(radius_px / camera.pixels_per_metre()) * lonlat[1].to_radians().cos();
-    world.hit_test(lonlat, radius_m).into_iter().next()
+    world.hit_test(lonlat, radius_m)
+}
+
+/// Whether markers of `kind` are drawn (hidden layers are not clickable).
+fn shown(layers: Layers, kind: watchfloor_layers::world::EntityKind) -> bool {
+    use watchfloor_layers::world::EntityKind;
+    match kind {
+        EntityKind::Unit => layers.units,
+        EntityKind::Drone => layers.drones,
+        EntityKind::Alert => layers.alerts,
+        EntityKind::Checkpoint => layers.sites,
+        EntityKind::Camera => layers.cameras,
+    }
 }
 
 /// A tooltip for the marker under the cursor.

@@ -104,8 +104,9 @@ pub struct Console {
     store: Option<modes::LayoutStore>,
     /// Wall placements by camera id still waiting for their camera.
     pending_wall: std::collections::BTreeMap<usize, String>,
-    /// Whether the wall is in its own window.
+    /// Whether the wall is in its own window, and where it opened.
     wall_window: bool,
+    wall_window_at: Option<egui::Pos2>,
     /// When the layout was last compared with the saved one.
     layout_checked: std::time::Instant,
     /// A supervisor without a checkpoint yet: the first one opens once the
@@ -170,6 +171,7 @@ impl Console {
             store: None,
             pending_wall: std::collections::BTreeMap::new(),
             wall_window: false,
+            wall_window_at: None,
             layout_checked: std::time::Instant::now(),
             seat_checkpoint: false,
             chime: None,
@@ -315,13 +317,14 @@ impl Console {
     /// The arrangement on screen now, as a mode's layout.
     pub fn capture_layout(&self) -> modes::Layout {
         let views = self.cameras.views();
-        let mut wall_cameras: std::collections::BTreeMap<usize, String> = self
-            .wall
-            .placed
-            .iter()
-            .filter_map(|(&tile, &camera)| Some((tile, views.get(camera)?.id.clone())))
-            .collect();
-        wall_cameras.extend(self.pending_wall.iter().map(|(t, id)| (*t, id.clone())));
+        // Still-pending saved placements, then what is on the tiles now.
+        let mut wall_cameras = self.pending_wall.clone();
+        wall_cameras.extend(
+            self.wall
+                .placed
+                .iter()
+                .filter_map(|(&tile, &camera)| Some((tile, views.get(camera)?.id.clone()))),
+        );
         modes::Layout {
             list_open: self.list_open,
             list_tab: match self.list_tab {
@@ -361,6 +364,10 @@ impl Console {
         let cameras = &self.cameras;
         let wall = &mut self.wall;
         self.pending_wall.retain(|&tile, id| {
+            if wall.placed.contains_key(&tile) {
+                // Something newer was put on the tile: the saved one yields.
+                return false;
+            }
             if tile >= tiles {
                 return true;
             }
@@ -803,6 +810,13 @@ impl Console {
             self.list_open = true;
         }
         self.focus = area;
+    }
+}
+
+impl Drop for Console {
+    /// The layout as left is kept (the store writes it as it closes).
+    fn drop(&mut self) {
+        self.save_layouts();
     }
 }
 

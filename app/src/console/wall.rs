@@ -107,7 +107,11 @@ pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
                 window_toggle(console, ui);
             });
             if let Some(id) = console.checkpoint.clone() {
-                if ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+                let other_owner = console.search_open
+                    || console.help_open
+                    || ui.ctx().memory(|m| m.focused().is_some())
+                    || ui.ctx().any_popup_open();
+                if !other_owner && ui.input(|i| i.key_pressed(egui::Key::Escape)) {
                     console.checkpoint = None;
                 }
                 super::checkpoint_view::show(console, ui, &id);
@@ -139,8 +143,12 @@ pub(super) fn show_window(console: &mut Console, ctx: &egui::Context) {
         .with_app_id("watchfloor-wall")
         .with_inner_size([1280.0, 760.0]);
     // Opens beside the console (on the next monitor of a side-by-side pair).
-    if let Some(console_rect) = ctx.input(|i| i.viewport().outer_rect) {
-        builder = builder.with_position(console_rect.right_top());
+    // Placed once, when it opens: moving the console later leaves it be.
+    if console.wall_window_at.is_none() {
+        console.wall_window_at = ctx.input(|i| i.viewport().outer_rect.map(|r| r.right_top()));
+    }
+    if let Some(at) = console.wall_window_at {
+        builder = builder.with_position(at);
     }
     ctx.show_viewport_immediate(
         egui::ViewportId::from_hash_of("watchfloor-wall"),
@@ -149,6 +157,7 @@ pub(super) fn show_window(console: &mut Console, ctx: &egui::Context) {
             egui::CentralPanel::no_frame().show(ui, |ui| show(console, ui));
             if ui.input(|i| i.viewport().close_requested()) {
                 console.wall_window = false;
+                console.wall_window_at = None;
             }
         },
     );
@@ -167,6 +176,7 @@ fn window_toggle(console: &mut Console, ui: &mut egui::Ui) {
         .clicked()
     {
         console.wall_window = !console.wall_window;
+        console.wall_window_at = None;
     }
 }
 
