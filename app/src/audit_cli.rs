@@ -110,6 +110,12 @@ fn describe(action: &AuditAction) -> String {
 
 /// `2026-11-23T08:00:00+06:00`, or an age such as `30m`, `8h`, `2d`, `90s`.
 pub fn parse_since(text: &str) -> anyhow::Result<i64> {
+    parse_when("--since", text)
+}
+
+/// An instant (Unix µs) given as an RFC 3339 time or as an age (`30m`,
+/// `8h`, `2d`, `90s`: that long ago); errors name `flag`.
+pub fn parse_when(flag: &str, text: &str) -> anyhow::Result<i64> {
     if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
         return Ok(t.timestamp_micros());
     }
@@ -127,7 +133,7 @@ pub fn parse_since(text: &str) -> anyhow::Result<i64> {
             Ok(crate::feeds::now_us() - n.saturating_mul(seconds).saturating_mul(1_000_000))
         }
         _ => anyhow::bail!(
-            "--since `{text}`: give an RFC 3339 time (2026-11-23T08:00:00+06:00) or an age (30m, 8h, 2d)"
+            "{flag} `{text}`: give an RFC 3339 time (2026-11-23T08:00:00+06:00) or an age (30m, 8h, 2d)"
         ),
     }
 }
@@ -150,6 +156,8 @@ mod tests {
             "a non-ASCII unit is refused, not a panic"
         );
         let e = parse_since("yesterday").expect_err("bad");
-        assert!(e.to_string().contains("yesterday"), "{e}");
+        assert!(e.to_string().contains("--since `yesterday`"), "{e}");
+        let e = parse_when("--from", "8x").expect_err("bad");
+        assert!(e.to_string().contains("--from `8x`"), "{e}");
     }
 }

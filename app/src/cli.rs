@@ -1,4 +1,4 @@
-//! The command line: the console itself, and the subcommands later work fills.
+//! The command line: the console itself and its subcommands.
 
 use std::path::PathBuf;
 
@@ -42,6 +42,12 @@ pub struct Cli {
     /// folder (`$XDG_DATA_HOME/watchfloor/journal`).
     #[arg(long, value_name = "DIR")]
     pub journal: Option<PathBuf>,
+
+    /// Where cameras from `--cameras` are recorded (`<camera>/<start_ms>.mkv`;
+    /// default: `$XDG_DATA_HOME/watchfloor/recordings`; the demo records
+    /// into its cache).
+    #[arg(long, value_name = "DIR")]
+    pub recordings: Option<PathBuf>,
 
     /// Run without a journal (nothing is recorded for replay).
     #[arg(long, conflicts_with = "journal")]
@@ -99,7 +105,7 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-/// Subcommands. Those not built yet say so and exit with status 2.
+/// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Simulators: `sim cameras` (RTSP cameras), `sim world` (units, drones, incidents).
@@ -108,10 +114,12 @@ pub enum Command {
     /// Benchmarks, each printing a table (and one JSON object with `--json`).
     #[command(subcommand)]
     Bench(BenchCommand),
-    /// Open a recorded incident package for training.
-    Replay(Reserved),
-    /// Export an incident package (video, tracks, events, manifest).
-    Export(Reserved),
+    /// Open an incident package for training: offline, map and wall replayed
+    /// together, notes saved with the package.
+    Replay(ReplayArgs),
+    /// Export an incident package (video clips, tracks, layers, events and a
+    /// SHA-256 manifest), or `export verify DIR` to check one.
+    Export(ExportArgs),
     /// Check or list the audit trail of operator actions.
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -189,9 +197,8 @@ pub enum BenchCommand {
     Detect(crate::bench::detect::DetectBenchArgs),
     /// The whole console with N live tiles and M moving units vs an empty frame.
     Console(crate::bench::console::ConsoleBenchArgs),
-    /// Not built yet: replay.
-    #[command(external_subcommand)]
-    Other(Vec<String>),
+    /// Seeking in a 1-hour recording: map state and first video frames.
+    Replay(crate::bench::replay::ReplayBenchArgs),
 }
 
 /// What to simulate.
@@ -229,31 +236,64 @@ pub struct SimCamerasArgs {
     pub loop_seconds: u32,
 }
 
-/// The arguments of a subcommand that is not built yet, kept so the message
-/// can repeat what was asked.
+/// `watchfloor replay DIR`.
 #[derive(Debug, clap::Args)]
-pub struct Reserved {
-    /// Arguments for the subcommand.
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-    pub args: Vec<String>,
+pub struct ReplayArgs {
+    /// The incident package (made by `watchfloor export`).
+    pub package: PathBuf,
 }
 
-impl Command {
-    /// The subcommand's name and the work that will build it.
-    pub fn planned(&self) -> (&'static str, &'static str) {
-        match self {
-            Self::Sim(_) | Self::Import(_) | Self::Audit(_) => ("sim", "nothing: it is built"),
-            Self::Bench(_) => (
-                "bench",
-                "its issue (replay #9); `bench media`, `bench layers`, `bench render`, `bench detect` and `bench console` work now",
-            ),
-            Self::Replay(_) => ("replay", "trainer replay of incident packages (issue #9)"),
-            Self::Export(_) => (
-                "export",
-                "incident package export and verification (issue #9)",
-            ),
-        }
-    }
+/// `watchfloor export --from T1 --to T2 --out DIR`, or `export verify DIR`.
+#[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct ExportArgs {
+    /// `verify DIR`: check a package against its manifest.
+    #[command(subcommand)]
+    pub verify: Option<ExportCommand>,
+    /// Start: an RFC 3339 time (`2026-11-23T08:00:00+06:00`) or an age
+    /// (`30m`, `8h`, `2d`: that long ago).
+    #[arg(long, value_name = "WHEN", required = true)]
+    pub from: Option<String>,
+    /// End, like `--from` (default: now).
+    #[arg(long, value_name = "WHEN")]
+    pub to: Option<String>,
+    /// Only these cameras (ids, comma-separated; default: every recorded one).
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    pub cameras: Vec<String>,
+    /// The package folder to write (must not exist or be empty).
+    #[arg(long, value_name = "DIR", required = true)]
+    pub out: Option<PathBuf>,
+    /// The journal (default: `$XDG_DATA_HOME/watchfloor/journal`).
+    #[arg(long, value_name = "DIR")]
+    pub journal: Option<PathBuf>,
+    /// Recorded video, `<camera>/<start_ms>.mkv` (default:
+    /// `$XDG_DATA_HOME/watchfloor/recordings`).
+    #[arg(long, value_name = "DIR")]
+    pub recordings: Option<PathBuf>,
+    /// Site detection rules with the cameras' privacy masks (default: the
+    /// demo site's).
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+    /// Export people unblurred: needs `--role supervisor`, and is audited.
+    #[arg(long)]
+    pub unredacted: bool,
+    /// Who is exporting (recorded in the audit trail).
+    #[arg(long, value_name = "ROLE", value_enum, default_value = "dispatcher")]
+    pub role: crate::console::modes::Role,
+    /// The audit log (default: `$XDG_DATA_HOME/watchfloor/audit`).
+    #[arg(long, value_name = "DIR")]
+    pub audit: Option<PathBuf>,
+}
+
+/// `watchfloor export verify DIR`.
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// Recompute every file's SHA-256 and compare with the manifest; name
+    /// each missing, altered or unlisted file (exit 1).
+    Verify {
+        /// The package folder.
+        dir: PathBuf,
+    },
 }
 
 fn parse_zoom(s: &str) -> Result<f64, String> {
@@ -317,18 +357,29 @@ mod tests {
     }
 
     #[test]
-    fn reserved_subcommands_keep_their_arguments() {
-        let cli =
-            Cli::try_parse_from(["watchfloor", "replay", "dir", "--speed", "4"]).expect("parses");
-        let Some(Command::Replay(reserved)) = cli.command else {
-            panic!("expected replay");
+    fn export_takes_a_range_or_verify() {
+        let cli = Cli::try_parse_from([
+            "watchfloor",
+            "export",
+            "--from",
+            "30m",
+            "--out",
+            "pkg",
+            "--cameras",
+            "a,b",
+        ])
+        .expect("parses");
+        let Some(Command::Export(args)) = cli.command else {
+            panic!("expected export");
         };
-        assert_eq!(reserved.args, ["dir", "--speed", "4"]);
-        let cli = Cli::try_parse_from(["watchfloor", "bench", "replay", "--json"]).expect("parses");
-        let Some(Command::Bench(BenchCommand::Other(args))) = cli.command else {
-            panic!("expected an unbuilt bench");
+        assert_eq!(args.cameras, ["a", "b"]);
+        assert!(args.verify.is_none());
+        let cli = Cli::try_parse_from(["watchfloor", "export", "verify", "pkg"]).expect("parses");
+        let Some(Command::Export(args)) = cli.command else {
+            panic!("expected export");
         };
-        assert_eq!(args, ["replay", "--json"]);
+        assert!(matches!(args.verify, Some(ExportCommand::Verify { .. })));
+        assert!(Cli::try_parse_from(["watchfloor", "export", "--from", "30m"]).is_err());
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod audit_cli;
 pub mod bench;
 pub mod cli;
 pub mod console;
+pub mod export;
 pub mod feeds;
 pub mod i18n;
 pub mod import;

@@ -12,12 +12,10 @@ use watchfloor_app::console::modes::{self, Role};
 use watchfloor_app::console::{Console, ConsoleOptions};
 use watchfloor_app::i18n::Lang;
 use watchfloor_app::wiring::cameras::{DemoCameras, start_configured};
+use watchfloor_app::wiring::package::OpenedPackage;
 use watchfloor_app::wiring::startup::StartupChecks;
 use watchfloor_app::wiring::world::{LiveWorld, WorldOptions};
 use watchfloor_app::{bench, import, screenshot, sim, sim_world, window};
-
-/// Exit status for a subcommand that is not built yet.
-const EXIT_NOT_BUILT: u8 = 2;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -56,10 +54,12 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     if let Some(Command::Sim(SimCommand::World(args))) = &cli.command {
         return sim_world::run(args);
     }
-    if let Some(Command::Bench(bench)) = &cli.command
-        && run_bench(bench)?
-    {
+    if let Some(Command::Bench(bench)) = &cli.command {
+        run_bench(bench)?;
         return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(Command::Export(args)) = &cli.command {
+        return watchfloor_app::export::run(args);
     }
     if let Some(Command::Import(ImportCommand::Basemap { tiles, out })) = &cli.command {
         import::basemap(tiles, out)?;
@@ -76,20 +76,20 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     if let Some(Command::Audit(command)) = &cli.command {
         return watchfloor_app::audit_cli::run(command);
     }
-    if let Some(command) = &cli.command {
-        let (name, planned) = command.planned();
-        tracing::error!(
-            "`watchfloor {name}` is not built yet: it arrives with {planned}. Nothing was run."
-        );
-        return Ok(ExitCode::from(EXIT_NOT_BUILT));
-    }
+    let package = open_package(cli)?;
+    let demo = cli.demo && package.is_none();
 
     let headless = cli.screenshot.is_some();
     let options = ConsoleOptions {
         lang: cli.lang.unwrap_or_else(Lang::from_environment),
-        demo: cli.demo,
-        // A headless render cannot answer the start dialog.
-        role: cli.role.or(headless.then_some(Role::Dispatcher)),
+        demo,
+        // A package is for training; a headless render cannot answer the
+        // start dialog.
+        role: if package.is_some() {
+            Some(Role::Trainer)
+        } else {
+            cli.role.or(headless.then_some(Role::Dispatcher))
+        },
         mode: cli.mode,
         checkpoint: cli.checkpoint.clone(),
     };
@@ -99,37 +99,103 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     if !headless {
         keep_operator_state(&mut console, cli);
     }
+    let world_options = if let Some(opened) = package {
+        console.train_on(opened);
+        None
+    } else {
+        let options = WorldOptions::from_cli(cli);
+        console.set_recordings(options.recordings.clone());
+        load_privacy_masks(&mut console, &options);
+        Some(options)
+    };
 
     if let Some(path) = &cli.screenshot {
         console.attach_checks(StartupChecks::spawn(|| {})?);
-        let mut cameras = if cli.demo {
-            Cameras::from_demo(DemoCameras::start(|| {})?)
-        } else {
-            Cameras::default()
-        };
-        let world_options = WorldOptions::from_cli(cli);
-        cameras.enable_detection(
-            watchfloor_app::wiring::detection::rules_beside(world_options.site.as_deref()),
-            world_options.journal.clone(),
-            || {},
-        );
-        if let Some(file) = &cli.cameras {
-            let (ingests, errors) = start_configured(file, || {});
-            cameras.add(ingests, errors);
+        if let Some(world_options) = world_options {
+            start_headless_world(&mut console, cli, demo, world_options)?;
         }
-        console.attach_cameras(cameras);
-        let world = LiveWorld::start(world_options, || {})?;
-        if cli.demo && !world.wait_for_traffic(40, 3, 1, Duration::from_secs(20)) {
-            tracing::warn!(
-                "the simulated units, drones and first alarm did not all arrive within 20 s"
-            );
-        }
-        console.attach_world(world);
         screenshot::write_screenshot(&mut console, cli.size, path)?;
         return Ok(ExitCode::SUCCESS);
     }
 
-    let mut window_shots = Vec::new();
+    let window_shots = window_shots(cli)?;
+    window::run(
+        console,
+        demo,
+        cli.cameras.clone(),
+        world_options,
+        cli.size,
+        window_shots,
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `watchfloor replay DIR`: the incident package verified and read into a
+/// private journal, for a trainer, offline.
+fn open_package(cli: &Cli) -> anyhow::Result<Option<OpenedPackage>> {
+    let Some(Command::Replay(args)) = &cli.command else {
+        return Ok(None);
+    };
+    let work = watchfloor_media::assets::cache_dir()
+        .join("replay")
+        .join(format!("package-{}", std::process::id()));
+    let opened = watchfloor_app::wiring::package::open(&args.package, &work)?;
+    tracing::info!(
+        package = %opened.dir.display(),
+        events = opened.events,
+        "incident package verified and opened"
+    );
+    Ok(Some(opened))
+}
+
+/// The site's privacy masks (its `detection.toml`; the demo's in the demo)
+/// painted over camera pictures. A problem is logged; the console runs.
+fn load_privacy_masks(console: &mut Console, options: &WorldOptions) {
+    let rules = watchfloor_app::wiring::detection::rules_beside(options.site.as_deref());
+    if rules.is_none() && !options.simulate {
+        return;
+    }
+    match watchfloor_app::export::privacy_masks(rules.as_deref(), &[]) {
+        Ok(masks) => console.set_privacy_masks(masks),
+        Err(e) => tracing::error!("privacy masks: {e:#}"),
+    }
+}
+
+/// Cameras, detection and the live world for a headless render.
+fn start_headless_world(
+    console: &mut Console,
+    cli: &Cli,
+    demo: bool,
+    world_options: WorldOptions,
+) -> anyhow::Result<()> {
+    let mut cameras = if demo {
+        Cameras::from_demo(DemoCameras::start(|| {})?)
+    } else {
+        Cameras::default()
+    };
+    cameras.enable_detection(
+        watchfloor_app::wiring::detection::rules_beside(world_options.site.as_deref()),
+        world_options.journal.clone(),
+        || {},
+    );
+    if let Some(file) = &cli.cameras {
+        let (ingests, errors) = start_configured(file, &world_options.recordings, || {});
+        cameras.add(ingests, errors);
+    }
+    console.attach_cameras(cameras);
+    let world = LiveWorld::start(world_options, || {})?;
+    if demo && !world.wait_for_traffic(40, 3, 1, Duration::from_secs(20)) {
+        tracing::warn!(
+            "the simulated units, drones and first alarm did not all arrive within 20 s"
+        );
+    }
+    console.attach_world(world);
+    Ok(())
+}
+
+/// `--window-shot SECONDS FILE` pairs.
+fn window_shots(cli: &Cli) -> anyhow::Result<Vec<(Duration, std::path::PathBuf)>> {
+    let mut shots = Vec::new();
     for pair in cli.window_shot.as_deref().unwrap_or_default().chunks(2) {
         let [seconds, file] = pair else {
             anyhow::bail!("--window-shot takes SECONDS and FILE");
@@ -141,17 +207,9 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
             .with_context(|| {
                 format!("--window-shot: `{seconds}` is not a number of seconds from 0 to 3600")
             })?;
-        window_shots.push((Duration::from_secs_f64(seconds), file.into()));
+        shots.push((Duration::from_secs_f64(seconds), file.into()));
     }
-    window::run(
-        console,
-        cli.demo,
-        cli.cameras.clone(),
-        WorldOptions::from_cli(cli),
-        cli.size,
-        window_shots,
-    )?;
-    Ok(ExitCode::SUCCESS)
+    Ok(shots)
 }
 
 /// A console at work keeps its mode layouts and audits its operator; a
@@ -172,15 +230,15 @@ fn keep_operator_state(console: &mut Console, cli: &Cli) {
     }
 }
 
-/// Runs a built benchmark; `false` for one not built yet.
-fn run_bench(bench: &BenchCommand) -> anyhow::Result<bool> {
+/// Runs a benchmark.
+fn run_bench(bench: &BenchCommand) -> anyhow::Result<()> {
     match bench {
         BenchCommand::Media(args) => bench::media::run(args)?,
         BenchCommand::Render(args) => bench::render::run(args)?,
         BenchCommand::Console(args) => bench::console::run(args)?,
         BenchCommand::Detect(args) => bench::detect::run(args)?,
         BenchCommand::Layers(args) => bench::layers::run(args)?,
-        BenchCommand::Other(_) => return Ok(false),
+        BenchCommand::Replay(args) => bench::replay::run(args)?,
     }
-    Ok(true)
+    Ok(())
 }

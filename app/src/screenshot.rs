@@ -61,6 +61,10 @@ pub fn render_console(
             ..Default::default()
         };
         let output = ctx.run_ui(input, |ui| console.ui(ui));
+        if console.replay_pending_or_running() {
+            // Replay rebuilds the world and decodes pictures on its threads.
+            std::thread::sleep(Duration::from_millis(500));
+        }
         match merged.as_mut() {
             Some(all) => all.append(output),
             None => merged = Some(output),

@@ -21,7 +21,7 @@ pub fn run(
     console: Console,
     demo: bool,
     cameras_file: Option<PathBuf>,
-    world: crate::wiring::world::WorldOptions,
+    world: Option<crate::wiring::world::WorldOptions>,
     size: (u32, u32),
     window_shots: Vec<(Duration, PathBuf)>,
 ) -> anyhow::Result<()> {
@@ -56,31 +56,9 @@ pub fn run(
                     )?);
                 }
             }
-            let ctx = cc.egui_ctx.clone();
-            let repaint = move || ctx.request_repaint();
-            let mut cameras = if demo {
-                Cameras::from_demo(DemoCameras::start(repaint.clone())?)
-            } else {
-                Cameras::default()
-            };
-            let ctx = cc.egui_ctx.clone();
-            cameras.enable_detection(
-                crate::wiring::detection::rules_beside(world.site.as_deref()),
-                world.journal.clone(),
-                move || ctx.request_repaint(),
-            );
-            if let Some(file) = cameras_file {
-                cameras.add_configured(ConfiguredCameras::start(file, repaint)?);
+            if let Some(world) = world {
+                start_live(&mut console, &cc.egui_ctx, demo, cameras_file, world)?;
             }
-            console.attach_cameras(cameras);
-            match watchfloor_media::chime::Chime::start(watchfloor_media::chime::DEFAULT_SINK) {
-                Ok(chime) => console.attach_chime(chime),
-                Err(e) => tracing::warn!("critical alerts will not sound: {e}"),
-            }
-            let ctx = cc.egui_ctx.clone();
-            console.attach_world(crate::wiring::world::LiveWorld::start(world, move || {
-                ctx.request_repaint();
-            })?);
             let ctx = cc.egui_ctx.clone();
             console.attach_checks(StartupChecks::spawn(move || ctx.request_repaint())?);
             let window_shot = (!window_shots.is_empty())
@@ -93,6 +71,44 @@ pub fn run(
         }),
     )
     .map_err(|e| anyhow!("could not open the console window: {e}"))
+}
+
+/// Cameras, detection, the chime and the live world, for a console at work.
+fn start_live(
+    console: &mut Console,
+    ctx: &egui::Context,
+    demo: bool,
+    cameras_file: Option<PathBuf>,
+    world: crate::wiring::world::WorldOptions,
+) -> anyhow::Result<()> {
+    let repaint = {
+        let ctx = ctx.clone();
+        move || ctx.request_repaint()
+    };
+    let mut cameras = if demo {
+        Cameras::from_demo(DemoCameras::start(repaint.clone())?)
+    } else {
+        Cameras::default()
+    };
+    cameras.enable_detection(
+        crate::wiring::detection::rules_beside(world.site.as_deref()),
+        world.journal.clone(),
+        repaint.clone(),
+    );
+    if let Some(file) = cameras_file {
+        cameras.add_configured(ConfiguredCameras::start(
+            file,
+            world.recordings.clone(),
+            repaint.clone(),
+        )?);
+    }
+    console.attach_cameras(cameras);
+    match watchfloor_media::chime::Chime::start(watchfloor_media::chime::DEFAULT_SINK) {
+        Ok(chime) => console.attach_chime(chime),
+        Err(e) => tracing::warn!("critical alerts will not sound: {e}"),
+    }
+    console.attach_world(crate::wiring::world::LiveWorld::start(world, repaint)?);
+    Ok(())
 }
 
 struct ConsoleApp {

@@ -45,6 +45,7 @@ fn astana_world() -> LiveWorld {
             site: Some(assets().join("site/astana/site.toml")),
             basemap: None,
             journal: None,
+            recordings: std::env::temp_dir().join("watchfloor-unused-recordings"),
             ports: FeedPorts {
                 cot_udp: None,
                 cot_tcp: None,

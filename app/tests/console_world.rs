@@ -53,6 +53,7 @@ fn units_drones_and_alerts_show_and_operator_actions_become_events() {
             site: None,
             basemap: Some(assets.join("basemap/astana.wfmap")),
             journal: Some(journal_dir.clone()),
+            recordings: std::env::temp_dir().join("watchfloor-unused-recordings"),
             ports: FeedPorts {
                 cot_udp: None,
                 cot_tcp: None,

@@ -46,6 +46,7 @@ fn view(id: &str, boxes: Vec<TrackBox>) -> CameraView {
             overlay: None,
         }),
         lonlat: None,
+        recorded: None,
     }
 }
 
@@ -66,6 +67,7 @@ fn a_tracked_person_inside_an_emergency_ring_alerts_once() {
             site: None,
             basemap: None,
             journal: None,
+            recordings: std::env::temp_dir().join("watchfloor-unused-recordings"),
             ports: FeedPorts {
                 cot_udp: None,
                 cot_tcp: None,

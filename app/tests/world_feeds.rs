@@ -39,6 +39,7 @@ fn simulated_fleet_reaches_the_console_over_real_protocols() {
         site: Some(assets().join("site/astana/site.toml")),
         basemap: Some(assets().join("basemap/astana.wfmap")),
         journal: Some(journal_dir.clone()),
+        recordings: std::env::temp_dir().join("watchfloor-unused-recordings"),
         ports: FeedPorts::any_free(),
         simulate: false,
     };

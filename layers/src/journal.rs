@@ -201,6 +201,12 @@ impl Journal {
         Ok(())
     }
 
+    /// The first event's key, if any (where the recording starts).
+    pub fn first_key(&self) -> Result<Option<JournalKey>, JournalError> {
+        let first = self.events.first().map_err(self.db_err())?;
+        Ok(first.and_then(|(k, _)| JournalKey::from_bytes(&k)))
+    }
+
     /// Writes everything to disk now.
     pub fn flush(&self) -> Result<(), JournalError> {
         self.db.flush().map_err(self.db_err())?;

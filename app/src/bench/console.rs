@@ -168,6 +168,7 @@ fn setup(
             site: None,
             basemap: Some(basemap),
             journal: None,
+            recordings: std::env::temp_dir().join("watchfloor-unused-recordings"),
             ports: FeedPorts {
                 cot_udp: None,
                 cot_tcp: None,

@@ -47,8 +47,8 @@ pub struct LayersBenchArgs {
     pub json: bool,
 }
 
-const ORIGIN: [f64; 2] = [71.4304, 51.1283];
-const T0: UnixMicros = 1_790_000_000_000_000;
+pub(crate) const ORIGIN: [f64; 2] = [71.4304, 51.1283];
+pub(crate) const T0: UnixMicros = 1_790_000_000_000_000;
 /// Half the side of the square units are spread over, metres.
 const HALF_SIDE_M: f64 = 10_000.0;
 
@@ -297,7 +297,7 @@ fn suggestions(rng: &mut fastrand::Rng, report: &mut Report) -> anyhow::Result<(
 
 /// The scenario journaled: every unit reports once a second; every minute an
 /// alarm is raised, acknowledged, dispatched and later resolved.
-fn journal_events(units: u32, seconds: u32) -> impl Iterator<Item = Envelope> {
+pub(crate) fn journal_events(units: u32, seconds: u32) -> impl Iterator<Item = Envelope> {
     let frame = LocalFrame::new(ORIGIN);
     let ids = ids(units as usize);
     let mut rng = fastrand::Rng::with_seed(7);

@@ -8,4 +8,5 @@ pub mod detect;
 pub mod layers;
 pub mod media;
 pub mod render;
+pub mod replay;
 pub mod report;

@@ -167,7 +167,11 @@ fn action_row(
     // each button keeps its words on one line.
     ui.horizontal_wrapped(|ui| {
         ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
-        let not_allowed = console.t(Msg::RoleNotAllowed);
+        let not_allowed = if console.replay_at().is_some() {
+            console.t(Msg::ReplayNoActions)
+        } else {
+            console.t(Msg::RoleNotAllowed)
+        };
         let may = |a| console.may(a);
         if alert.state == AlertState::New
             && ui

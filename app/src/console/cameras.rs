@@ -39,6 +39,17 @@ pub struct CameraView {
     pub detections: Option<CameraDetections>,
     /// Where the camera stands, when configured.
     pub lonlat: Option<[f64; 2]>,
+    /// In replay: when the picture shown was recorded, or why there is none.
+    pub recorded: Option<Recorded>,
+}
+
+/// What a tile shows in replay.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recorded {
+    /// A picture recorded at this instant.
+    At(std::time::SystemTime),
+    /// Nothing recorded then (or unreadable: why).
+    Missing(String),
 }
 
 impl CameraView {
@@ -70,6 +81,8 @@ pub struct Cameras {
     reported: bool,
     /// Cameras from a configuration file, still loading.
     configuring: Option<ConfiguredCameras>,
+    /// Recorded video players by camera id, while replaying.
+    playback: Option<Playback>,
     /// The demo's simulator. It stays after reporting: declared after the
     /// ingests, it is dropped after them, so the simulator outlives its clients.
     starting: Option<DemoCameras>,
@@ -117,7 +130,9 @@ impl Cameras {
                 }
             }
         }
-        self.views.extend(ingests.iter().map(view_of));
+        // Live views come first (recorded-only ones follow while replaying).
+        let at = self.ingests.len();
+        self.views.splice(at..at, ingests.iter().map(view_of));
         self.ingests.extend(ingests);
         self.config_errors.extend(config_errors);
     }
@@ -166,6 +181,75 @@ impl Cameras {
         }
     }
 
+    /// Plays recorded video from `recordings` (`<camera>/<start_ms>.mkv`)
+    /// in place of the live pictures; recorded cameras not live here get a
+    /// view of their own (named from the site when placed).
+    pub fn start_replay(
+        &mut self,
+        recordings: &std::path::Path,
+        repaint: &Arc<dyn Fn() + Send + Sync>,
+    ) {
+        let repaint = Arc::clone(repaint);
+        let mut players = std::collections::BTreeMap::new();
+        for (id, dir) in watchfloor_media::playback::recorded_cameras(recordings) {
+            let repaint = Arc::clone(&repaint);
+            match watchfloor_media::playback::Playback::start(
+                id.clone(),
+                dir,
+                Some(Box::new(move || repaint())),
+            ) {
+                Ok(p) => {
+                    players.insert(id.as_str().to_owned(), p);
+                }
+                Err(e) => tracing::error!(camera = %id, "recorded video cannot play: {e}"),
+            }
+        }
+        for id in players.keys() {
+            if self.index_of(id).is_none() {
+                self.views.push(CameraView {
+                    name: id.clone(),
+                    note: None,
+                    status: recorded_status(),
+                    frame: None,
+                    id: id.clone(),
+                    detections: None,
+                    lonlat: None,
+                    recorded: None,
+                });
+            }
+        }
+        tracing::info!(cameras = players.len(), folder = %recordings.display(), "replaying recorded video");
+        self.playback = Some(Playback { players });
+    }
+
+    /// Back to live pictures: players stop, recorded-only views go.
+    pub fn stop_replay(&mut self) {
+        self.playback = None;
+        self.views.truncate(self.ingests.len());
+        for view in &mut self.views {
+            view.recorded = None;
+            view.frame = None;
+        }
+    }
+
+    /// Whether recorded video is shown.
+    pub fn replaying(&self) -> bool {
+        self.playback.is_some()
+    }
+
+    /// Asks the players of cameras `shown` (view indices) for the picture
+    /// at `at`; the others stay idle.
+    pub fn show_recorded(&self, at: std::time::SystemTime, shown: &[usize]) {
+        let Some(playback) = &self.playback else {
+            return;
+        };
+        for &i in shown {
+            if let Some(p) = self.views.get(i).and_then(|v| playback.players.get(&v.id)) {
+                p.show(at);
+            }
+        }
+    }
+
     /// Takes what arrived since the last frame; never blocks.
     pub fn poll(&mut self) {
         if let Some((ingests, errors)) = self
@@ -194,11 +278,17 @@ impl Cameras {
             .flat_map(DetectionService::views)
             .collect();
         for (ingest, view) in self.ingests.iter().zip(&mut self.views) {
-            if let Some(frame) = ingest.latest() {
-                view.frame = Some(Arc::new(TileFrame(frame)));
-            }
+            let latest = ingest.latest();
             view.status = ingest.status();
-            view.detections = results.remove(&view.id);
+            if self.playback.is_none() {
+                if let Some(frame) = latest {
+                    view.frame = Some(Arc::new(TileFrame(frame)));
+                }
+                view.detections = results.remove(&view.id);
+            }
+        }
+        if let Some(playback) = &self.playback {
+            poll_recorded(playback, &mut self.views);
         }
     }
 
@@ -322,6 +412,52 @@ impl Cameras {
     }
 }
 
+/// The status of a camera known only from its recordings.
+fn recorded_status() -> CameraStatus {
+    CameraStatus {
+        state: CameraState::Offline,
+        last_error: Some("recorded only".into()),
+        received: 0,
+        decoded: 0,
+        dropped: 0,
+        late: 0,
+        reconnects: 0,
+        fps: 0.0,
+        bitrate_bps: 0.0,
+        newest_frame_age: None,
+    }
+}
+
+/// Recorded video players, one per recorded camera.
+struct Playback {
+    players: std::collections::BTreeMap<String, watchfloor_media::playback::Playback>,
+}
+
+/// Puts the players' newest pictures on the views; live detections are not
+/// drawn over recorded video.
+fn poll_recorded(playback: &Playback, views: &mut [CameraView]) {
+    use watchfloor_media::playback::Shown;
+    for view in views {
+        view.detections = None;
+        let Some(player) = playback.players.get(&view.id) else {
+            view.frame = None;
+            view.recorded = Some(Recorded::Missing("not recorded".into()));
+            continue;
+        };
+        match player.take() {
+            Some(Shown::Frame { frame, at, .. }) => {
+                view.frame = Some(Arc::new(TileFrame(frame)));
+                view.recorded = Some(Recorded::At(at));
+            }
+            Some(Shown::Nothing { why, .. }) => {
+                view.frame = None;
+                view.recorded = Some(Recorded::Missing(why));
+            }
+            None => {}
+        }
+    }
+}
+
 fn view_of(ingest: &CameraIngest) -> CameraView {
     CameraView {
         name: ingest.camera().name.clone(),
@@ -331,5 +467,6 @@ fn view_of(ingest: &CameraIngest) -> CameraView {
         id: ingest.id().as_str().to_string(),
         detections: None,
         lonlat: ingest.camera().lonlat,
+        recorded: None,
     }
 }

@@ -10,10 +10,13 @@ pub mod theme;
 mod alerts;
 mod audit;
 pub mod checkpoint_view;
+mod export_dialog;
 mod help;
 mod map_panel;
 pub mod modes;
 pub mod overview;
+pub mod privacy;
+pub mod replay;
 mod role_dialog;
 pub mod search;
 mod status_bar;
@@ -120,6 +123,22 @@ pub struct Console {
     /// The audit trail, when kept, and the cameras on screen last frame.
     audit: Option<watchfloor_layers::audit::AuditTrail>,
     viewed: std::collections::BTreeSet<String>,
+    /// Replay: the clock and engine while replaying, a start waiting for
+    /// the UI, where recorded video is, and the package being trained on.
+    replay: Option<replay::ReplayClock>,
+    pending_replay: Option<replay::PendingReplay>,
+    recordings: Option<std::path::PathBuf>,
+    package: Option<std::path::PathBuf>,
+    /// Bookmarks (and, in a package, trainer notes), and the note typed.
+    bookmarks: Vec<replay::Bookmark>,
+    notes: Option<replay::NotesFile>,
+    note_text: String,
+    /// How much time the timeline shows, seconds.
+    timeline_span_s: f64,
+    /// Privacy masks painted over camera pictures, by camera id.
+    privacy: privacy::Masks,
+    /// The export dialog, while open.
+    export: Option<export_dialog::ExportDialog>,
 }
 
 /// Alert pictures kept for the alert queue.
@@ -179,6 +198,16 @@ impl Console {
             chimed: std::collections::BTreeSet::new(),
             audit: None,
             viewed: std::collections::BTreeSet::new(),
+            replay: None,
+            pending_replay: None,
+            recordings: None,
+            package: None,
+            bookmarks: Vec::new(),
+            notes: None,
+            note_text: String::new(),
+            timeline_span_s: 3600.0,
+            privacy: privacy::Masks::new(),
+            export: None,
         };
         console.apply_layout(&console.saved.layout(console.mode));
         if let Some(role) = options.role {
@@ -233,7 +262,7 @@ impl Console {
     fn audit(&self, action: watchfloor_layers::audit::AuditAction) {
         if let Some(trail) = &self.audit {
             trail.record(
-                self.now_us(),
+                self.real_now_us(),
                 &self.operator,
                 self.role.map(modes::Role::id),
                 action,
@@ -252,6 +281,9 @@ impl Console {
         let Some(world) = &self.world else {
             return;
         };
+        if self.replay.is_some() {
+            return;
+        }
         let mut fresh = false;
         for a in world.world().state().alerts.values() {
             if a.severity == watchfloor_layers::AlertSeverity::Critical
@@ -288,7 +320,8 @@ impl Console {
     /// Whether the operator's role allows `action` (nothing before a role
     /// is chosen).
     pub fn may(&self, action: modes::Action) -> bool {
-        self.role.is_some_and(|r| r.may(action))
+        // The past is only looked at: acting needs the live world.
+        self.replay.is_none() && self.role.is_some_and(|r| r.may(action))
     }
 
     /// The operating mode now.
@@ -436,6 +469,18 @@ impl Console {
         }
     }
 
+    /// Paints these privacy masks over their cameras' pictures, live and
+    /// recorded.
+    pub fn set_privacy_masks(&mut self, masks: privacy::Masks) {
+        if !masks.is_empty() {
+            tracing::info!(
+                cameras = masks.len(),
+                "privacy masks applied to camera views"
+            );
+        }
+        self.privacy = masks;
+    }
+
     /// Takes over live cameras (the wall and lists show them).
     pub fn attach_cameras(&mut self, cameras: cameras::Cameras) {
         self.cameras = cameras;
@@ -498,15 +543,20 @@ impl Console {
         msg.text(self.lang)
     }
 
-    /// Now in Unix microseconds, from the console's clock.
+    /// Now in Unix microseconds, from the console's clock (in replay: the
+    /// instant replayed).
     fn now_us(&self) -> i64 {
-        match self.clock {
-            Clock::System => crate::feeds::now_us(),
-            Clock::Fixed(at) => at.timestamp_micros(),
-        }
+        self.replay_at().unwrap_or_else(|| self.real_now_us())
     }
 
     fn now(&self) -> chrono::DateTime<chrono::FixedOffset> {
+        if let Some(at) = self.replay_at() {
+            let utc = chrono::DateTime::from_timestamp_micros(at).unwrap_or_default();
+            return match self.clock {
+                Clock::Fixed(fixed) => utc.with_timezone(fixed.offset()),
+                Clock::System => utc.with_timezone(&chrono::Local).fixed_offset(),
+            };
+        }
         match self.clock {
             Clock::System => chrono::Local::now().fixed_offset(),
             Clock::Fixed(at) => at,
@@ -678,6 +728,7 @@ impl Console {
     /// Builds one frame of the whole console into `ui`.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         self.poll_checks();
+        self.tick_replay(ui.ctx());
         self.cameras.poll();
         if let Some(world) = &self.world
             && self.cameras.views().iter().any(|v| v.lonlat.is_none())
@@ -738,6 +789,7 @@ impl Console {
         }
         help::show(self, ui.ctx());
         search::show(self, ui.ctx());
+        export_dialog::show(self, ui.ctx());
         role_dialog::show(self, ui.ctx());
         audit::cameras_viewed(self);
 

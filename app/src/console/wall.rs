@@ -4,7 +4,7 @@
 //! enlarged by double-click, and empty tiles saying where cameras go. Only
 //! the tiles shown cost display work.
 
-use super::cameras::CameraView;
+use super::cameras::{CameraView, Recorded};
 use super::{Area, Console, area_heading, empty_hint, theme, track_focus};
 use crate::i18n::Msg;
 
@@ -353,6 +353,9 @@ pub(super) fn camera_tile(
         painter.add(watchfloor_render::video::tile_callback(
             video, index, frame_id, frame,
         ));
+        if let Some(masks) = console.privacy.get(&view.id) {
+            super::privacy::paint(&painter, video, masks);
+        }
         if let Some(d) = &view.detections {
             if let Some(overlay) = &d.overlay {
                 zones_and_lines(&painter, video, overlay);
@@ -361,7 +364,13 @@ pub(super) fn camera_tile(
         }
     } else {
         painter.rect_filled(tile, 0.0, egui::Color32::BLACK);
-        centered_text(ui, tile, console.t(Msg::WallNoVideo));
+        let text = match &view.recorded {
+            Some(Recorded::Missing(why)) => {
+                format!("{} ({why})", console.t(Msg::ReplayNoRecording))
+            }
+            _ => console.t(Msg::WallNoVideo).to_owned(),
+        };
+        centered_text(ui, tile, &text);
     }
     let look = theme::feed_look(view.health());
     let small = egui::TextStyle::Small.resolve(ui.style());
@@ -380,6 +389,18 @@ pub(super) fn camera_tile(
         painter.galley(egui::pos2(tile.left() + 6.0, y), galley, color);
     };
     band(2.0, view.name.clone(), theme::TEXT);
+    if let Some(recorded) = &view.recorded {
+        let text = match recorded {
+            Recorded::At(at) => format!(
+                "● {} {}",
+                console.t(Msg::ReplayRecorded),
+                chrono::DateTime::<chrono::Local>::from(*at).format("%H:%M:%S%.3f")
+            ),
+            Recorded::Missing(_) => format!("○ {}", console.t(Msg::ReplayNoRecording)),
+        };
+        band(-2.0, text, theme::palette::ORANGE);
+        return;
+    }
     let age = view
         .status
         .newest_frame_age
@@ -568,6 +589,7 @@ mod tests {
             id: id.into(),
             detections: None,
             lonlat,
+            recorded: None,
         }
     }
 

@@ -193,6 +193,39 @@ catalogue! {
     TimelineLive => "LIVE", "实时";
     TimelineEmpty => "Nothing recorded yet. Recorded incidents can be scrubbed and replayed here.",
         "暂无记录。可在此拖动时间轴回放已记录的事件。";
+    TimelineReplay => "REPLAY", "回放";
+    TimelineGoLive => "Go live", "返回实时";
+    TimelineGoLiveHint => "Leave replay: show the live world and cameras", "退出回放：显示实时态势与画面";
+    TimelinePlay => "Play", "播放";
+    TimelinePause => "Pause", "暂停";
+    TimelineStepBack => "One frame back", "后退一帧";
+    TimelineStepOn => "One frame on", "前进一帧";
+    TimelinePrevEvent => "Previous event or bookmark", "上一事件或书签";
+    TimelineNextEvent => "Next event or bookmark", "下一事件或书签";
+    TimelineSpeed => "Speed", "速度";
+    TimelineBookmark => "Bookmark", "书签";
+    TimelineNoteHint => "Note at this instant…", "在此时刻添加备注…";
+    TimelineAddNote => "Add note", "添加备注";
+    TimelineAddBookmark => "Bookmark this instant", "为此时刻添加书签";
+    TimelineScrubHint => "Click or drag to replay that moment; scroll to zoom", "点击或拖动以回放该时刻；滚动以缩放";
+    TimelinePackage => "Incident package", "事件包";
+    TimelineExport => "Export…", "导出…";
+    TimelineExportHint => "Export an incident package (video, tracks, events, manifest)", "导出事件包（视频、轨迹、事件、清单）";
+    ExportTitle => "Export incident package", "导出事件包";
+    ExportFrom => "From", "开始";
+    ExportTo => "To", "结束";
+    ExportFolder => "Folder", "文件夹";
+    ExportRedactedNote => "People are blurred and privacy masks filled in exported video.", "导出视频中的人员将被模糊处理，隐私遮挡区域将被填充。";
+    ExportLift => "Lift redaction (people unblurred)", "取消模糊处理（人员不模糊）";
+    ExportLiftSupervisorOnly => "Only a supervisor may lift redaction; it is audited", "仅主管可取消模糊处理，且会记入审计";
+    ExportReason => "Why redaction is lifted (required, audited)", "取消模糊处理的原因（必填，记入审计）";
+    ExportReasonNeeded => "Give a reason for lifting redaction", "请填写取消模糊处理的原因";
+    ExportNoJournal => "Nothing to export: the journal is not open", "无法导出：日志未打开";
+    ExportRun => "Export", "导出";
+    ExportRunning => "Exporting…", "正在导出…";
+    ReplayNoActions => "Replaying the past: go live to act", "正在回放：返回实时后才能操作";
+    ReplayNoRecording => "no recording at this time", "此时无录像";
+    ReplayRecorded => "recorded", "录制于";
 
     // Legends.
     Severity => "Severity", "严重程度";

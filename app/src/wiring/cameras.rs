@@ -126,7 +126,7 @@ fn start_demo(
     if cameras.is_empty() {
         return Err("the camera simulator exited before serving (see its log above)".into());
     }
-    let recordings = watchfloor_media::assets::cache_dir().join("demo-recordings");
+    let recordings = watchfloor_media::assets::cache_dir().join(DEMO_RECORDINGS);
     tracing::info!(folder = %recordings.display(), "demo cameras are recorded (30 min, at most 1 GiB each)");
     cameras
         .into_iter()
@@ -159,6 +159,7 @@ fn start_demo(
 /// bad entry never stops the others; an unreadable file is one problem.
 pub fn start_configured(
     path: &std::path::Path,
+    recordings: &std::path::Path,
     repaint: impl Fn() + Send + Sync + Clone + 'static,
 ) -> (Vec<CameraIngest>, Vec<String>) {
     let text = match std::fs::read_to_string(path) {
@@ -171,12 +172,22 @@ pub fn start_configured(
     for camera in loaded.cameras {
         let id = camera.id.clone();
         let repaint = repaint.clone();
+        let recorder = match Recorder::new(&id, configured_recording(recordings)) {
+            Ok(r) => Some(Arc::new(r)),
+            Err(e) => {
+                errors.push(format!(
+                    "{}: camera `{id}` is not recorded: {e}",
+                    path.display()
+                ));
+                None
+            }
+        };
         match CameraIngest::start(
             camera,
             IngestOptions::default(),
             1,
             Some(Box::new(repaint)),
-            None,
+            recorder,
         ) {
             Ok(ingest) => ingests.push(ingest),
             Err(e) => errors.push(format!("{}: camera `{id}`: {e}", path.display())),
@@ -187,6 +198,17 @@ pub fn start_configured(
     }
     tracing::info!(file = %path.display(), cameras = ingests.len(), problems = errors.len(), "cameras configured");
     (ingests, errors)
+}
+
+/// How configured cameras are recorded: 10 s segments, kept 7 days, at
+/// most 50 GiB per camera.
+fn configured_recording(dir: &std::path::Path) -> RecordOptions {
+    RecordOptions {
+        dir: dir.to_owned(),
+        segment: Duration::from_secs(10),
+        max_age: Some(Duration::from_secs(7 * 24 * 3600)),
+        max_bytes: Some(50 << 30),
+    }
 }
 
 /// `start_configured` on a thread named `camera-config`, so reading the file
@@ -200,13 +222,14 @@ impl ConfiguredCameras {
     /// Starts loading `path`; `repaint` is called for every new frame and when ready.
     pub fn start(
         path: std::path::PathBuf,
+        recordings: std::path::PathBuf,
         repaint: impl Fn() + Send + Sync + Clone + 'static,
     ) -> std::io::Result<Self> {
         let (tx, rx) = mpsc::sync_channel(1);
         let starter = std::thread::Builder::new()
             .name("camera-config".into())
             .spawn(move || {
-                let result = start_configured(&path, repaint.clone());
+                let result = start_configured(&path, &recordings, repaint.clone());
                 let _ = tx.send(result);
                 repaint();
             })?;
@@ -229,6 +252,9 @@ impl Drop for ConfiguredCameras {
         }
     }
 }
+
+/// The demo's recordings folder, under the cache.
+pub const DEMO_RECORDINGS: &str = "demo-recordings";
 
 /// Adapts a decoded frame to what the tile renderer uploads.
 pub struct TileFrame(pub Frame);

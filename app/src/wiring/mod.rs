@@ -3,5 +3,7 @@
 pub mod cameras;
 pub mod detection;
 pub mod map;
+pub mod package;
+pub mod replay;
 pub mod startup;
 pub mod world;

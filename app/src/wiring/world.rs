@@ -55,6 +55,8 @@ pub struct WorldOptions {
     pub basemap: Option<PathBuf>,
     /// Journal directory; `None` runs without one.
     pub journal: Option<PathBuf>,
+    /// Where camera video is recorded (`<camera>/<start_ms>.mkv`), for replay.
+    pub recordings: PathBuf,
     /// Where the feeds listen.
     pub ports: FeedPorts,
     /// Start `watchfloor sim world` as a child, pointed at our feeds.
@@ -78,6 +80,11 @@ pub struct WorldStatus {
 /// the simulator and the hub, and flushes the journal.
 pub struct LiveWorld {
     world: Arc<RwLock<World>>,
+    /// The world shown while replaying (the replay thread writes it).
+    replayed: Arc<RwLock<World>>,
+    replaying: std::sync::atomic::AtomicBool,
+    /// A reading handle on the journal, once it is open.
+    journal: Arc<OnceLock<Journal>>,
     status: Arc<Mutex<WorldStatus>>,
     stats: Arc<OnceLock<FeedStats>>,
     roads: Arc<OnceLock<RoadGraph>>,
@@ -131,10 +138,18 @@ impl WorldOptions {
                 mavlink_udp: at(14550),
             }
         };
+        let recordings = cli.recordings.clone().unwrap_or_else(|| {
+            if cli.demo {
+                watchfloor_media::assets::cache_dir().join(crate::wiring::cameras::DEMO_RECORDINGS)
+            } else {
+                data.join("recordings")
+            }
+        });
         Self {
             site,
             basemap: asset(crate::sim_world::ASTANA_BASEMAP),
             journal,
+            recordings,
             ports,
             simulate: cli.demo,
         }
@@ -157,6 +172,9 @@ impl LiveWorld {
         let (submit, receiver) = tokio::sync::mpsc::channel(HUB_CAPACITY);
         let mut live = Self {
             world,
+            replayed: Arc::new(RwLock::new(World::new(origin))),
+            replaying: false.into(),
+            journal: Arc::default(),
             status: Arc::default(),
             stats: Arc::default(),
             roads: Arc::default(),
@@ -167,6 +185,7 @@ impl LiveWorld {
         };
         let hub = Hub {
             world: Arc::clone(&live.world),
+            journal: Arc::clone(&live.journal),
             status: Arc::clone(&live.status),
             stats: Arc::clone(&live.stats),
             roads: Arc::clone(&live.roads),
@@ -181,9 +200,73 @@ impl LiveWorld {
         Ok(live)
     }
 
-    /// The world, for reading.
+    /// A world read back from a journal alone (an incident package): no
+    /// feeds, nothing submitted; it always shows the replayed world.
+    pub fn offline(journal: &Journal, origin: [f64; 2]) -> Self {
+        let (submit, _) = tokio::sync::mpsc::channel(1);
+        let live = Self {
+            world: Arc::new(RwLock::new(World::new(origin))),
+            replayed: Arc::new(RwLock::new(World::new(origin))),
+            replaying: true.into(),
+            journal: Arc::new(OnceLock::from(journal.clone())),
+            status: Arc::default(),
+            stats: Arc::default(),
+            roads: Arc::default(),
+            notices: Arc::default(),
+            submit,
+            parts: Arc::default(),
+            starter: None,
+        };
+        live.status
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .journal = Some(Ok(journal.path().to_owned()));
+        live
+    }
+
+    /// The world the console shows: the live one, or while replaying the
+    /// one rebuilt from the journal.
     pub fn world(&self) -> std::sync::RwLockReadGuard<'_, World> {
+        if self.replaying() {
+            self.replayed.read().unwrap_or_else(PoisonError::into_inner)
+        } else {
+            self.live_world()
+        }
+    }
+
+    /// The live world, even while replaying.
+    pub fn live_world(&self) -> std::sync::RwLockReadGuard<'_, World> {
         self.world.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Whether the console shows the replayed world.
+    pub fn replaying(&self) -> bool {
+        self.replaying.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Shows the replayed world (`true`) or the live one. A world read
+    /// from a package has no live one and stays replaying.
+    pub fn set_replaying(&self, on: bool) {
+        let offline = self.starter.is_none();
+        self.replaying
+            .store(on || offline, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// The handle the replay thread rebuilds into.
+    pub fn replay_target(&self) -> Arc<RwLock<World>> {
+        Arc::clone(&self.replayed)
+    }
+
+    /// A reading handle on the journal, once it is open.
+    pub fn journal(&self) -> Option<Journal> {
+        self.journal.get().cloned()
+    }
+
+    /// The empty world replay starts from before the first snapshot.
+    pub fn empty_state(&self) -> watchfloor_layers::world::WorldState {
+        World::new(self.live_world().frame().origin())
+            .state()
+            .clone()
     }
 
     /// Waits (bounded) until units, drones and alerts have arrived: for
@@ -287,6 +370,7 @@ impl Drop for LiveWorld {
 
 struct Hub {
     world: Arc<RwLock<World>>,
+    journal: Arc<OnceLock<Journal>>,
     status: Arc<Mutex<WorldStatus>>,
     stats: Arc<OnceLock<FeedStats>>,
     roads: Arc<OnceLock<RoadGraph>>,
@@ -410,6 +494,7 @@ impl Hub {
                 // The console shows what it knew when it last closed.
                 *self.world.write().unwrap_or_else(PoisonError::into_inner) =
                     World::from_state(world.state().clone());
+                let _ = self.journal.set(journal.clone());
                 JournalWriter::start(journal, world).map_err(|e| e.to_string())
             });
         match opened {

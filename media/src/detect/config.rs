@@ -1,8 +1,8 @@
 //! `detection.toml`: per camera, what detection watches for — zones and
 //! lines in image coordinates, rules over them, scheduling priority, an
-//! optional narrower class list, and an optional ground homography. Every
-//! problem names the file, the camera and the item; a bad camera entry never
-//! stops the others.
+//! optional narrower class list, an optional ground homography, and privacy
+//! masks (areas blanked in every exported frame). Every problem names the
+//! file, the camera and the item; a bad camera entry never stops the others.
 
 use std::path::Path;
 
@@ -28,6 +28,9 @@ pub struct CameraDetection {
     /// Rules that only count (`alert = false`, e.g. lane counts at a
     /// checkpoint): their hits update counts but raise no alert.
     pub counting_only: Vec<String>,
+    /// Privacy masks: polygons in image coordinates (0..1 from the
+    /// top-left, like zones) filled solid in every exported frame.
+    pub privacy_masks: Vec<Vec<[f32; 2]>>,
 }
 
 /// A parsed file: the usable cameras and one message per problem.
@@ -37,6 +40,8 @@ pub struct DetectionConfig {
     pub cameras: Vec<CameraDetection>,
     /// Problems, each naming file, camera and item.
     pub problems: Vec<String>,
+    /// Ids of camera entries that did not load (their masks are unknown).
+    pub rejected: Vec<String>,
 }
 
 impl DetectionConfig {
@@ -69,6 +74,14 @@ struct CameraForm {
     rule: Vec<RuleForm>,
     #[serde(default)]
     ground: Vec<GroundForm>,
+    #[serde(default)]
+    privacy_mask: Vec<MaskForm>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MaskForm {
+    polygon: Vec<[f32; 2]>,
 }
 
 #[derive(Deserialize)]
@@ -129,8 +142,8 @@ pub fn load(path: &Path, model: &ModelDescriptor) -> DetectionConfig {
     match std::fs::read_to_string(path) {
         Ok(text) => parse(&text, path, model),
         Err(e) => DetectionConfig {
-            cameras: Vec::new(),
             problems: vec![format!("{}: {e}", path.display())],
+            ..DetectionConfig::default()
         },
     }
 }
@@ -156,9 +169,12 @@ pub fn parse(text: &str, origin: &Path, model: &ModelDescriptor) -> DetectionCon
                 );
                 config.cameras.push(built);
             }
-            Err(e) => config
-                .problems
-                .push(format!("{}: camera `{id}`: {e}", origin.display())),
+            Err(e) => {
+                config
+                    .problems
+                    .push(format!("{}: camera `{id}`: {e}", origin.display()));
+                config.rejected.push(id);
+            }
         }
     }
     config
@@ -170,6 +186,12 @@ fn build_camera(
     model: &ModelDescriptor,
 ) -> Result<(CameraDetection, Vec<String>), String> {
     let classes = model.class_mask(form.classes.as_deref())?;
+    let privacy_masks = form
+        .privacy_mask
+        .into_iter()
+        .enumerate()
+        .map(|(index, m)| check_mask(index, m.polygon))
+        .collect::<Result<Vec<_>, _>>()?;
     let zones = form
         .zone
         .into_iter()
@@ -235,9 +257,30 @@ fn build_camera(
             rules,
             ground,
             counting_only,
+            privacy_masks,
         },
         warnings,
     ))
+}
+
+/// A privacy mask (`index` from 0, in file order) must be a polygon of at
+/// least three points inside the image.
+fn check_mask(index: usize, polygon: Vec<[f32; 2]>) -> Result<Vec<[f32; 2]>, String> {
+    if polygon.len() < 3 {
+        return Err(format!(
+            "privacy mask #{index}: a polygon needs at least 3 points (it has {})",
+            polygon.len()
+        ));
+    }
+    if let Some([x, y]) = polygon
+        .iter()
+        .find(|p| !p.iter().all(|v| (0.0..=1.0).contains(v)))
+    {
+        return Err(format!(
+            "privacy mask #{index}: point [{x}, {y}] is outside the image (0..1)"
+        ));
+    }
+    Ok(polygon)
 }
 
 fn build_rule(form: RuleForm, model: &ModelDescriptor) -> Result<Rule, String> {
@@ -433,6 +476,58 @@ severity = "high"
         );
     }
 
+    #[test]
+    fn privacy_masks_load_and_a_bad_one_names_file_camera_and_index() {
+        let text = format!(
+            "{GOOD}\n[[camera]]\nid = \"cam-m\"\n[[camera.privacy_mask]]\npolygon = [[0.0, 0.0], [0.3, 0.0], [0.3, 0.1]]\n[[camera.privacy_mask]]\npolygon = [[0.5, 0.5], [0.6, 0.5], [0.6, 0.6], [0.5, 0.6]]\n"
+        );
+        let config = parse(&text, Path::new("d.toml"), &model());
+        let m = config.camera("cam-m").expect("cam-m");
+        assert_eq!(m.privacy_masks.len(), 2);
+        assert_eq!(m.privacy_masks[1].len(), 4);
+        assert!((m.privacy_masks[1][2][0] - 0.6).abs() < 1e-6);
+        assert!(
+            config
+                .camera("cam-a")
+                .expect("cam-a")
+                .privacy_masks
+                .is_empty()
+        );
+
+        for (bad, says) in [
+            ("[[0.0, 0.0], [0.3, 0.0]]", "at least 3 points"),
+            ("[[0.0, 0.0], [1.3, 0.0], [0.3, 0.1]]", "[1.3, 0]"),
+        ] {
+            let text = format!(
+                "[[camera]]\nid = \"cam-m\"\n[[camera.privacy_mask]]\npolygon = [[0.1, 0.1], [0.2, 0.1], [0.2, 0.2]]\n[[camera.privacy_mask]]\npolygon = {bad}\n"
+            );
+            let config = parse(&text, Path::new("d.toml"), &model());
+            assert!(
+                config.camera("cam-m").is_none(),
+                "a bad mask rejects the camera"
+            );
+            assert_eq!(config.rejected, ["cam-m"]);
+            let problem = &config.problems[0];
+            assert!(
+                problem.starts_with("d.toml: camera `cam-m`: privacy mask #1:"),
+                "{problem}"
+            );
+            assert!(problem.contains(says), "{problem}");
+        }
+    }
+
+    /// The demo site's file loads, with the privacy mask of `cam-cp-02`.
+    #[test]
+    fn the_demo_site_loads_with_its_privacy_mask() {
+        let path = crate::assets::assets_dir()
+            .expect("assets")
+            .join("site/astana/detection.toml");
+        let config = load(&path, &model());
+        assert!(config.problems.is_empty(), "{:?}", config.problems);
+        let cam = config.camera("cam-cp-02").expect("cam-cp-02");
+        assert_eq!(cam.privacy_masks.len(), 1);
+    }
+
     /// The example in `docs/detection.md` is a working file.
     #[test]
     fn the_documented_example_loads() {
@@ -446,5 +541,10 @@ severity = "high"
         let camera = config.camera("gate-3-north").expect("the example camera");
         assert!(camera.ground.is_some(), "its homography fits");
         assert_eq!(camera.counting_only, ["lane-1-count"]);
+        assert_eq!(
+            camera.privacy_masks.len(),
+            1,
+            "the example has a privacy mask"
+        );
     }
 }

@@ -1,0 +1,199 @@
+//! Exporting an incident package from the console (timeline → Export):
+//! the span around the instant shown, the cameras, and redaction, which only
+//! a supervisor may lift (with a reason; audited). The export runs on its
+//! own `export` thread from the console's own journal handle; the dialog
+//! shows its outcome and the package's verification.
+
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, sync_channel};
+
+use super::{Console, modes, theme};
+use crate::i18n::Msg;
+
+/// The dialog's fields and a running export.
+pub(super) struct ExportDialog {
+    from: String,
+    to: String,
+    out: String,
+    lift: bool,
+    reason: String,
+    running: Option<Receiver<Result<String, String>>>,
+    outcome: Option<Result<String, String>>,
+}
+
+impl Console {
+    /// Opens the export dialog for the five minutes either side of the
+    /// instant shown.
+    pub fn open_export(&mut self) {
+        let now = self.now();
+        let stamp = now.format("%Y%m%d-%H%M%S");
+        let out = crate::wiring::world::data_dir()
+            .join("exports")
+            .join(format!("incident-{stamp}"));
+        let (from, to) = match self.replay.as_ref().and_then(|r| r.locked) {
+            Some((a, b)) => (self.local(a), self.local(b)),
+            None => (
+                self.local(self.now_us() - 300_000_000),
+                self.local((self.now_us() + 300_000_000).min(self.real_now_us())),
+            ),
+        };
+        self.export = Some(ExportDialog {
+            from,
+            to,
+            out: out.display().to_string(),
+            lift: false,
+            reason: String::new(),
+            running: None,
+            outcome: None,
+        });
+    }
+
+    fn local(&self, us: i64) -> String {
+        let offset = *self.now().offset();
+        chrono::DateTime::from_timestamp_micros(us)
+            .unwrap_or_default()
+            .with_timezone(&offset)
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+    }
+
+    /// Starts the export the dialog describes.
+    fn start_export(&mut self) -> Result<(), String> {
+        let Some(d) = &self.export else { return Ok(()) };
+        let parse = |s: &str| {
+            chrono::DateTime::parse_from_rfc3339(s.trim())
+                .map(|t| t.timestamp_micros())
+                .map_err(|e| format!("`{s}`: {e} (e.g. 2026-11-23T09:00:00+06:00)"))
+        };
+        let (from_us, to_us) = (parse(&d.from)?, parse(&d.to)?);
+        let lift = d.lift && self.role == Some(modes::Role::Supervisor);
+        if lift && d.reason.trim().is_empty() {
+            return Err(self.t(Msg::ExportReasonNeeded).to_owned());
+        }
+        let journal = self
+            .world
+            .as_ref()
+            .and_then(crate::wiring::world::LiveWorld::journal)
+            .ok_or_else(|| self.t(Msg::ExportNoJournal).to_owned())?;
+        let request = crate::export::package::ExportRequest {
+            from_us,
+            to_us,
+            out: PathBuf::from(d.out.trim()),
+            recordings: self.recordings.clone().unwrap_or_default(),
+            cameras: Vec::new(),
+            redact: !lift,
+            privacy_masks: self.privacy.clone(),
+            origin: self.world.as_ref().map(|w| w.live_world().frame().origin()),
+        };
+        if lift {
+            self.audit(watchfloor_layers::audit::AuditAction::RedactionLifted {
+                scope: format!("export {}", request.out.display()),
+                reason: d.reason.trim().to_owned(),
+            });
+        }
+        self.audit(watchfloor_layers::audit::AuditAction::Exported {
+            dir: request.out.display().to_string(),
+            cameras: Vec::new(),
+            from: from_us,
+            to: to_us,
+        });
+        let (tx, rx) = sync_channel(1);
+        std::thread::Builder::new()
+            .name("export".into())
+            .spawn(move || {
+                let outcome = crate::export::package::export(&request, &journal)
+                    .and_then(|report| {
+                        let check = crate::export::verify::verify(&report.dir)?;
+                        Ok(format!(
+                            "{}: {} clips, {} events, {} files, verified: {}",
+                            report.dir.display(),
+                            report.clips(),
+                            report.events,
+                            report.manifest.files.len(),
+                            check.is_intact()
+                        ))
+                    })
+                    .map_err(|e| format!("{e:#}"));
+                let _ = tx.send(outcome);
+            })
+            .map_err(|e| e.to_string())?;
+        if let Some(d) = &mut self.export {
+            d.running = Some(rx);
+            d.outcome = None;
+        }
+        Ok(())
+    }
+}
+
+/// The dialog, while open.
+pub(super) fn show(console: &mut Console, ctx: &egui::Context) {
+    let Some(d) = &mut console.export else { return };
+    if let Some(outcome) = d.running.as_ref().and_then(|r| r.try_recv().ok()) {
+        d.running = None;
+        d.outcome = Some(outcome);
+    }
+    let supervisor = console.role == Some(modes::Role::Supervisor);
+    let lang = console.lang;
+    let t = |m: Msg| m.text(lang);
+    let mut open = true;
+    let mut start = false;
+    egui::Window::new(t(Msg::ExportTitle))
+        .open(&mut open)
+        .collapsible(false)
+        .resizable(false)
+        .show(ctx, |ui| {
+            egui::Grid::new("export-fields")
+                .num_columns(2)
+                .show(ui, |ui| {
+                    ui.label(t(Msg::ExportFrom));
+                    ui.text_edit_singleline(&mut d.from);
+                    ui.end_row();
+                    ui.label(t(Msg::ExportTo));
+                    ui.text_edit_singleline(&mut d.to);
+                    ui.end_row();
+                    ui.label(t(Msg::ExportFolder));
+                    ui.add(egui::TextEdit::singleline(&mut d.out).desired_width(420.0));
+                    ui.end_row();
+                });
+            ui.label(egui::RichText::new(t(Msg::ExportRedactedNote)).color(theme::TEXT_WEAK));
+            ui.add_enabled(
+                supervisor,
+                egui::Checkbox::new(&mut d.lift, t(Msg::ExportLift)),
+            )
+            .on_disabled_hover_text(t(Msg::ExportLiftSupervisorOnly));
+            if d.lift && supervisor {
+                ui.add(
+                    egui::TextEdit::singleline(&mut d.reason)
+                        .hint_text(t(Msg::ExportReason))
+                        .desired_width(420.0),
+                );
+            }
+            ui.horizontal(|ui| {
+                let idle = d.running.is_none();
+                start = ui
+                    .add_enabled(idle, egui::Button::new(t(Msg::ExportRun)))
+                    .clicked();
+                if !idle {
+                    ui.spinner();
+                    ui.label(t(Msg::ExportRunning));
+                }
+            });
+            match &d.outcome {
+                Some(Ok(text)) => {
+                    ui.label(egui::RichText::new(text).color(theme::palette::BLUISH_GREEN));
+                }
+                Some(Err(text)) => {
+                    ui.label(egui::RichText::new(text).color(theme::palette::VERMILLION));
+                }
+                None => {}
+            }
+        });
+    if start
+        && let Err(e) = console.start_export()
+        && let Some(d) = &mut console.export
+    {
+        d.outcome = Some(Err(e));
+    }
+    if !open && console.export.as_ref().is_some_and(|d| d.running.is_none()) {
+        console.export = None;
+    }
+}

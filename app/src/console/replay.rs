@@ -1,0 +1,417 @@
+//! The console's replay clock: live, or an instant in the recorded past
+//! that plays at 0.25×–16×, steps by frame or by event, and drives both the
+//! map (the world rebuilt from the journal on the `replay` thread) and the
+//! wall (recorded segments played on `playback-*` threads) from the same
+//! instant. Everything else in the console reads the same clock.
+
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use super::Console;
+use crate::wiring::replay::{Mark, ReplayEngine};
+
+/// Playback speeds offered.
+pub const SPEEDS: [f32; 7] = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0];
+/// One frame of the cameras (15 fps), for stepping.
+pub const FRAME_US: i64 = 66_667;
+
+/// A moment someone marked on the timeline.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Bookmark {
+    /// Unix microseconds.
+    pub at_us: i64,
+    /// What it is.
+    pub text: String,
+    /// Who marked it.
+    pub by: String,
+}
+
+/// Replay in progress.
+pub(super) struct ReplayClock {
+    pub(super) engine: ReplayEngine,
+    /// The instant shown, Unix µs.
+    pub(super) at: i64,
+    pub(super) speed: f32,
+    pub(super) playing: bool,
+    tick: Instant,
+    /// An incident package: no live end, the range is the package's.
+    pub(super) locked: Option<(i64, i64)>,
+    /// Marks, refreshed now and then from the engine.
+    pub(super) marks: Vec<Mark>,
+    marks_read: Option<Instant>,
+}
+
+/// What replay needs to start once the window is up.
+pub(super) struct PendingReplay {
+    pub(super) at: i64,
+    pub(super) locked: Option<(i64, i64)>,
+}
+
+impl Console {
+    /// Plays recorded video from `dir` (`<camera>/<start_ms>.mkv`) when
+    /// replaying.
+    pub fn set_recordings(&mut self, dir: std::path::PathBuf) {
+        self.recordings = Some(dir);
+    }
+
+    /// Replays the recorded past from `at_us` (paused). Needs a world with
+    /// a journal; recorded video plays if recordings are known.
+    pub fn enter_replay(&mut self, at_us: i64) {
+        if let Some(r) = &mut self.replay {
+            r.at = r.locked.map_or(at_us, |(a, b)| at_us.clamp(a, b));
+            return;
+        }
+        self.pending_replay = Some(PendingReplay {
+            at: at_us,
+            locked: None,
+        });
+    }
+
+    /// Opens an incident package's span `[from, to]` for training: replay
+    /// only, no way back to live.
+    pub fn open_package(&mut self, from_us: i64, to_us: i64, package: std::path::PathBuf) {
+        self.package = Some(package);
+        self.pending_replay = Some(PendingReplay {
+            at: from_us,
+            locked: Some((from_us, to_us)),
+        });
+    }
+
+    /// Trains on an opened incident package: its world, its clips, its
+    /// notes (kept in the package's `notes.jsonl`), replay only.
+    pub fn train_on(&mut self, opened: crate::wiring::package::OpenedPackage) {
+        match NotesFile::open(opened.dir.join("notes.jsonl")) {
+            Ok((notes, existing)) => {
+                self.bookmarks = existing;
+                self.notes = Some(notes);
+            }
+            Err(e) => tracing::error!("trainer notes cannot be saved: {e}"),
+        }
+        self.attach_world(crate::wiring::world::LiveWorld::offline(
+            &opened.journal,
+            opened.origin,
+        ));
+        self.set_recordings(opened.clips);
+        self.open_package(opened.from_us, opened.to_us, opened.dir);
+    }
+
+    /// Whether replay is starting or running (headless renders wait for
+    /// its pictures).
+    pub fn replay_pending_or_running(&self) -> bool {
+        self.pending_replay.is_some() || self.replay.is_some()
+    }
+
+    /// Starts what `enter_replay` asked for, once the UI can repaint.
+    pub(super) fn start_pending_replay(&mut self, ctx: &egui::Context) {
+        let Some(pending) = self.pending_replay.take() else {
+            return;
+        };
+        let Some(world) = &self.world else {
+            return;
+        };
+        let Some(journal) = world.journal() else {
+            tracing::warn!("nothing to replay: the journal is not open");
+            return;
+        };
+        let repaint = {
+            let ctx = ctx.clone();
+            move || ctx.request_repaint()
+        };
+        let engine = match ReplayEngine::start(
+            journal,
+            world.empty_state(),
+            world.replay_target(),
+            self.recordings.clone(),
+            repaint,
+        ) {
+            Ok(e) => e,
+            Err(e) => {
+                tracing::error!("replay cannot start: {e}");
+                return;
+            }
+        };
+        world.set_replaying(true);
+        if let Some(dir) = &self.recordings {
+            let ctx = ctx.clone();
+            let repaint: std::sync::Arc<dyn Fn() + Send + Sync> =
+                std::sync::Arc::new(move || ctx.request_repaint());
+            self.cameras.start_replay(dir, &repaint);
+        }
+        let source = self.package.as_ref().map_or_else(
+            || "journal".to_owned(),
+            |p| format!("package {}", p.display()),
+        );
+        tracing::info!(%source, at = pending.at, "replay opened");
+        self.audit(watchfloor_layers::audit::AuditAction::ReplayOpened { source });
+        self.replay = Some(ReplayClock {
+            engine,
+            at: pending.at,
+            speed: 1.0,
+            playing: false,
+            tick: Instant::now(),
+            locked: pending.locked,
+            marks: Vec::new(),
+            marks_read: None,
+        });
+    }
+
+    /// Back to live (not for an incident package).
+    pub fn go_live(&mut self) {
+        if self.replay.as_ref().is_some_and(|r| r.locked.is_some()) {
+            return;
+        }
+        self.pending_replay = None;
+        if self.replay.take().is_some() {
+            tracing::info!("back to live");
+        }
+        if let Some(world) = &self.world {
+            world.set_replaying(false);
+        }
+        self.cameras.stop_replay();
+    }
+
+    /// The instant replayed (Unix µs), or `None` when live.
+    pub fn replay_at(&self) -> Option<i64> {
+        self.replay.as_ref().map(|r| r.at)
+    }
+
+    /// Whether replay is playing (not paused).
+    pub fn replay_playing(&self) -> bool {
+        self.replay.as_ref().is_some_and(|r| r.playing)
+    }
+
+    /// Plays or pauses replay.
+    pub fn set_replay_playing(&mut self, playing: bool) {
+        if let Some(r) = &mut self.replay {
+            r.playing = playing;
+            r.tick = Instant::now();
+        }
+    }
+
+    /// Sets the playback speed (one of [`SPEEDS`]; others are clamped).
+    pub fn set_replay_speed(&mut self, speed: f32) {
+        if let Some(r) = &mut self.replay {
+            r.speed = speed.clamp(SPEEDS[0], SPEEDS[SPEEDS.len() - 1]);
+        }
+    }
+
+    /// Moves the replay by `frames` camera frames (paused).
+    pub fn step_frames(&mut self, frames: i64) {
+        if let Some(r) = &mut self.replay {
+            r.playing = false;
+            r.at += frames * FRAME_US;
+        }
+        self.clamp_replay();
+    }
+
+    /// Jumps to the next (`forward`) or previous timeline mark.
+    pub fn step_event(&mut self, forward: bool) {
+        let Some(r) = &mut self.replay else { return };
+        let marks = r.engine.marks().0;
+        let bookmarks = self.bookmarks.iter().map(|b| b.at_us);
+        let mut instants: Vec<i64> = marks
+            .iter()
+            .filter(|m| !matches!(m.kind, crate::wiring::replay::MarkKind::Outage { .. }))
+            .map(|m| m.at)
+            .chain(bookmarks)
+            .collect();
+        instants.sort_unstable();
+        let next = if forward {
+            instants.into_iter().find(|&t| t > r.at)
+        } else {
+            instants.into_iter().rev().find(|&t| t < r.at - FRAME_US)
+        };
+        if let Some(t) = next {
+            r.playing = false;
+            r.at = t;
+        }
+        self.clamp_replay();
+    }
+
+    /// Marks the instant shown (or now, live) with `text`.
+    pub fn add_bookmark(&mut self, text: &str) {
+        let at_us = self.now_us();
+        let bookmark = Bookmark {
+            at_us,
+            text: text.trim().to_owned(),
+            by: self.operator.clone(),
+        };
+        if let Some(notes) = &self.notes {
+            notes.append(&bookmark);
+        }
+        self.bookmarks.push(bookmark);
+        self.bookmarks.sort_by_key(|b| b.at_us);
+    }
+
+    /// Bookmarks and trainer notes, oldest first.
+    pub fn bookmarks(&self) -> &[Bookmark] {
+        &self.bookmarks
+    }
+
+    /// The span replay may move in: the package's, or the journal's
+    /// first event to now.
+    pub(super) fn replay_range(&self) -> Option<(i64, i64)> {
+        if let Some((a, b)) = self.replay.as_ref().and_then(|r| r.locked) {
+            return Some((a, b));
+        }
+        let first = self
+            .world
+            .as_ref()
+            .and_then(crate::wiring::world::LiveWorld::journal)
+            .and_then(|j| j.first_key().ok().flatten())?;
+        Some((first.at, self.real_now_us()))
+    }
+
+    fn clamp_replay(&mut self) {
+        let range = self.replay_range();
+        if let (Some(r), Some((a, b))) = (&mut self.replay, range) {
+            r.at = r.at.clamp(a, b.max(a));
+        }
+    }
+
+    /// Advances the clock, asks for the world and the pictures at it.
+    /// Playing up to the live end goes live again.
+    pub(super) fn tick_replay(&mut self, ctx: &egui::Context) {
+        self.start_pending_replay(ctx);
+        let range = self.replay_range();
+        let Some(r) = &mut self.replay else { return };
+        let elapsed = r.tick.elapsed();
+        r.tick = Instant::now();
+        if r.playing {
+            r.at += (elapsed.as_secs_f64() * 1e6 * f64::from(r.speed)) as i64;
+            ctx.request_repaint();
+        }
+        if let Some((a, b)) = range {
+            if r.at >= b && r.playing {
+                if r.locked.is_none() {
+                    self.go_live();
+                    return;
+                }
+                r.playing = false;
+            }
+            r.at = r.at.clamp(a, b.max(a));
+        }
+        if r.marks_read
+            .is_none_or(|t| t.elapsed() >= Duration::from_secs(1))
+        {
+            r.marks = r.engine.marks().0;
+            r.marks_read = Some(Instant::now());
+        }
+        let at = r.at;
+        r.engine.seek(at);
+        let shown = self.cameras_on_screen();
+        self.cameras.show_recorded(system_time(at), &shown);
+    }
+
+    /// The cameras on screen now (wall, or the checkpoint view), by index.
+    fn cameras_on_screen(&self) -> Vec<usize> {
+        let views = self.cameras.views();
+        if let Some(cp) = &self.checkpoint
+            && let Some(world) = &self.world
+        {
+            let state = world.world();
+            if let Some(c) = state.state().checkpoints.get(cp) {
+                return c
+                    .cameras
+                    .iter()
+                    .filter_map(|id| self.cameras.index_of(id))
+                    .collect();
+            }
+        }
+        self.wall
+            .visible_tiles()
+            .into_iter()
+            .filter_map(|t| self.wall.camera_of(t, views.len()))
+            .collect()
+    }
+
+    /// Now by the system (or frozen) clock, whatever is replayed.
+    pub(super) fn real_now_us(&self) -> i64 {
+        match self.clock {
+            super::Clock::System => crate::feeds::now_us(),
+            super::Clock::Fixed(at) => at.timestamp_micros(),
+        }
+    }
+}
+
+/// Unix µs as a system time (before 1970: the epoch).
+pub fn system_time(us: i64) -> SystemTime {
+    UNIX_EPOCH + Duration::from_micros(u64::try_from(us).unwrap_or(0))
+}
+
+/// Trainer notes appended to `notes.jsonl` in a package, on their own
+/// `notes-writer` thread.
+pub struct NotesFile {
+    sender: Option<std::sync::mpsc::SyncSender<Bookmark>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+    path: std::path::PathBuf,
+}
+
+impl NotesFile {
+    /// The notes in `path` so far (a bad line is named in the log and
+    /// skipped), and a writer appending new ones.
+    pub fn open(path: std::path::PathBuf) -> std::io::Result<(Self, Vec<Bookmark>)> {
+        let mut notes = Vec::new();
+        if let Ok(text) = std::fs::read_to_string(&path) {
+            for (i, line) in text
+                .lines()
+                .enumerate()
+                .filter(|(_, l)| !l.trim().is_empty())
+            {
+                match serde_json::from_str::<Bookmark>(line) {
+                    Ok(n) => notes.push(n),
+                    Err(e) => tracing::error!("{}: line {}: {e}", path.display(), i + 1),
+                }
+            }
+        }
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Bookmark>(64);
+        let file = path.clone();
+        let thread = std::thread::Builder::new()
+            .name("notes-writer".into())
+            .spawn(move || {
+                for note in receiver {
+                    if let Err(e) = append_line(&file, &note) {
+                        tracing::error!("{}: note not saved: {e}", file.display());
+                    }
+                }
+            })?;
+        Ok((
+            Self {
+                sender: Some(sender),
+                thread: Some(thread),
+                path,
+            },
+            notes,
+        ))
+    }
+
+    /// Queues a note to be appended (never waits; a full queue is logged).
+    pub fn append(&self, note: &Bookmark) {
+        if let Some(s) = &self.sender
+            && s.try_send(note.clone()).is_err()
+        {
+            tracing::error!("{}: note not saved (writer behind)", self.path.display());
+        }
+    }
+}
+
+fn append_line(path: &std::path::Path, note: &Bookmark) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)?;
+    let line = serde_json::to_string(note).map_err(std::io::Error::other)?;
+    writeln!(file, "{line}")?;
+    file.sync_data()
+}
+
+impl Drop for NotesFile {
+    fn drop(&mut self) {
+        self.sender = None;
+        if let Some(t) = self.thread.take()
+            && t.join().is_err()
+        {
+            tracing::error!("the notes writer panicked");
+        }
+    }
+}

@@ -1,0 +1,585 @@
+//! Recorded video shown at any instant: one player per camera, on its own
+//! thread, decoding the segment that holds the instant asked for.
+//!
+//! The console asks for an instant every frame ([`Playback::show`], latest
+//! wins, never waits). A small step forward is decoded frame by frame from
+//! where the player is; anything else is an accurate seek (from the keyframe
+//! before it). Frames come out planar (I420) in a "latest frame wins"
+//! mailbox, as live ones do, so the wall draws them the same way.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant, SystemTime};
+
+use gstreamer as gst;
+use gstreamer::prelude::*;
+use gstreamer_app as gst_app;
+use gstreamer_video as gst_video;
+
+use crate::camera::CameraId;
+use crate::ingest::{Frame, PixelFormat};
+use crate::mailbox::{Mailbox, Notify};
+use crate::record::{Segment, list_segments};
+
+/// A step forward at most this long is decoded on instead of seeking.
+const DECODE_ON: Duration = Duration::from_secs(2);
+/// How long a segment listing is trusted before the folder is read again.
+const LISTING_FRESH: Duration = Duration::from_secs(2);
+/// How long a pipeline may take to preroll or hand over a frame.
+const WAIT: Duration = Duration::from_secs(5);
+
+/// What a player shows for the instant last asked.
+#[derive(Clone)]
+pub enum Shown {
+    /// The recorded picture at (or just before) the instant.
+    Frame {
+        /// The picture.
+        frame: Frame,
+        /// The wall-clock instant it was recorded.
+        at: SystemTime,
+        /// The instant that was asked for.
+        asked: SystemTime,
+    },
+    /// Nothing was recorded then (or the recording cannot be read: `why`).
+    Nothing {
+        /// The instant that was asked for.
+        asked: SystemTime,
+        /// Why not, for the tile and the log.
+        why: String,
+    },
+}
+
+impl Shown {
+    /// The instant this answers.
+    pub fn asked(&self) -> SystemTime {
+        match self {
+            Self::Frame { asked, .. } | Self::Nothing { asked, .. } => *asked,
+        }
+    }
+}
+
+#[derive(Default)]
+struct Wanted {
+    at: Option<SystemTime>,
+    generation: u64,
+    stop: bool,
+}
+
+type Shared = Arc<(Mutex<Wanted>, Condvar)>;
+
+/// One camera's recorded video, played back on the `playback-<id>` thread.
+pub struct Playback {
+    camera: CameraId,
+    wanted: Shared,
+    shown: Arc<Mailbox<Shown>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for Playback {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Playback")
+            .field("camera", &self.camera)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Playback {
+    /// A player for the segments in `camera_dir` (`<start_ms>.mkv`);
+    /// `notify` runs after each picture (e.g. to repaint).
+    pub fn start(
+        camera: CameraId,
+        camera_dir: PathBuf,
+        notify: Option<Notify>,
+    ) -> std::io::Result<Self> {
+        gst::init().map_err(std::io::Error::other)?;
+        let wanted: Shared = Arc::default();
+        let shown = Arc::new(Mailbox::new(notify));
+        let mut player = Player {
+            camera: camera.clone(),
+            dir: camera_dir,
+            listing: None,
+            open: None,
+            seq: 0,
+        };
+        let thread = {
+            let wanted = Arc::clone(&wanted);
+            let shown = Arc::clone(&shown);
+            std::thread::Builder::new()
+                .name(format!("playback-{}", camera.as_str()))
+                .spawn(move || player.run(&wanted, &shown))?
+        };
+        Ok(Self {
+            camera,
+            wanted,
+            shown,
+            thread: Some(thread),
+        })
+    }
+
+    /// The camera played.
+    pub fn camera(&self) -> &CameraId {
+        &self.camera
+    }
+
+    /// Asks for the picture at `at` (replaces an instant not yet served).
+    pub fn show(&self, at: SystemTime) {
+        let (lock, wake) = &*self.wanted;
+        let mut wanted = lock.lock().unwrap_or_else(PoisonError::into_inner);
+        if wanted.at == Some(at) {
+            return;
+        }
+        wanted.at = Some(at);
+        wanted.generation += 1;
+        wake.notify_one();
+    }
+
+    /// The newest answer since the last call, if any.
+    pub fn take(&self) -> Option<Shown> {
+        self.shown.take()
+    }
+}
+
+impl Drop for Playback {
+    fn drop(&mut self) {
+        let (lock, wake) = &*self.wanted;
+        lock.lock().unwrap_or_else(PoisonError::into_inner).stop = true;
+        wake.notify_one();
+        if let Some(thread) = self.thread.take()
+            && thread.join().is_err()
+        {
+            tracing::error!(camera = %self.camera, "playback thread panicked");
+        }
+    }
+}
+
+/// The player thread's state.
+struct Player {
+    camera: CameraId,
+    dir: PathBuf,
+    listing: Option<(Instant, Vec<Segment>)>,
+    open: Option<OpenSegment>,
+    seq: u64,
+}
+
+impl Player {
+    fn run(&mut self, wanted: &Shared, shown: &Mailbox<Shown>) {
+        let mut served = 0;
+        loop {
+            let at = {
+                let (lock, wake) = &**wanted;
+                let mut w = lock.lock().unwrap_or_else(PoisonError::into_inner);
+                while !w.stop && w.generation == served {
+                    w = wake.wait(w).unwrap_or_else(PoisonError::into_inner);
+                }
+                if w.stop {
+                    break;
+                }
+                served = w.generation;
+                w.at
+            };
+            let Some(at) = at else { continue };
+            let answer = match self.picture_at(at) {
+                Ok(answer) => answer,
+                Err(why) => {
+                    tracing::warn!(camera = %self.camera, "playback: {why}");
+                    self.open = None;
+                    Shown::Nothing { asked: at, why }
+                }
+            };
+            shown.put(answer);
+        }
+        if let Some(open) = self.open.take() {
+            open.close();
+        }
+    }
+
+    /// The segments, read again when the listing is old or `at` lies
+    /// beyond it.
+    fn segments(&mut self, at: SystemTime) -> Result<&[Segment], String> {
+        let stale = self.listing.as_ref().is_none_or(|(read, list)| {
+            read.elapsed() > LISTING_FRESH || list.last().is_none_or(|s| s.start < at)
+        });
+        if stale {
+            let list = if self.dir.exists() {
+                list_segments(&self.dir)?
+            } else {
+                Vec::new()
+            };
+            self.listing = Some((Instant::now(), list));
+        }
+        Ok(self.listing.as_ref().map_or(&[][..], |(_, l)| l.as_slice()))
+    }
+
+    fn picture_at(&mut self, at: SystemTime) -> Result<Shown, String> {
+        let segment = self
+            .segments(at)?
+            .iter()
+            .rev()
+            .find(|s| s.start <= at)
+            .cloned();
+        let Some(segment) = segment else {
+            return Ok(Shown::Nothing {
+                asked: at,
+                why: "no recording at this time".into(),
+            });
+        };
+        let offset = at.duration_since(segment.start).unwrap_or_default();
+        if self.open.as_ref().is_none_or(|o| o.segment != segment) {
+            if let Some(old) = self.open.take() {
+                old.close();
+            }
+            self.open = Some(OpenSegment::open(segment.clone())?);
+        }
+        let Some(open) = self.open.as_mut() else {
+            return Err("no segment open".into());
+        };
+        let Some((buffer, info, position)) = open.frame_at(offset)? else {
+            return Ok(Shown::Nothing {
+                asked: at,
+                why: "no recording at this time".into(),
+            });
+        };
+        self.seq += 1;
+        let video = gst_video::VideoFrame::from_buffer_readable(buffer, &info)
+            .map_err(|_| format!("{}: unreadable frame", segment.path.display()))?;
+        let format = PixelFormat::from_gst(info.format())
+            .ok_or_else(|| format!("{}: unexpected format", segment.path.display()))?;
+        Ok(Shown::Frame {
+            frame: Frame::new(self.camera.clone(), self.seq, Instant::now(), format, video),
+            at: segment.start + position,
+            asked: at,
+        })
+    }
+}
+
+/// A segment being decoded: its pipeline and where it stands.
+struct OpenSegment {
+    segment: Segment,
+    pipeline: gst::Pipeline,
+    sink: gst_app::AppSink,
+    /// The last frame decoded, and its time within the file.
+    last: Option<Decoded>,
+    /// The file's last frame has been passed.
+    ended: bool,
+}
+
+/// A decoded picture, its layout, and its time within the file.
+type Decoded = (gst::Buffer, gst_video::VideoInfo, Duration);
+
+impl OpenSegment {
+    fn open(segment: Segment) -> Result<Self, String> {
+        let what = format!("segment {}", segment.path.display());
+        let pipeline = gst::parse::launch(&format!(
+            "filesrc location=\"{}\" ! matroskademux ! h264parse ! avdec_h264 ! videoconvert ! \
+             appsink name=out sync=false max-buffers=2 caps=video/x-raw,format=I420",
+            segment.path.display()
+        ))
+        .map_err(|e| format!("{what}: {e}"))?
+        .downcast::<gst::Pipeline>()
+        .map_err(|_| format!("{what}: not a pipeline"))?;
+        let sink = pipeline
+            .by_name("out")
+            .and_then(|e| e.downcast::<gst_app::AppSink>().ok())
+            .ok_or_else(|| format!("{what}: no appsink"))?;
+        pipeline
+            .set_state(gst::State::Playing)
+            .map_err(|e| format!("{what}: {e}"))?;
+        let open = Self {
+            segment,
+            pipeline,
+            sink,
+            last: None,
+            ended: false,
+        };
+        let (res, _, _) = open.pipeline.state(gst::ClockTime::from_seconds(5));
+        if let Err(e) = res {
+            let why = open.bus_error().unwrap_or_else(|| e.to_string());
+            open.close();
+            return Err(format!("{what}: cannot be read ({why})"));
+        }
+        Ok(open)
+    }
+
+    fn bus_error(&self) -> Option<String> {
+        let bus = self.pipeline.bus()?;
+        bus.iter().find_map(|m| match m.view() {
+            gst::MessageView::Error(e) => Some(e.error().to_string()),
+            _ => None,
+        })
+    }
+
+    /// The frame showing at `offset` into the file: decoded on from the
+    /// last one when close ahead, else sought. `None` past the file's end
+    /// with nothing decoded.
+    fn frame_at(&mut self, offset: Duration) -> Result<Option<Decoded>, String> {
+        let step = self
+            .last
+            .as_ref()
+            .and_then(|(_, _, pos)| offset.checked_sub(*pos));
+        if step.is_none_or(|s| s > DECODE_ON) {
+            self.seek(offset)?;
+        }
+        loop {
+            if let Some((_, _, pos)) = &self.last
+                && *pos + Duration::from_millis(5) >= offset
+            {
+                break;
+            }
+            if self.ended {
+                break;
+            }
+            match self.pull()? {
+                Some(decoded) => {
+                    // Stop at the first frame past the instant when one before
+                    // it is already shown.
+                    let past = decoded.2 > offset + Duration::from_millis(40);
+                    if past && self.last.is_some() {
+                        self.last = Some(decoded);
+                        break;
+                    }
+                    self.last = Some(decoded);
+                }
+                None => self.ended = true,
+            }
+        }
+        Ok(self.last.clone())
+    }
+
+    fn seek(&mut self, offset: Duration) -> Result<(), String> {
+        let target =
+            gst::ClockTime::from_nseconds(u64::try_from(offset.as_nanos()).unwrap_or(u64::MAX));
+        self.pipeline
+            .seek_simple(gst::SeekFlags::FLUSH | gst::SeekFlags::ACCURATE, target)
+            .map_err(|e| {
+                format!(
+                    "segment {}: cannot seek to {offset:?}: {e}",
+                    self.segment.path.display()
+                )
+            })?;
+        self.last = None;
+        self.ended = false;
+        Ok(())
+    }
+
+    /// The next decoded frame and its time within the file; `None` at the end.
+    fn pull(&self) -> Result<Option<Decoded>, String> {
+        let Some(sample) = self
+            .sink
+            .try_pull_sample(gst::ClockTime::from_mseconds(WAIT.as_millis() as u64))
+        else {
+            if self.sink.is_eos() {
+                return Ok(None);
+            }
+            let why = self.bus_error().unwrap_or_else(|| "no frame in 5 s".into());
+            return Err(format!("segment {}: {why}", self.segment.path.display()));
+        };
+        let position = sample_position(&sample);
+        let info = sample
+            .caps()
+            .and_then(|c| gst_video::VideoInfo::from_caps(c).ok())
+            .ok_or_else(|| format!("segment {}: no video caps", self.segment.path.display()))?;
+        let buffer = sample
+            .buffer_owned()
+            .ok_or_else(|| format!("segment {}: empty sample", self.segment.path.display()))?;
+        Ok(Some((buffer, info, position)))
+    }
+
+    fn close(self) {
+        let _ = self.pipeline.set_state(gst::State::Null);
+    }
+}
+
+/// A sample's time within its file (stream time: stored timestamps
+/// continue from the live stream's clock).
+fn sample_position(sample: &gst::Sample) -> Duration {
+    let pts = sample.buffer().and_then(gst::BufferRef::pts);
+    let stream = sample
+        .segment()
+        .and_then(|s| s.downcast_ref::<gst::ClockTime>())
+        .and_then(|s| pts.and_then(|p| s.to_stream_time(p)));
+    Duration::from_nanos(stream.or(pts).map_or(0, gst::ClockTime::nseconds))
+}
+
+/// Synthesises recordings for benchmarks: the first 10 s of `source` (any
+/// video file) are encoded once as a 640×360, 15 fps H.264 segment with a
+/// keyframe every second, as cameras record (kept as `<dir>/loop.mkv`), then hard-linked as consecutive
+/// segments `<dir>/<camera>/<start_ms>.mkv` covering `span` from `start`
+/// for each camera: a looped recording, faster than real time. Returns the
+/// segment length.
+pub fn synthesise_recording(
+    source: &Path,
+    dir: &Path,
+    cameras: &[CameraId],
+    start: SystemTime,
+    span: Duration,
+) -> Result<Duration, String> {
+    gst::init().map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let clip = dir.join("loop.mkv");
+    if !clip.is_file() {
+        let partial = dir.join("loop.mkv.partial");
+        let pipeline = gst::parse::launch(&format!(
+            "filesrc location=\"{}\" ! decodebin ! videoconvert ! videoscale ! videorate ! \
+             video/x-raw,format=I420,width=640,height=360,framerate=15/1,pixel-aspect-ratio=1/1 ! \
+             identity eos-after=150 ! x264enc speed-preset=veryfast bitrate=800 key-int-max=15 bframes=0 ! h264parse ! \
+             matroskamux ! filesink location=\"{}\"",
+            source.display(),
+            partial.display()
+        ))
+        .map_err(|e| format!("encoding {}: {e}", source.display()))?;
+        pipeline
+            .set_state(gst::State::Playing)
+            .map_err(|e| format!("encoding {}: {e}", source.display()))?;
+        let done = pipeline.bus().and_then(|bus| {
+            bus.timed_pop_filtered(
+                gst::ClockTime::from_seconds(600),
+                &[gst::MessageType::Eos, gst::MessageType::Error],
+            )
+        });
+        let _ = pipeline.set_state(gst::State::Null);
+        if !done
+            .as_ref()
+            .is_some_and(|m| matches!(m.view(), gst::MessageView::Eos(_)))
+        {
+            return Err(format!("encoding {}: {done:?}", source.display()));
+        }
+        std::fs::rename(&partial, &clip).map_err(|e| format!("{}: {e}", clip.display()))?;
+    }
+    let length = crate::record::segment_duration(&clip)?;
+    let step_ms = u64::try_from(length.as_millis()).unwrap_or(1).max(1);
+    let start_ms = u64::try_from(
+        start
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_millis(),
+    )
+    .unwrap_or(0);
+    let count = span.as_millis().div_ceil(u128::from(step_ms));
+    for camera in cameras {
+        let folder = dir.join(camera.as_str());
+        std::fs::create_dir_all(&folder).map_err(|e| format!("{}: {e}", folder.display()))?;
+        for k in 0..u64::try_from(count).unwrap_or(0) {
+            let name = folder.join(format!("{}.mkv", start_ms + k * step_ms));
+            if !name.exists() {
+                std::fs::hard_link(&clip, &name).map_err(|e| format!("{}: {e}", name.display()))?;
+            }
+        }
+    }
+    Ok(length)
+}
+
+/// The camera folders under `recordings` (each `<camera>/<start_ms>.mkv`).
+pub fn recorded_cameras(recordings: &Path) -> Vec<(CameraId, PathBuf)> {
+    let Ok(entries) = std::fs::read_dir(recordings) else {
+        return Vec::new();
+    };
+    let mut cameras: Vec<(CameraId, PathBuf)> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.path().is_dir())
+        .filter_map(|e| {
+            let name = e.file_name().to_str()?.to_owned();
+            Some((CameraId::new(&name), e.path()))
+        })
+        .collect();
+    cameras.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
+    cameras
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::UNIX_EPOCH;
+
+    /// Encodes `seconds` of a moving test pattern at 15 fps into `path`.
+    fn write_segment(path: &Path, seconds: u32) {
+        gst::init().expect("gstreamer");
+        let pipeline = gst::parse::launch(&format!(
+            "videotestsrc num-buffers={} pattern=ball ! video/x-raw,format=I420,width=320,height=180,framerate=15/1 ! \
+             x264enc key-int-max=15 bframes=0 speed-preset=ultrafast ! h264parse ! matroskamux ! \
+             filesink location=\"{}\"",
+            seconds * 15,
+            path.display()
+        ))
+        .expect("pipeline");
+        pipeline.set_state(gst::State::Playing).expect("play");
+        let bus = pipeline.bus().expect("bus");
+        let done = bus.timed_pop_filtered(
+            gst::ClockTime::from_seconds(30),
+            &[gst::MessageType::Eos, gst::MessageType::Error],
+        );
+        assert!(
+            done.as_ref()
+                .is_some_and(|m| matches!(m.view(), gst::MessageView::Eos(_))),
+            "{done:?}"
+        );
+        pipeline.set_state(gst::State::Null).expect("stop");
+    }
+
+    fn wait_for(player: &Playback) -> Shown {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Some(s) = player.take() {
+                return s;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        panic!("no answer in 10 s");
+    }
+
+    fn shown_at(shown: &Shown) -> SystemTime {
+        match shown {
+            Shown::Frame { at, .. } => *at,
+            Shown::Nothing { why, .. } => panic!("nothing shown: {why}"),
+        }
+    }
+
+    #[test]
+    fn plays_the_instant_asked_for_seeks_steps_and_names_gaps() {
+        let dir = std::env::temp_dir().join(format!("wf-play-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("dir");
+        let base = 1_800_000_000_000_u64;
+        write_segment(&dir.join(format!("{base}.mkv")), 4);
+        // A gap from 4 s to 10 s, then a second segment.
+        write_segment(&dir.join(format!("{}.mkv", base + 10_000)), 3);
+        let t = |ms: u64| UNIX_EPOCH + Duration::from_millis(base + ms);
+        let player = Playback::start(CameraId::new("c"), dir.clone(), None).expect("start");
+        let close = |shown: &Shown, ms: u64| {
+            let at = shown_at(shown);
+            let want = t(ms);
+            let diff = at
+                .duration_since(want)
+                .or_else(|_| want.duration_since(at))
+                .unwrap_or_default();
+            assert!(
+                diff <= Duration::from_millis(70),
+                "asked {ms} ms, got {diff:?} off"
+            );
+        };
+        for ms in [2_500, 2_600, 3_900, 700, 11_000, 12_200] {
+            player.show(t(ms));
+            let shown = wait_for(&player);
+            close(&shown, ms);
+            if let Shown::Frame { frame, .. } = &shown {
+                assert_eq!((frame.width(), frame.height()), (320, 180));
+            }
+        }
+        player.show(t(7_000));
+        match wait_for(&player) {
+            Shown::Nothing { why, .. } => assert!(why.contains("no recording"), "{why}"),
+            Shown::Frame { at, .. } => {
+                // Within the gap the first segment's last picture may show;
+                // it must be the last one, not a later instant.
+                assert!(at <= t(4_000), "{at:?}");
+            }
+        }
+        player.show(t(9_000_000));
+        assert!(
+            matches!(wait_for(&player), Shown::Nothing { .. }),
+            "long after the recording ends there is nothing to show"
+        );
+        drop(player);
+        std::fs::remove_dir_all(&dir).expect("cleanup");
+    }
+}
