@@ -100,7 +100,15 @@ fn describe(action: &AuditAction) -> String {
             cameras,
             from,
             to,
-        } => format!("exported {from}..{to} ({} cameras) to {dir}", cameras.len()),
+            manifest_sha256,
+        } => format!(
+            "exported {from}..{to} ({} cameras) to {dir}{}",
+            cameras.len(),
+            manifest_sha256
+                .as_ref()
+                .map(|s| format!(" (manifest SHA-256 {s})"))
+                .unwrap_or_default()
+        ),
         AuditAction::RedactionLifted { scope, reason } => {
             format!("redaction lifted: {scope} (reason: {reason})")
         }

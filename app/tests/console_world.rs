@@ -155,8 +155,11 @@ fn units_drones_and_alerts_show_and_operator_actions_become_events() {
     // Find by name (Ctrl+K): typing a callsign and Enter centres the map on the unit.
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::K);
     harness.run();
+    let hint = Msg::SearchHint.text(Lang::En);
     harness
-        .get_by_role(egui::accesskit::Role::TextInput)
+        .get_all_by_role(egui::accesskit::Role::TextInput)
+        .find(|n| n.accesskit_node().placeholder() == Some(hint))
+        .expect("the find field")
         .type_text("p-01");
     harness.run();
     harness.get_by_label_contains("· P-01");

@@ -38,24 +38,9 @@ fn report(id: usize, xy: [f64; 2], now: i64) -> Event {
 
 /// Runs a small incident through a live world with a journal: 12 units
 /// moving at 10 Hz, an alert raised, acknowledged and dispatched. Returns
-/// the live states sampled every 250 ms.
-fn record_incident(journal: &Path) -> Vec<WorldState> {
-    let live = LiveWorld::start(
-        WorldOptions {
-            site: None,
-            basemap: None,
-            journal: Some(journal.to_owned()),
-            recordings: std::env::temp_dir().join("watchfloor-unused-recordings"),
-            ports: FeedPorts {
-                cot_udp: None,
-                cot_tcp: None,
-                mavlink_udp: None,
-            },
-            simulate: false,
-        },
-        || {},
-    )
-    .expect("starts");
+/// the live states sampled every 200 ms, with when each was sampled.
+fn record_incident(journal: &Path) -> Vec<(i64, WorldState)> {
+    let live = start_live(journal);
     let started = Instant::now();
     let mut samples = Vec::new();
     let mut tick = 0_u32;
@@ -110,17 +95,38 @@ fn record_incident(journal: &Path) -> Vec<WorldState> {
         tick += 1;
         std::thread::sleep(Duration::from_millis(100));
         if tick.is_multiple_of(2) {
-            samples.push(live.world().state().clone());
+            samples.push((now_us(), live.world().state().clone()));
         }
     }
     drop(live);
     samples
 }
 
+/// A live world on `journal`, with no feeds listening.
+fn start_live(journal: &Path) -> LiveWorld {
+    LiveWorld::start(
+        WorldOptions {
+            site: None,
+            basemap: None,
+            journal: Some(journal.to_owned()),
+            recordings: std::env::temp_dir().join("watchfloor-unused-recordings"),
+            ports: FeedPorts {
+                cot_udp: None,
+                cot_tcp: None,
+                mavlink_udp: None,
+            },
+            simulate: false,
+        },
+        || {},
+    )
+    .expect("starts")
+}
+
 /// Applies the journal one event at a time; each live sample must be met,
-/// in order. Returns, for each sample, the journal time it was met at when
-/// that instant holds no later event (so `state_at` there is exact).
-fn replay_matches(journal: &Journal, samples: &[WorldState]) -> Vec<Option<i64>> {
+/// in order, at a journal instant within a second before it was sampled.
+/// Returns, for each sample, that instant when it holds no later event (so
+/// `state_at` there is exact).
+fn replay_matches(journal: &Journal, samples: &[(i64, WorldState)]) -> Vec<Option<i64>> {
     let empty = World::new(DEFAULT_ORIGIN).state().clone();
     let mut world = World::from_state(empty);
     let events: Vec<_> = journal
@@ -131,7 +137,13 @@ fn replay_matches(journal: &Journal, samples: &[WorldState]) -> Vec<Option<i64>>
     let mut next = 0;
     for (i, (key, envelope)) in events.iter().enumerate() {
         world.apply(envelope);
-        while next < samples.len() && *world.state() == samples[next] {
+        while next < samples.len() && *world.state() == samples[next].1 {
+            let taken = samples[next].0;
+            assert!(
+                (taken - 1_000_000..=taken).contains(&key.at),
+                "live sample {next} (taken at {taken}) is the journal's state at {}",
+                key.at
+            );
             let exact = events.get(i + 1).is_none_or(|(k, _)| k.at != key.at);
             met.push(exact.then_some(key.at));
             next += 1;
@@ -153,7 +165,7 @@ fn states_seen_live_are_rebuilt_by_replay_at_their_instants() {
     let samples = record_incident(&dir);
     assert!(samples.len() >= 15, "{} samples", samples.len());
     assert!(
-        samples.last().expect("sample").alerts["alarm-1"].state == AlertState::Dispatched,
+        samples.last().expect("sample").1.alerts["alarm-1"].state == AlertState::Dispatched,
         "the incident ran to dispatch"
     );
     let journal = Journal::open(&dir).expect("journal");
@@ -185,7 +197,7 @@ fn states_seen_live_are_rebuilt_by_replay_at_their_instants() {
             .expect("rebuilt");
         assert_eq!(built.at, at);
         assert!(
-            *shown.read().expect("lock").state() == samples[i],
+            *shown.read().expect("lock").state() == samples[i].1,
             "replay at {at} differs from what was live (sample {i})"
         );
     }
@@ -226,14 +238,33 @@ fn write_segment(path: &Path, seconds: u32) {
 }
 
 #[test]
+#[expect(
+    clippy::too_many_lines,
+    reason = "one replay session, live to replay and back"
+)]
 fn the_console_in_replay_shows_the_recorded_world_and_video_at_one_instant() {
     let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("replay-console");
     let _ = std::fs::remove_dir_all(&root);
     let journal_dir = root.join("journal");
     let samples = record_incident(&journal_dir);
-    let journal = Journal::open(&journal_dir).expect("journal");
-    let first = journal.first_key().expect("reads").expect("events").at;
-    let last = journal.last_key().expect("reads").expect("events").at;
+    let (first, last) = {
+        let journal = Journal::open(&journal_dir).expect("journal");
+        let first = journal.first_key().expect("reads").expect("events").at;
+        (
+            first,
+            journal.last_key().expect("reads").expect("events").at,
+        )
+    };
+    // The console is live again on the same journal.
+    let live = start_live(&journal_dir);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let journal = loop {
+        if let Some(j) = live.journal() {
+            break j;
+        }
+        assert!(Instant::now() < deadline, "the journal did not open");
+        std::thread::sleep(Duration::from_millis(20));
+    };
     // One camera recorded over the whole incident.
     let camera = root.join("recordings/cam-test");
     std::fs::create_dir_all(&camera).expect("dir");
@@ -247,7 +278,7 @@ fn the_console_in_replay_shows_the_recorded_world_and_video_at_one_instant() {
         mode: None,
         checkpoint: None,
     });
-    console.attach_world(LiveWorld::offline(&journal, DEFAULT_ORIGIN));
+    console.attach_world(live);
     console.set_recordings(root.join("recordings"));
     let middle = i64::midpoint(first, last);
     console.enter_replay(middle);
@@ -269,8 +300,8 @@ fn the_console_in_replay_shows_the_recorded_world_and_video_at_one_instant() {
             let at_us = i64::try_from(at.duration_since(UNIX_EPOCH).expect("after").as_micros())
                 .expect("fits");
             assert!(
-                (at_us - middle).abs() <= 70_000,
-                "the wall shows {at_us}, the clock is {middle}"
+                (0..70_000).contains(&(middle - at_us)),
+                "the wall shows {at_us}, the clock is {middle}: not the picture on screen then"
             );
             break;
         }
@@ -296,17 +327,47 @@ fn the_console_in_replay_shows_the_recorded_world_and_video_at_one_instant() {
         h.run_steps(1);
         std::thread::sleep(Duration::from_millis(50));
     };
-    assert!(shown.units.len() == samples.last().expect("sample").units.len());
+    assert!(shown.units.len() == samples.last().expect("sample").1.units.len());
     // Actions wait for live.
     assert!(
         !h.state()
             .may(watchfloor_app::console::modes::Action::Acknowledge)
     );
-    // A frame step moves map and video together.
+    // A step of 15 frames moves map and video together.
     h.state_mut().step_frames(15);
     let moved = h.state().replay_at().expect("replaying");
     assert_eq!(
         moved,
         middle + 15 * watchfloor_app::console::replay::FRAME_US
     );
+    let then = journal
+        .state_at(moved, World::new(DEFAULT_ORIGIN).state())
+        .expect("rebuilds");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        h.run_steps(1);
+        let c = h.state();
+        let map_ok = c.world().expect("world").world().state() == then.state();
+        let picture = c.camera_views().first().and_then(|v| v.recorded.clone());
+        if let (true, Some(watchfloor_app::console::cameras::Recorded::At(at))) = (map_ok, picture)
+        {
+            let at_us = i64::try_from(at.duration_since(UNIX_EPOCH).expect("after").as_micros())
+                .expect("fits");
+            if (0..70_000).contains(&(moved - at_us)) {
+                break;
+            }
+        }
+        assert!(Instant::now() < deadline, "map and wall did not both step");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    // Back to live: the live world and no recorded pictures.
+    h.state_mut().go_live();
+    h.run_steps(2);
+    let c = h.state();
+    assert_eq!(c.replay_at(), None);
+    let world = c.world().expect("world");
+    assert!(*world.world().state() == *world.live_world().state());
+    assert!(c.camera_views().iter().all(|v| v.recorded.is_none()));
+    assert!(c.may(watchfloor_app::console::modes::Action::Acknowledge));
 }

@@ -81,6 +81,10 @@ pub enum AuditAction {
         from: UnixMicros,
         /// To (Unix µs).
         to: UnixMicros,
+        /// SHA-256 of the package's `manifest.json`: anchors the package in
+        /// the chain, so a package re-hashed after export no longer matches.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        manifest_sha256: Option<String>,
     },
     /// Lifted the redaction of people in an export or view.
     RedactionLifted {

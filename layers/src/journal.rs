@@ -253,6 +253,16 @@ impl Journal {
     /// before it. Starts from the last snapshot at or before `at` (or from
     /// `empty` if none) and replays the events after it.
     pub fn state_at(&self, at: UnixMicros, empty: &WorldState) -> Result<World, JournalError> {
+        Ok(self.state_and_key_at(at, empty)?.0)
+    }
+
+    /// [`Self::state_at`], and the key of the last event it holds (`None`:
+    /// none), from which [`Self::events_after`] goes on.
+    pub fn state_and_key_at(
+        &self,
+        at: UnixMicros,
+        empty: &WorldState,
+    ) -> Result<(World, Option<JournalKey>), JournalError> {
         let snapshot = self
             .snapshots
             .range(..=JournalKey::end_of(at).bytes())
@@ -272,11 +282,30 @@ impl Journal {
             None => std::ops::Bound::Unbounded,
         };
         let end = std::ops::Bound::Included(JournalKey::end_of(at).bytes());
+        let mut last = after;
         for item in self.events.range((start, end)) {
-            let (_, envelope) = self.decode(item)?;
+            let (key, envelope) = self.decode(item)?;
             world.apply(&envelope);
+            last = Some(key);
         }
-        Ok(world)
+        Ok((world, last))
+    }
+
+    /// Events after key `after` (all, if `None`) with journal time up to
+    /// `to`, in order: what followed a state, including events filed late.
+    pub fn events_after(
+        &self,
+        after: Option<JournalKey>,
+        to: UnixMicros,
+    ) -> impl Iterator<Item = Result<(JournalKey, Envelope), JournalError>> + '_ {
+        let start = match after {
+            Some(k) => std::ops::Bound::Excluded(k.bytes()),
+            None => std::ops::Bound::Unbounded,
+        };
+        let end = std::ops::Bound::Included(JournalKey::end_of(to).bytes());
+        self.events
+            .range((start, end))
+            .map(|item| self.decode(item))
     }
 
     fn decode_snapshot(&self, key: JournalKey, bytes: &[u8]) -> Result<WorldState, JournalError> {

@@ -258,8 +258,11 @@ struct OpenSegment {
     segment: Segment,
     pipeline: gst::Pipeline,
     sink: gst_app::AppSink,
-    /// The last frame decoded, and its time within the file.
+    /// The frame shown last (at or before the instant asked), and its time
+    /// within the file.
     last: Option<Decoded>,
+    /// A frame decoded past the instant asked, kept for the next step.
+    ahead: Option<Decoded>,
     /// The file's last frame has been passed.
     ended: bool,
 }
@@ -290,6 +293,7 @@ impl OpenSegment {
             pipeline,
             sink,
             last: None,
+            ahead: None,
             ended: false,
         };
         let (res, _, _) = open.pipeline.state(gst::ClockTime::from_seconds(5));
@@ -320,28 +324,23 @@ impl OpenSegment {
         if step.is_none_or(|s| s > DECODE_ON) {
             self.seek(offset)?;
         }
+        // Decode on until the next frame would be past the instant: the
+        // picture shown is the one on screen at that instant.
         loop {
-            if let Some((_, _, pos)) = &self.last
-                && *pos + Duration::from_millis(5) >= offset
-            {
+            let next = match self.ahead.take() {
+                Some(d) => Some(d),
+                None if self.ended => None,
+                None => self.pull()?,
+            };
+            let Some(decoded) = next else {
+                self.ended = true;
+                break;
+            };
+            if decoded.2 > offset && self.last.is_some() {
+                self.ahead = Some(decoded);
                 break;
             }
-            if self.ended {
-                break;
-            }
-            match self.pull()? {
-                Some(decoded) => {
-                    // Stop at the first frame past the instant when one before
-                    // it is already shown.
-                    let past = decoded.2 > offset + Duration::from_millis(40);
-                    if past && self.last.is_some() {
-                        self.last = Some(decoded);
-                        break;
-                    }
-                    self.last = Some(decoded);
-                }
-                None => self.ended = true,
-            }
+            self.last = Some(decoded);
         }
         Ok(self.last.clone())
     }
@@ -358,6 +357,7 @@ impl OpenSegment {
                 )
             })?;
         self.last = None;
+        self.ahead = None;
         self.ended = false;
         Ok(())
     }

@@ -24,6 +24,7 @@ struct DetectSetup {
 }
 
 /// What the wall and lists show of one camera this frame.
+#[derive(Clone)]
 pub struct CameraView {
     /// Name for operators.
     pub name: String,
@@ -83,6 +84,9 @@ pub struct Cameras {
     configuring: Option<ConfiguredCameras>,
     /// Recorded video players by camera id, while replaying.
     playback: Option<Playback>,
+    /// Live detections while replaying (the views show none over recorded
+    /// pictures; geofences and priorities still follow the live ones).
+    live_detections: std::collections::HashMap<String, CameraDetections>,
     /// The demo's simulator. It stays after reporting: declared after the
     /// ingests, it is dropped after them, so the simulator outlives its clients.
     starting: Option<DemoCameras>,
@@ -130,9 +134,18 @@ impl Cameras {
                 }
             }
         }
-        // Live views come first (recorded-only ones follow while replaying).
+        // Live views come first (recorded-only ones follow while replaying);
+        // a camera now live takes over its recorded-only view.
         let at = self.ingests.len();
-        self.views.splice(at..at, ingests.iter().map(view_of));
+        let live: std::collections::HashSet<&str> =
+            ingests.iter().map(|i| i.id().as_str()).collect();
+        let recorded_only: Vec<CameraView> = self.views.split_off(at);
+        self.views.extend(ingests.iter().map(view_of));
+        self.views.extend(
+            recorded_only
+                .into_iter()
+                .filter(|v| !live.contains(v.id.as_str())),
+        );
         self.ingests.extend(ingests);
         self.config_errors.extend(config_errors);
     }
@@ -224,12 +237,40 @@ impl Cameras {
 
     /// Back to live pictures: players stop, recorded-only views go.
     pub fn stop_replay(&mut self) {
-        self.playback = None;
+        // Players may be mid-decode: they stop on a thread of their own,
+        // never holding up the UI.
+        if let Some(players) = self.playback.take() {
+            let stopper = std::thread::Builder::new()
+                .name("playback-stop".into())
+                .spawn(move || drop(players));
+            if let Err(e) = stopper {
+                tracing::error!("recorded video players stop on the UI thread: {e}");
+            }
+        }
         self.views.truncate(self.ingests.len());
         for view in &mut self.views {
             view.recorded = None;
             view.frame = None;
         }
+    }
+
+    /// The live cameras with their live detections, whether or not
+    /// recorded video is shown (for geofences).
+    pub fn live_views(&self) -> std::borrow::Cow<'_, [CameraView]> {
+        if self.playback.is_none() {
+            return std::borrow::Cow::Borrowed(&self.views[..self.ingests.len()]);
+        }
+        std::borrow::Cow::Owned(
+            self.views[..self.ingests.len()]
+                .iter()
+                .map(|v| CameraView {
+                    detections: self.live_detections.get(&v.id).cloned(),
+                    frame: None,
+                    recorded: None,
+                    ..v.clone()
+                })
+                .collect(),
+        )
     }
 
     /// Whether recorded video is shown.
@@ -287,6 +328,11 @@ impl Cameras {
                 view.detections = results.remove(&view.id);
             }
         }
+        self.live_detections = if self.playback.is_some() {
+            results
+        } else {
+            std::collections::HashMap::new()
+        };
         if let Some(playback) = &self.playback {
             poll_recorded(playback, &mut self.views);
         }

@@ -17,8 +17,15 @@ pub(super) struct ExportDialog {
     out: String,
     lift: bool,
     reason: String,
-    running: Option<Receiver<Result<String, String>>>,
+    running: Option<Receiver<Result<Exported, String>>>,
     outcome: Option<Result<String, String>>,
+}
+
+/// A package written and verified: what the dialog shows and the audit
+/// trail records.
+pub(super) struct Exported {
+    summary: String,
+    action: watchfloor_layers::audit::AuditAction,
 }
 
 impl Console {
@@ -32,9 +39,11 @@ impl Console {
             .join(format!("incident-{stamp}"));
         let (from, to) = match self.replay.as_ref().and_then(|r| r.locked) {
             Some((a, b)) => (self.local(a), self.local(b)),
+            // Up to a segment before now: the segment being recorded is
+            // not finished yet.
             None => (
                 self.local(self.now_us() - 300_000_000),
-                self.local((self.now_us() + 300_000_000).min(self.real_now_us())),
+                self.local((self.now_us() + 300_000_000).min(self.real_now_us() - 15_000_000)),
             ),
         };
         self.export = Some(ExportDialog {
@@ -90,12 +99,6 @@ impl Console {
                 reason: d.reason.trim().to_owned(),
             });
         }
-        self.audit(watchfloor_layers::audit::AuditAction::Exported {
-            dir: request.out.display().to_string(),
-            cameras: Vec::new(),
-            from: from_us,
-            to: to_us,
-        });
         let (tx, rx) = sync_channel(1);
         std::thread::Builder::new()
             .name("export".into())
@@ -103,14 +106,23 @@ impl Console {
                 let outcome = crate::export::package::export(&request, &journal)
                     .and_then(|report| {
                         let check = crate::export::verify::verify(&report.dir)?;
-                        Ok(format!(
-                            "{}: {} clips, {} events, {} files, verified: {}",
-                            report.dir.display(),
-                            report.clips(),
-                            report.events,
-                            report.manifest.files.len(),
-                            check.is_intact()
-                        ))
+                        anyhow::ensure!(check.is_intact(), "the package written does not verify");
+                        Ok(Exported {
+                            summary: format!(
+                                "{}: {} clips, {} events, {} files, verified",
+                                report.dir.display(),
+                                report.clips(),
+                                report.events,
+                                report.manifest.files.len(),
+                            ),
+                            action: watchfloor_layers::audit::AuditAction::Exported {
+                                dir: report.dir.display().to_string(),
+                                cameras: report.manifest.cameras.clone(),
+                                from: request.from_us,
+                                to: request.to_us,
+                                manifest_sha256: Some(report.manifest_sha256.clone()),
+                            },
+                        })
                     })
                     .map_err(|e| format!("{e:#}"));
                 let _ = tx.send(outcome);
@@ -129,8 +141,19 @@ pub(super) fn show(console: &mut Console, ctx: &egui::Context) {
     let Some(d) = &mut console.export else { return };
     if let Some(outcome) = d.running.as_ref().and_then(|r| r.try_recv().ok()) {
         d.running = None;
-        d.outcome = Some(outcome);
+        let shown = match outcome {
+            Ok(done) => {
+                // Audited once the package exists and verifies.
+                console.audit(done.action);
+                Ok(done.summary)
+            }
+            Err(e) => Err(e),
+        };
+        if let Some(d) = &mut console.export {
+            d.outcome = Some(shown);
+        }
     }
+    let Some(d) = &mut console.export else { return };
     let supervisor = console.role == Some(modes::Role::Supervisor);
     let lang = console.lang;
     let t = |m: Msg| m.text(lang);

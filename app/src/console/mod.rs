@@ -126,6 +126,7 @@ pub struct Console {
     /// Replay: the clock and engine while replaying, a start waiting for
     /// the UI, where recorded video is, and the package being trained on.
     replay: Option<replay::ReplayClock>,
+    timeline: Option<replay::Timeline>,
     pending_replay: Option<replay::PendingReplay>,
     recordings: Option<std::path::PathBuf>,
     package: Option<std::path::PathBuf>,
@@ -199,6 +200,7 @@ impl Console {
             audit: None,
             viewed: std::collections::BTreeSet::new(),
             replay: None,
+            timeline: None,
             pending_replay: None,
             recordings: None,
             package: None,
@@ -281,11 +283,9 @@ impl Console {
         let Some(world) = &self.world else {
             return;
         };
-        if self.replay.is_some() {
-            return;
-        }
+        // Live alerts ring even while the operator replays the past.
         let mut fresh = false;
-        for a in world.world().state().alerts.values() {
+        for a in world.live_world().state().alerts.values() {
             if a.severity == watchfloor_layers::AlertSeverity::Critical
                 && a.state == watchfloor_layers::AlertState::New
                 && self.chimed.insert(a.id.clone())
@@ -597,13 +597,13 @@ impl Console {
         // homography: a tracked object inside an emergency ring alerts once.
         for (camera, track, ring) in crate::wiring::detection::geofence_hits(
             world,
-            self.cameras.views(),
+            &self.cameras.live_views(),
             &mut self.geofenced,
         ) {
             tracing::info!(%camera, track, %ring, "tracked object inside an emergency ring");
         }
         let hot: std::collections::HashSet<String> = world
-            .world()
+            .live_world()
             .state()
             .alerts
             .values()

@@ -22,10 +22,16 @@ pub fn paint(painter: &egui::Painter, video: egui::Rect, polygons: &[Vec<[f32; 2
         for p in &points {
             mesh.colored_vertex(*p, MASK_FILL);
         }
-        for [a, b, c] in triangulate(&points) {
-            mesh.add_triangle(a, b, c);
+        let triangles = triangulate(&points);
+        if triangles.len() + 2 == points.len() {
+            for [a, b, c] in triangles {
+                mesh.add_triangle(a, b, c);
+            }
+            painter.add(egui::Shape::mesh(mesh));
+        } else {
+            // Not a simple polygon (it crosses itself): cover all of it.
+            painter.rect_filled(egui::Rect::from_points(&points), 0.0, MASK_FILL);
         }
-        painter.add(egui::Shape::mesh(mesh));
     }
 }
 

@@ -25,9 +25,19 @@ pub struct Bookmark {
     pub by: String,
 }
 
+/// The replay engine (started once the journal is open, live or not: it
+/// also finds the timeline's marks) and the marks last read from it.
+pub(super) struct Timeline {
+    pub(super) engine: ReplayEngine,
+    /// The journal's first instant (read until there is one).
+    start: Option<i64>,
+    journal: watchfloor_layers::journal::Journal,
+    pub(super) marks: Vec<Mark>,
+    marks_read: Option<Instant>,
+}
+
 /// Replay in progress.
 pub(super) struct ReplayClock {
-    pub(super) engine: ReplayEngine,
     /// The instant shown, Unix µs.
     pub(super) at: i64,
     pub(super) speed: f32,
@@ -35,9 +45,6 @@ pub(super) struct ReplayClock {
     tick: Instant,
     /// An incident package: no live end, the range is the package's.
     pub(super) locked: Option<(i64, i64)>,
-    /// Marks, refreshed now and then from the engine.
-    pub(super) marks: Vec<Mark>,
-    marks_read: Option<Instant>,
 }
 
 /// What replay needs to start once the window is up.
@@ -60,9 +67,11 @@ impl Console {
             r.at = r.locked.map_or(at_us, |(a, b)| at_us.clamp(a, b));
             return;
         }
+        // A package still opening keeps its span.
+        let locked = self.pending_replay.as_ref().and_then(|p| p.locked);
         self.pending_replay = Some(PendingReplay {
-            at: at_us,
-            locked: None,
+            at: locked.map_or(at_us, |(a, b)| at_us.clamp(a, b)),
+            locked,
         });
     }
 
@@ -100,34 +109,58 @@ impl Console {
         self.pending_replay.is_some() || self.replay.is_some()
     }
 
-    /// Starts what `enter_replay` asked for, once the UI can repaint.
+    /// Starts the replay engine once the journal is open (it indexes the
+    /// timeline's marks while live), and refreshes the marks every second.
+    fn keep_timeline(&mut self, ctx: &egui::Context) {
+        if self.timeline.is_none()
+            && let Some(world) = &self.world
+            && let Some(journal) = world.journal()
+        {
+            let repaint = {
+                let ctx = ctx.clone();
+                move || ctx.request_repaint()
+            };
+            match ReplayEngine::start(
+                journal.clone(),
+                world.empty_state(),
+                world.replay_target(),
+                self.recordings.clone(),
+                repaint,
+            ) {
+                Ok(engine) => {
+                    self.timeline = Some(Timeline {
+                        engine,
+                        start: None,
+                        journal,
+                        marks: Vec::new(),
+                        marks_read: None,
+                    });
+                }
+                Err(e) => tracing::error!("replay cannot start: {e}"),
+            }
+        }
+        if let Some(t) = &mut self.timeline
+            && t.marks_read
+                .is_none_or(|read| read.elapsed() >= Duration::from_secs(1))
+        {
+            t.marks = t.engine.marks().0;
+            t.marks_read = Some(Instant::now());
+            if t.start.is_none() {
+                t.start = t.journal.first_key().ok().flatten().map(|k| k.at);
+            }
+        }
+    }
+
+    /// Starts what `enter_replay` asked for, once the engine runs.
     pub(super) fn start_pending_replay(&mut self, ctx: &egui::Context) {
+        if self.pending_replay.is_none() || self.timeline.is_none() {
+            return;
+        }
         let Some(pending) = self.pending_replay.take() else {
             return;
         };
         let Some(world) = &self.world else {
             return;
-        };
-        let Some(journal) = world.journal() else {
-            tracing::warn!("nothing to replay: the journal is not open");
-            return;
-        };
-        let repaint = {
-            let ctx = ctx.clone();
-            move || ctx.request_repaint()
-        };
-        let engine = match ReplayEngine::start(
-            journal,
-            world.empty_state(),
-            world.replay_target(),
-            self.recordings.clone(),
-            repaint,
-        ) {
-            Ok(e) => e,
-            Err(e) => {
-                tracing::error!("replay cannot start: {e}");
-                return;
-            }
         };
         world.set_replaying(true);
         if let Some(dir) = &self.recordings {
@@ -143,14 +176,11 @@ impl Console {
         tracing::info!(%source, at = pending.at, "replay opened");
         self.audit(watchfloor_layers::audit::AuditAction::ReplayOpened { source });
         self.replay = Some(ReplayClock {
-            engine,
             at: pending.at,
             speed: 1.0,
             playing: false,
             tick: Instant::now(),
             locked: pending.locked,
-            marks: Vec::new(),
-            marks_read: None,
         });
     }
 
@@ -167,6 +197,9 @@ impl Console {
             world.set_replaying(false);
         }
         self.cameras.stop_replay();
+        // Tiles placed on recorded-only cameras are free again.
+        let cameras = self.cameras.views().len();
+        self.wall.placed.retain(|_, camera| *camera < cameras);
     }
 
     /// The instant replayed (Unix µs), or `None` when live.
@@ -205,8 +238,12 @@ impl Console {
 
     /// Jumps to the next (`forward`) or previous timeline mark.
     pub fn step_event(&mut self, forward: bool) {
+        let marks = self
+            .timeline
+            .as_ref()
+            .map(|t| t.marks.clone())
+            .unwrap_or_default();
         let Some(r) = &mut self.replay else { return };
-        let marks = r.engine.marks().0;
         let bookmarks = self.bookmarks.iter().map(|b| b.at_us);
         let mut instants: Vec<i64> = marks
             .iter()
@@ -253,12 +290,8 @@ impl Console {
         if let Some((a, b)) = self.replay.as_ref().and_then(|r| r.locked) {
             return Some((a, b));
         }
-        let first = self
-            .world
-            .as_ref()
-            .and_then(crate::wiring::world::LiveWorld::journal)
-            .and_then(|j| j.first_key().ok().flatten())?;
-        Some((first.at, self.real_now_us()))
+        let first = self.timeline.as_ref().and_then(|t| t.start)?;
+        Some((first, self.real_now_us()))
     }
 
     fn clamp_replay(&mut self) {
@@ -271,6 +304,7 @@ impl Console {
     /// Advances the clock, asks for the world and the pictures at it.
     /// Playing up to the live end goes live again.
     pub(super) fn tick_replay(&mut self, ctx: &egui::Context) {
+        self.keep_timeline(ctx);
         self.start_pending_replay(ctx);
         let range = self.replay_range();
         let Some(r) = &mut self.replay else { return };
@@ -290,14 +324,10 @@ impl Console {
             }
             r.at = r.at.clamp(a, b.max(a));
         }
-        if r.marks_read
-            .is_none_or(|t| t.elapsed() >= Duration::from_secs(1))
-        {
-            r.marks = r.engine.marks().0;
-            r.marks_read = Some(Instant::now());
-        }
         let at = r.at;
-        r.engine.seek(at);
+        if let Some(t) = &self.timeline {
+            t.engine.seek(at);
+        }
         let shown = self.cameras_on_screen();
         self.cameras.show_recorded(system_time(at), &shown);
     }
@@ -350,6 +380,15 @@ impl NotesFile {
     /// The notes in `path` so far (a bad line is named in the log and
     /// skipped), and a writer appending new ones.
     pub fn open(path: std::path::PathBuf) -> std::io::Result<(Self, Vec<Bookmark>)> {
+        // A package is untrusted input: never follow a link or open a pipe.
+        if let Ok(meta) = std::fs::symlink_metadata(&path)
+            && !meta.file_type().is_file()
+        {
+            return Err(std::io::Error::other(format!(
+                "{} is not a regular file; notes are not read or written",
+                path.display()
+            )));
+        }
         let mut notes = Vec::new();
         if let Ok(text) = std::fs::read_to_string(&path) {
             for (i, line) in text
@@ -396,9 +435,12 @@ impl NotesFile {
 
 fn append_line(path: &std::path::Path, note: &Bookmark) -> std::io::Result<()> {
     use std::io::Write as _;
+    use std::os::unix::fs::OpenOptionsExt as _;
     let mut file = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
+        // O_NOFOLLOW: a link put there meanwhile is refused, not followed.
+        .custom_flags(0o400_000)
         .open(path)?;
     let line = serde_json::to_string(note).map_err(std::io::Error::other)?;
     writeln!(file, "{line}")?;

@@ -318,14 +318,14 @@ fn marks(
             }
         }
     };
-    if let Some(r) = &console.replay {
-        for m in &r.marks {
+    if let Some(t) = &console.timeline {
+        for m in &t.marks {
             let x = x_of(m.at);
-            if !(rect.left()..=rect.right()).contains(&x) {
-                continue;
-            }
             if let MarkKind::Outage { until } = m.kind {
-                let x2 = x_of(until).min(rect.right());
+                let (x, x2) = (x.max(rect.left()), x_of(until).min(rect.right()));
+                if x2 < rect.left() || x > rect.right() {
+                    continue;
+                }
                 let y = rect.bottom() - 22.0;
                 painter.rect_filled(
                     egui::Rect::from_x_y_ranges(x..=x2.max(x + 2.0), y..=y + 4.0),
@@ -333,6 +333,9 @@ fn marks(
                     theme::palette::GREY,
                 );
                 consider(x, &m.label);
+                continue;
+            }
+            if !(rect.left()..=rect.right()).contains(&x) {
                 continue;
             }
             let (color, rows, width) = match m.kind {

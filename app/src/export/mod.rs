@@ -108,6 +108,7 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
             cameras: report.manifest.cameras.clone(),
             from: request.from_us,
             to: request.to_us,
+            manifest_sha256: Some(report.manifest_sha256.clone()),
         },
     )?;
     print_report(&report, &journal_dir, &request.recordings);
@@ -155,7 +156,13 @@ pub fn privacy_masks(
     let path = match rules {
         Some(p) => p.to_path_buf(),
         None => match crate::sim_world::asset(DEMO_RULES) {
-            Ok(p) if p.is_file() => p,
+            Ok(p) if p.is_file() => {
+                tracing::info!(
+                    rules = %p.display(),
+                    "privacy masks from the demo site's rules (give --rules for a real site's)"
+                );
+                p
+            }
             _ => {
                 tracing::warn!("no demo detection rules found: no privacy masks applied");
                 return Ok(BTreeMap::new());
@@ -235,6 +242,9 @@ fn run_verify(dir: &Path) -> anyhow::Result<ExitCode> {
     for f in &report.files {
         let bytes = f.bytes.map_or_else(|| "-".to_owned(), |b| b.to_string());
         println!("{:<52} {bytes:>12}  {}", f.path, f.state.describe());
+    }
+    if let Ok((_, sha)) = manifest::hash_file(&dir.join(manifest::MANIFEST)) {
+        println!("manifest.json SHA-256 {sha} (compare with the audit trail's export entry)");
     }
     if report.is_intact() {
         println!("package verified: {} files", report.intact());

@@ -60,6 +60,8 @@ pub struct ExportReport {
     pub dir: PathBuf,
     /// Its manifest (as written).
     pub manifest: Manifest,
+    /// SHA-256 of `manifest.json` as written (recorded in the audit trail).
+    pub manifest_sha256: String,
     /// Events in `events.jsonl`.
     pub events: usize,
     /// Cameras looked at, with their clips (some may have none).
@@ -194,10 +196,12 @@ fn write_package(
             .map(|f| ManifestFile::of(out, f))
             .collect::<anyhow::Result<_>>()?,
     };
-    manifest.write(out)?;
+    let written = manifest.write(out)?;
+    let (_, manifest_sha256) = super::manifest::hash_file(&written)?;
     Ok(ExportReport {
         dir: out.clone(),
         manifest,
+        manifest_sha256,
         events,
         cameras: exported,
         redaction,
@@ -232,9 +236,13 @@ fn write_events(
     for item in journal.events(request.from_us, request.to_us) {
         let (key, envelope) = item?;
         writeln!(lines, "{}", envelope.to_json()).with_context(|| format!("{}", path.display()))?;
+        count += 1;
+        // Events filed at `from` are already in the state at `from`.
+        if key.at == request.from_us {
+            continue;
+        }
         world.apply(&envelope);
         tracks.after(&envelope.event, &world, key.at);
-        count += 1;
     }
     lines
         .into_inner()

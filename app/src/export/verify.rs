@@ -101,8 +101,10 @@ pub fn verify(dir: &Path) -> anyhow::Result<VerifyReport> {
         if path == MANIFEST || listed.contains(path.as_str()) {
             continue;
         }
-        let bytes = std::fs::metadata(dir.join(&path)).ok().map(|m| m.len());
-        let state = if path == TRAINER_NOTES {
+        let meta = std::fs::symlink_metadata(dir.join(&path)).ok();
+        let bytes = meta.as_ref().map(std::fs::Metadata::len);
+        let regular = meta.is_some_and(|m| m.file_type().is_file());
+        let state = if path == TRAINER_NOTES && regular {
             FileState::TrainerNotes
         } else {
             FileState::Unlisted
@@ -127,8 +129,16 @@ fn check_listed(dir: &Path, listed: &super::manifest::ManifestFile) -> FileCheck
         return check(None, FileState::OutsidePackage);
     }
     let path = dir.join(&listed.path);
-    if !path.is_file() {
-        return check(None, FileState::Missing);
+    match std::fs::symlink_metadata(&path) {
+        Err(_) => return check(None, FileState::Missing),
+        // A link could point anywhere: only the package's own files count.
+        Ok(m) if !m.file_type().is_file() => {
+            return check(
+                None,
+                FileState::Altered("not a regular file (a link?)".into()),
+            );
+        }
+        Ok(_) => {}
     }
     match hash_file(&path) {
         Ok((bytes, _)) if bytes != listed.bytes => check(

@@ -252,7 +252,7 @@ pub fn geofence_hits(
     done: &mut std::collections::BTreeSet<(String, u64, String)>,
 ) -> Vec<(String, u64, String)> {
     let rings: Vec<watchfloor_layers::model::Ring> = world
-        .world()
+        .live_world()
         .state()
         .rings
         .values()

@@ -12,17 +12,19 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use watchfloor_layers::event::{Envelope, Event, Origin};
-use watchfloor_layers::journal::Journal;
+use watchfloor_layers::journal::{Journal, JournalKey};
 use watchfloor_layers::world::{World, WorldState};
 
 /// A seek at most this far ahead of the state shown applies events instead
 /// of rebuilding from a snapshot.
 const STEP_ON_US: i64 = 20_000_000;
-/// Events indexed for marks per pass between seeks.
-const MARKS_PER_PASS: usize = 20_000;
-/// Recorders cut segments this long; a later start than 1.5 of them after
-/// the previous one is a gap in the recording (a camera outage).
-const SEGMENT_US: i64 = 10_000_000;
+/// Events indexed for marks per pass: small, so a seek arriving meanwhile
+/// waits a few milliseconds at most.
+const MARKS_PER_PASS: usize = 2_000;
+/// A segment starting later than 1.5 times the camera's usual segment
+/// spacing (the median) after the previous one leaves a gap in the
+/// recording (a camera outage).
+const GAP_FACTOR: f64 = 1.5;
 /// How often the recordings are looked at again for outages.
 const OUTAGES_EVERY: Duration = Duration::from_secs(5);
 
@@ -158,6 +160,7 @@ impl ReplayEngine {
             request: Arc::clone(&request),
             progress: Arc::clone(&progress),
             at: None,
+            own: None,
             recordings,
             outages_read: None,
         };
@@ -255,6 +258,9 @@ struct Worker {
     progress: Shared<Progress>,
     /// The instant the shown world is at.
     at: Option<i64>,
+    /// The worker's own copy of that world, and the key of the last event
+    /// in it (a step on applies what follows, including events filed late).
+    own: Option<(World, Option<JournalKey>)>,
     /// Recorded video, for outages.
     recordings: Option<std::path::PathBuf>,
     outages_read: Option<Instant>,
@@ -312,32 +318,33 @@ impl Worker {
         }
     }
 
-    /// Brings the shown world to `at`.
+    /// Brings the shown world to `at`: built aside, then swapped in, so
+    /// the console's reads never wait on a rebuild.
     fn build(&mut self, at: i64) -> Result<(), String> {
-        let step = self.at.map(|from| at - from);
-        if let (Some(from), Some(step)) = (self.at, step)
-            && (0..=STEP_ON_US).contains(&step)
-        {
-            let events: Vec<Envelope> = self
-                .journal
-                .events(from + 1, at)
-                .map(|r| r.map(|(_, e)| e))
-                .collect::<Result<_, _>>()
-                .map_err(|e| e.to_string())?;
-            let mut world = self.shown.write().unwrap_or_else(PoisonError::into_inner);
-            for e in &events {
-                world.apply(e);
+        let step_on = self
+            .at
+            .is_some_and(|from| (0..=STEP_ON_US).contains(&(at - from)));
+        let (world, last) = match self.own.take() {
+            Some((mut world, last)) if step_on => {
+                let mut last_applied = last;
+                for item in self.journal.events_after(last, at) {
+                    let (key, e) = item.map_err(|e| e.to_string())?;
+                    world.apply(&e);
+                    last_applied = Some(key);
+                }
+                (world, last_applied)
             }
-        } else {
-            let mut world = self
+            _ => self
                 .journal
-                .state_at(at, &self.empty)
-                .map_err(|e| e.to_string())?;
-            std::mem::swap(
-                &mut *self.shown.write().unwrap_or_else(PoisonError::into_inner),
-                &mut world,
-            );
-        }
+                .state_and_key_at(at, &self.empty)
+                .map_err(|e| e.to_string())?,
+        };
+        let mut shown = World::from_state(world.state().clone());
+        std::mem::swap(
+            &mut *self.shown.write().unwrap_or_else(PoisonError::into_inner),
+            &mut shown,
+        );
+        self.own = Some((world, last));
         self.at = Some(at);
         Ok(())
     }
@@ -407,16 +414,24 @@ fn gaps(camera: &str, segments: &[watchfloor_media::record::Segment]) -> Vec<Mar
         t.duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX))
     };
+    let mut spacings: Vec<i64> = segments
+        .windows(2)
+        .map(|w| us(w[1].start) - us(w[0].start))
+        .collect();
+    spacings.sort_unstable();
+    let Some(&usual) = spacings.get(spacings.len() / 2) else {
+        return Vec::new();
+    };
     segments
         .windows(2)
         .filter_map(|w| {
             let (a, b) = (us(w[0].start), us(w[1].start));
-            (b - a > SEGMENT_US * 3 / 2).then(|| Mark {
-                at: a + SEGMENT_US,
+            (b - a > (usual as f64 * GAP_FACTOR) as i64).then(|| Mark {
+                at: a + usual,
                 kind: MarkKind::Outage { until: b },
                 label: format!(
                     "{camera}: no recording for {:.0} s",
-                    (b - a - SEGMENT_US) as f64 / 1e6
+                    (b - a - usual) as f64 / 1e6
                 ),
             })
         })
@@ -439,8 +454,8 @@ mod tests {
         let segments = [seg(100), seg(110), seg(121), seg(200), seg(210)];
         let gaps = gaps("cam-1", &segments);
         assert_eq!(gaps.len(), 1, "{gaps:?}");
-        assert_eq!(gaps[0].at, 131_000_000);
+        assert_eq!(gaps[0].at, 132_000_000);
         assert_eq!(gaps[0].kind, MarkKind::Outage { until: 200_000_000 });
-        assert!(gaps[0].label.contains("cam-1: no recording for 69 s"));
+        assert!(gaps[0].label.contains("cam-1: no recording for 68 s"));
     }
 }

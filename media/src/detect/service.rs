@@ -340,7 +340,7 @@ struct Worker {
     scheduler: Scheduler,
     shared: Arc<Shared>,
     /// To the evidence thread.
-    alerts: SyncSender<(DetectionAlert, Frame)>,
+    alerts: SyncSender<Evidence>,
     /// Straight to the console (when the evidence thread is behind).
     final_alerts: SyncSender<DetectionAlert>,
     /// Where snapshots go when encoded here.
@@ -356,10 +356,7 @@ impl Worker {
         cameras: Vec<DetectInput>,
         options: &ServiceOptions,
         shared: Arc<Shared>,
-        (alerts, final_alerts): (
-            SyncSender<(DetectionAlert, Frame)>,
-            SyncSender<DetectionAlert>,
-        ),
+        (alerts, final_alerts): (SyncSender<Evidence>, SyncSender<DetectionAlert>),
     ) -> Self {
         let mut scheduler = Scheduler::new(options.scheduler);
         scheduler.set_cameras(cameras.len());
@@ -576,7 +573,12 @@ impl Worker {
                 .is_some_and(|s| s.counting_only.contains(&hit.rule));
             if !counting_only {
                 let alert = self.alert(i, frame, hit);
-                self.send(alert, frame);
+                let masks = self.slots[i]
+                    .setup
+                    .as_ref()
+                    .map(|s| s.privacy_masks.clone())
+                    .unwrap_or_default();
+                self.send(alert, frame, masks);
             }
         }
     }
@@ -627,27 +629,31 @@ impl Worker {
 
     /// Hands the alert and its frame to the evidence thread; if that is a
     /// whole queue behind, encodes here rather than lose the alert.
-    fn send(&self, alert: DetectionAlert, frame: &Frame) {
-        match self.alerts.try_send((alert, frame.clone())) {
+    fn send(&self, alert: DetectionAlert, frame: &Frame, masks: Vec<Vec<[f32; 2]>>) {
+        match self.alerts.try_send((alert, frame.clone(), masks)) {
             Ok(()) | Err(TrySendError::Disconnected(_)) => {}
-            Err(TrySendError::Full((alert, frame))) => {
+            Err(TrySendError::Full((alert, frame, masks))) => {
                 let mut stats = lock(&self.shared.stats);
-                let alert = with_snapshot(alert, &frame, self.evidence_dir.as_deref());
+                let alert = with_snapshot(alert, &frame, &masks, self.evidence_dir.as_deref());
                 deliver(alert, &self.final_alerts, &mut stats);
             }
         }
     }
 }
 
+/// An alert, its frame, and its camera's privacy masks (filled in the
+/// evidence pictures).
+type Evidence = (DetectionAlert, Frame, Vec<Vec<[f32; 2]>>);
+
 /// Encodes each alert's snapshot and delivers it, until the detector ends.
 fn evidence_loop(
-    queue: &Receiver<(DetectionAlert, Frame)>,
+    queue: &Receiver<Evidence>,
     alerts: &SyncSender<DetectionAlert>,
     shared: &Shared,
     dir: Option<&std::path::Path>,
 ) {
-    while let Ok((alert, frame)) = queue.recv() {
-        let alert = with_snapshot(alert, &frame, dir);
+    while let Ok((alert, frame, masks)) = queue.recv() {
+        let alert = with_snapshot(alert, &frame, &masks, dir);
         deliver(alert, alerts, &mut lock(&shared.stats));
     }
 }
@@ -657,15 +663,16 @@ fn evidence_loop(
 fn with_snapshot(
     mut alert: DetectionAlert,
     frame: &Frame,
+    masks: &[Vec<[f32; 2]>],
     dir: Option<&std::path::Path>,
 ) -> DetectionAlert {
     let image = PlanarImage::of(frame);
     alert.thumbnail = image
         .as_ref()
-        .map(|image| thumbnail_with_boxes(image, &alert.boxes, THUMBNAIL_WIDTH));
+        .map(|image| thumbnail_with_boxes(image, &alert.boxes, masks, THUMBNAIL_WIDTH));
     alert.snapshot_jpeg = image
         .ok_or_else(|| "frame planes not readable".to_string())
-        .and_then(|image| jpeg_with_boxes(&image, &alert.boxes))
+        .and_then(|image| jpeg_with_boxes(&image, &alert.boxes, masks))
         .unwrap_or_else(|e| {
             tracing::warn!(camera = %alert.camera, "snapshot: {e}");
             Vec::new()

@@ -9,8 +9,16 @@ use super::types::BBox;
 const BOX_RGB: [u8; 3] = [255, 176, 0];
 const BOX_WIDTH: usize = 2;
 
-/// The picture as a JPEG (quality 85) with `boxes` outlined.
-pub fn jpeg_with_boxes(image: &PlanarImage<'_>, boxes: &[BBox]) -> Result<Vec<u8>, String> {
+/// Privacy masks are filled this grey in evidence pictures, as in exports.
+const MASK_RGB: [u8; 3] = [128, 128, 128];
+
+/// The picture as a JPEG (quality 85) with `boxes` outlined and the
+/// camera's privacy `masks` (image coordinates) filled.
+pub fn jpeg_with_boxes(
+    image: &PlanarImage<'_>,
+    boxes: &[BBox],
+    masks: &[Vec<[f32; 2]>],
+) -> Result<Vec<u8>, String> {
     let (w, h) = (image.width, image.height);
     let (w16, h16) = (
         u16::try_from(w).map_err(|_| format!("frame too wide for JPEG: {w}"))?,
@@ -18,6 +26,9 @@ pub fn jpeg_with_boxes(image: &PlanarImage<'_>, boxes: &[BBox]) -> Result<Vec<u8
     );
     let mut rgb = vec![0; w * h * 3];
     to_rgb(image, &mut rgb, (w, h), Resize::Stretch);
+    for m in masks {
+        fill(&mut rgb, w, h, m);
+    }
     for b in boxes {
         outline(&mut rgb, w, h, b);
     }
@@ -29,12 +40,20 @@ pub fn jpeg_with_boxes(image: &PlanarImage<'_>, boxes: &[BBox]) -> Result<Vec<u8
 }
 
 /// A small RGBA picture of the frame with `boxes` outlined, `width` pixels
-/// wide (aspect kept): what the alert card shows at a glance.
-pub fn thumbnail_with_boxes(image: &PlanarImage<'_>, boxes: &[BBox], width: usize) -> Thumbnail {
+/// wide (aspect kept), privacy `masks` filled: what the alert card shows.
+pub fn thumbnail_with_boxes(
+    image: &PlanarImage<'_>,
+    boxes: &[BBox],
+    masks: &[Vec<[f32; 2]>],
+    width: usize,
+) -> Thumbnail {
     let w = width.clamp(16, image.width);
     let h = (image.height * w / image.width).max(1);
     let mut rgb = vec![0; w * h * 3];
     to_rgb(image, &mut rgb, (w, h), Resize::Stretch);
+    for m in masks {
+        fill(&mut rgb, w, h, m);
+    }
     for b in boxes {
         outline(&mut rgb, w, h, b);
     }
@@ -58,6 +77,32 @@ pub struct Thumbnail {
     pub height: usize,
     /// `width * height * 4` bytes.
     pub rgba: Vec<u8>,
+}
+
+/// Fills a polygon (image coordinates 0..1) in an RGB buffer, even-odd,
+/// row by row at pixel centres.
+fn fill(rgb: &mut [u8], w: usize, h: usize, polygon: &[[f32; 2]]) {
+    let points: Vec<(f32, f32)> = polygon
+        .iter()
+        .map(|[x, y]| (x * w as f32, y * h as f32))
+        .collect();
+    for row in 0..h {
+        let y = row as f32 + 0.5;
+        let mut xs: Vec<f32> = points
+            .iter()
+            .zip(points.iter().cycle().skip(1))
+            .filter(|((_, y0), (_, y1))| (*y0 <= y) != (*y1 <= y))
+            .map(|((x0, y0), (x1, y1))| x0 + (y - y0) / (y1 - y0) * (x1 - x0))
+            .collect();
+        xs.sort_by(f32::total_cmp);
+        for span in xs.chunks_exact(2) {
+            let from = (span[0] - 0.5).ceil().max(0.0) as usize;
+            let to = ((span[1] - 0.5).floor().max(-1.0) + 1.0).min(w as f32) as usize;
+            for col in from..to {
+                rgb[(row * w + col) * 3..][..3].copy_from_slice(&MASK_RGB);
+            }
+        }
+    }
 }
 
 /// Draws a box's outline into an RGB buffer.
@@ -88,6 +133,28 @@ mod tests {
     use crate::ingest::PixelFormat;
 
     #[test]
+    fn privacy_masks_are_filled_in_evidence_pictures() {
+        let (w, h) = (64, 48);
+        let y = vec![230u8; w * h];
+        let c = vec![128u8; w * h / 4];
+        let image = PlanarImage {
+            format: PixelFormat::I420,
+            width: w,
+            height: h,
+            planes: [&y, &c, &c],
+            strides: [w, w / 2, w / 2],
+        };
+        // A triangle over the top-left corner.
+        let mask = vec![[0.0, 0.0], [0.5, 0.0], [0.0, 0.5]];
+        let thumb = thumbnail_with_boxes(&image, &[], &[mask], 64);
+        let px = |x: usize, y: usize| &thumb.rgba[(y * 64 + x) * 4..][..3];
+        assert_eq!(px(2, 2), MASK_RGB);
+        assert_eq!(px(12, 8), MASK_RGB);
+        assert_ne!(px(30, 20), MASK_RGB, "outside the triangle");
+        assert_ne!(px(60, 40), MASK_RGB);
+    }
+
+    #[test]
     fn a_snapshot_is_a_jpeg_of_the_frame_size() {
         let (w, h) = (64, 48);
         let y = vec![120u8; w * h];
@@ -99,7 +166,8 @@ mod tests {
             planes: [&y, &c, &c],
             strides: [w, w / 2, w / 2],
         };
-        let jpeg = jpeg_with_boxes(&image, &[BBox::new(0.25, 0.25, 0.75, 0.75)]).expect("jpeg");
+        let jpeg =
+            jpeg_with_boxes(&image, &[BBox::new(0.25, 0.25, 0.75, 0.75)], &[]).expect("jpeg");
         assert_eq!(&jpeg[..2], &[0xFF, 0xD8], "JPEG start marker");
         // SOF0 carries height then width.
         let sof = jpeg
@@ -108,7 +176,7 @@ mod tests {
             .expect("SOF0");
         assert_eq!(u16::from_be_bytes([jpeg[sof + 5], jpeg[sof + 6]]), 48);
         assert_eq!(u16::from_be_bytes([jpeg[sof + 7], jpeg[sof + 8]]), 64);
-        let thumb = thumbnail_with_boxes(&image, &[BBox::new(0.25, 0.25, 0.75, 0.75)], 32);
+        let thumb = thumbnail_with_boxes(&image, &[BBox::new(0.25, 0.25, 0.75, 0.75)], &[], 32);
         assert_eq!(
             (thumb.width, thumb.height, thumb.rgba.len()),
             (32, 24, 32 * 24 * 4)

@@ -33,6 +33,7 @@ fn at_ms(ms: u64) -> SystemTime {
 /// made once and kept in the temporary folder for later runs.
 fn recorded() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
+    gst::init().expect("gstreamer");
     DIR.get_or_init(|| {
         let camera = std::env::temp_dir().join("wf-export-media-fixture/cam-plaza");
         if list_segments(&camera).is_ok_and(|s| s.len() == 8) {
@@ -309,7 +310,7 @@ fn detail(y: &[u8], b: BBox) -> f64 {
     sum as f64 / n.max(1) as f64
 }
 
-/// The demo site's privacy mask of `cam-cp-02` (the same footage).
+/// A privacy mask along the top edge (the demo site masks office windows there).
 const MASK: [[f32; 2]; 4] = [[0.0, 0.0], [0.38, 0.0], [0.38, 0.06], [0.0, 0.09]];
 
 /// People blurred where the detector sees them in the original, the rest
