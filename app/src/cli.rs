@@ -274,9 +274,13 @@ pub struct ExportArgs {
     /// demo site's).
     #[arg(long, value_name = "FILE")]
     pub rules: Option<PathBuf>,
-    /// Export people unblurred: needs `--role supervisor`, and is audited.
-    #[arg(long)]
+    /// Export people unblurred: needs `--role supervisor` and `--reason`,
+    /// and is audited.
+    #[arg(long, requires = "reason")]
     pub unredacted: bool,
+    /// Why redaction is lifted (recorded in the audit trail).
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
     /// Who is exporting (recorded in the audit trail).
     #[arg(long, value_name = "ROLE", value_enum, default_value = "dispatcher")]
     pub role: crate::console::modes::Role,

@@ -468,7 +468,11 @@ fn lifting_redaction_needs_a_supervisor_and_is_audited() {
     let journal = journal_copy("export-unredacted-journal");
     let out = out_dir("export-unredacted");
     let audit = out_dir("export-unredacted-audit");
-    let refused = run(export_cmd(&journal, 3, 6, &out, &audit).arg("--unredacted"));
+    let refused = run(export_cmd(&journal, 3, 6, &out, &audit).args([
+        "--unredacted",
+        "--reason",
+        "court order 17",
+    ]));
     assert_eq!(refused.status.code(), Some(2), "{}", text(&refused));
     assert!(
         text(&refused).contains("--role supervisor"),
@@ -477,10 +481,25 @@ fn lifting_redaction_needs_a_supervisor_and_is_audited() {
     );
     assert!(!out.exists() && !audit.exists(), "nothing written");
 
+    let no_reason = run(export_cmd(&journal, 3, 6, &out, &audit).args([
+        "--unredacted",
+        "--role",
+        "supervisor",
+    ]));
+    assert!(!no_reason.status.success(), "a reason is required");
+    assert!(
+        text(&no_reason).contains("--reason"),
+        "{}",
+        text(&no_reason)
+    );
+    assert!(!out.exists() && !audit.exists(), "nothing written");
+
     let done = run(export_cmd(&journal, 3, 6, &out, &audit).args([
         "--unredacted",
         "--role",
         "supervisor",
+        "--reason",
+        "court order 17",
     ]));
     assert!(done.status.success(), "{}", text(&done));
     assert!(
@@ -497,6 +516,7 @@ fn lifting_redaction_needs_a_supervisor_and_is_audited() {
     let lifted = shown.find("redaction lifted").expect(&shown);
     let exported = shown.find("exported").expect(&shown);
     assert!(lifted < exported, "lifted, then exported: {shown}");
+    assert!(shown.contains("court order 17"), "{shown}");
     assert!(shown.contains("supervisor"), "{shown}");
     let verified = run(watchfloor().args(["audit", "verify", "--dir"]).arg(&audit));
     assert!(verified.status.success(), "{}", text(&verified));

@@ -265,6 +265,8 @@ struct OpenSegment {
     ahead: Option<Decoded>,
     /// The file's last frame has been passed.
     ended: bool,
+    /// Set playing after the first seek (frames are pulled while playing).
+    playing: bool,
 }
 
 /// A decoded picture, its layout, and its time within the file.
@@ -285,8 +287,10 @@ impl OpenSegment {
             .by_name("out")
             .and_then(|e| e.downcast::<gst_app::AppSink>().ok())
             .ok_or_else(|| format!("{what}: no appsink"))?;
+        // Paused first: only the first frame is decoded before the seek
+        // that follows (playing would decode on from the start meanwhile).
         pipeline
-            .set_state(gst::State::Playing)
+            .set_state(gst::State::Paused)
             .map_err(|e| format!("{what}: {e}"))?;
         let open = Self {
             segment,
@@ -295,6 +299,7 @@ impl OpenSegment {
             last: None,
             ahead: None,
             ended: false,
+            playing: false,
         };
         let (res, _, _) = open.pipeline.state(gst::ClockTime::from_seconds(5));
         if let Err(e) = res {
@@ -321,7 +326,8 @@ impl OpenSegment {
             .last
             .as_ref()
             .and_then(|(_, _, pos)| offset.checked_sub(*pos));
-        if step.is_none_or(|s| s > DECODE_ON) {
+        let sought = step.is_none_or(|s| s > DECODE_ON);
+        if sought {
             self.seek(offset)?;
         }
         // Decode on until the next frame would be past the instant: the
@@ -340,7 +346,13 @@ impl OpenSegment {
                 self.ahead = Some(decoded);
                 break;
             }
+            // An accurate seek's first frame is the one covering the
+            // instant: no need to decode the next to know.
+            let covers = sought && self.last.is_none() && decoded.2 <= offset;
             self.last = Some(decoded);
+            if covers {
+                break;
+            }
         }
         Ok(self.last.clone())
     }
@@ -359,6 +371,12 @@ impl OpenSegment {
         self.last = None;
         self.ahead = None;
         self.ended = false;
+        if !self.playing {
+            self.pipeline
+                .set_state(gst::State::Playing)
+                .map_err(|e| format!("segment {}: {e}", self.segment.path.display()))?;
+            self.playing = true;
+        }
         Ok(())
     }
 

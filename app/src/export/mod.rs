@@ -92,9 +92,7 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
                     request.to_us,
                     request.out.display()
                 ),
-                reason:
-                    "watchfloor export --unredacted (no reason can be given on the command line)"
-                        .into(),
+                reason: args.reason.clone().unwrap_or_default(),
             },
         )?;
     }
