@@ -21,7 +21,15 @@ pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
             .on_hover_text(now.format("UTC%:z").to_string());
             ui.separator();
             let (live, total) = console.cameras.live_count();
-            if total == 0 {
+            if console.package.is_some() {
+                let recorded = console.cameras.views().len();
+                key_value(
+                    ui,
+                    console.t(Msg::StatusCameras),
+                    &format!("{recorded} {}", console.t(Msg::ReplayRecorded)),
+                    Some(theme::palette::ORANGE),
+                );
+            } else if total == 0 {
                 key_value(
                     ui,
                     console.t(Msg::StatusCameras),
@@ -102,6 +110,16 @@ fn item(ui: &mut egui::Ui, key: &str, look: &theme::StatusLook, value: &str) -> 
 
 /// Feed health (CoT units, MAVLink drones), the journal, and site problems.
 fn feeds(console: &Console, ui: &mut egui::Ui) {
+    if let Some(package) = &console.package {
+        key_value(
+            ui,
+            console.t(Msg::StatusFeeds),
+            console.t(Msg::StatusPackage),
+            Some(theme::palette::ORANGE),
+        );
+        ui.label(egui::RichText::new(package.display().to_string()).color(theme::TEXT_WEAK));
+        return;
+    }
     let Some(world) = &console.world else {
         key_value(
             ui,

@@ -223,6 +223,7 @@ catalogue! {
     ExportNoJournal => "Nothing to export: the journal is not open", "无法导出：日志未打开";
     ExportRun => "Export", "导出";
     ExportRunning => "Exporting…", "正在导出…";
+    StatusPackage => "none — an incident package, offline", "无 — 离线事件包";
     ReplayNoActions => "Replaying the past: go live to act", "正在回放：返回实时后才能操作";
     ReplayNoRecording => "no recording at this time", "此时无录像";
     ReplayRecorded => "recorded", "录制于";
