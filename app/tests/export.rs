@@ -741,3 +741,124 @@ fn a_package_opens_in_the_trainer_window_under_xvfb() {
     assert!(listed.contains("role chosen: trainer"), "{listed}");
     assert!(listed.contains("replay opened: package"), "{listed}");
 }
+
+/// The console's own export (Export… on the timeline), by a supervisor who
+/// lifts redaction with a reason: the package is written from the console's
+/// open journal, verifies, and the audit trail holds the lifting (with its
+/// reason) and then the export with the manifest's hash.
+#[test]
+#[expect(
+    clippy::too_many_lines,
+    reason = "one supervisor's export, dialog to audit"
+)]
+fn a_supervisor_exports_from_the_console_and_it_is_audited() {
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable as _;
+    use watchfloor_app::console::{Console, ConsoleOptions, modes::Role, theme};
+    use watchfloor_app::i18n::{Lang, Msg};
+
+    let f = fixture();
+    let journal = journal_copy("console-export-journal");
+    let out = out_dir("console-export-package");
+    let audit = out_dir("console-export-audit");
+    let live = watchfloor_app::wiring::world::LiveWorld::start(
+        watchfloor_app::wiring::world::WorldOptions {
+            site: None,
+            basemap: None,
+            journal: Some(journal),
+            recordings: f.recordings.clone(),
+            ports: watchfloor_app::feeds::FeedPorts {
+                cot_udp: None,
+                cot_tcp: None,
+                mavlink_udp: None,
+            },
+            simulate: false,
+        },
+        || {},
+    )
+    .expect("starts");
+    let mut console = Console::new(&ConsoleOptions {
+        lang: Lang::En,
+        demo: false,
+        role: Some(Role::Supervisor),
+        mode: None,
+        checkpoint: None,
+    });
+    console.attach_audit(watchfloor_layers::audit::AuditTrail::start(&audit).expect("audit"));
+    console.set_recordings(f.recordings.clone());
+    console.attach_world(live);
+    console.open_export_for(f.t0 + 2_000_000, f.t0 + 6_000_000, &out);
+    let mut h = Harness::builder()
+        .with_size([1920.0, 1080.0])
+        .wgpu()
+        .with_context_setup(theme::apply)
+        .build_ui_state(|ui, console: &mut Console| console.ui(ui), console);
+    h.run_steps(2);
+    h.get_by_label(Msg::ExportLift.text(Lang::En)).click();
+    h.run_steps(2);
+    let hint = Msg::ExportReason.text(Lang::En);
+    let reason_field = |h: &Harness<'_, Console>| {
+        use egui_kittest::kittest::NodeT as _;
+        h.get_all_by_role(egui::accesskit::Role::TextInput)
+            .find(|n| n.accesskit_node().placeholder() == Some(hint))
+            .expect("the reason field")
+            .click();
+    };
+    reason_field(&h);
+    h.run_steps(2);
+    h.get_all_by_role(egui::accesskit::Role::TextInput)
+        .find(|n| {
+            use egui_kittest::kittest::NodeT as _;
+            n.accesskit_node().is_focused()
+        })
+        .expect("the reason field has focus")
+        .type_text("court order 17");
+    h.run_steps(2);
+    // The console's journal opens on the world's thread.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while h
+        .state()
+        .world()
+        .and_then(watchfloor_app::wiring::world::LiveWorld::journal)
+        .is_none()
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the journal did not open"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    h.get_by_label(Msg::ExportRun.text(Lang::En)).click();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    loop {
+        h.run_steps(1);
+        match h.state().export_outcome() {
+            Some(Ok(summary)) => {
+                assert!(summary.contains("verified"), "{summary}");
+                break;
+            }
+            Some(Err(e)) => panic!("the export failed: {e}"),
+            None => {}
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the export did not finish"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    h.get_by_label_contains("verified");
+    drop(h);
+    assert_eq!(manifest(&out)["redacted"], false);
+    let (ok, table) = verify(&out);
+    assert!(ok, "{table}");
+    let shown = text(&run(watchfloor()
+        .args(["audit", "show", "--dir"])
+        .arg(&audit)));
+    let lifted = shown.find("redaction lifted").expect(&shown);
+    let exported = shown.find("exported").expect(&shown);
+    assert!(lifted < exported, "{shown}");
+    assert!(
+        shown.contains("court order 17") && shown.contains("manifest SHA-256"),
+        "{shown}"
+    );
+}

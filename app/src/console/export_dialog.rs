@@ -57,6 +57,27 @@ impl Console {
         });
     }
 
+    /// What the last export from the dialog came to (`None`: none yet, or
+    /// still running): the package's summary, or why it failed.
+    pub fn export_outcome(&self) -> Option<Result<&str, &str>> {
+        match self.export.as_ref()?.outcome.as_ref()? {
+            Ok(s) => Some(Ok(s)),
+            Err(e) => Some(Err(e)),
+        }
+    }
+
+    /// Opens the export dialog filled in for `from_us..=to_us` into `out`
+    /// (e.g. an incident's span; the operator can still change it).
+    pub fn open_export_for(&mut self, from_us: i64, to_us: i64, out: &std::path::Path) {
+        self.open_export();
+        let (from, to) = (self.local(from_us), self.local(to_us));
+        if let Some(d) = &mut self.export {
+            d.from = from;
+            d.to = to;
+            d.out = out.display().to_string();
+        }
+    }
+
     fn local(&self, us: i64) -> String {
         let offset = *self.now().offset();
         chrono::DateTime::from_timestamp_micros(us)
@@ -167,15 +188,16 @@ pub(super) fn show(console: &mut Console, ctx: &egui::Context) {
             egui::Grid::new("export-fields")
                 .num_columns(2)
                 .show(ui, |ui| {
-                    ui.label(t(Msg::ExportFrom));
-                    ui.text_edit_singleline(&mut d.from);
-                    ui.end_row();
-                    ui.label(t(Msg::ExportTo));
-                    ui.text_edit_singleline(&mut d.to);
-                    ui.end_row();
-                    ui.label(t(Msg::ExportFolder));
-                    ui.add(egui::TextEdit::singleline(&mut d.out).desired_width(420.0));
-                    ui.end_row();
+                    for (msg, text) in [
+                        (Msg::ExportFrom, &mut d.from),
+                        (Msg::ExportTo, &mut d.to),
+                        (Msg::ExportFolder, &mut d.out),
+                    ] {
+                        let label = ui.label(t(msg));
+                        ui.add(egui::TextEdit::singleline(text).desired_width(420.0))
+                            .labelled_by(label.id);
+                        ui.end_row();
+                    }
                 });
             ui.label(egui::RichText::new(t(Msg::ExportRedactedNote)).color(theme::TEXT_WEAK));
             ui.add_enabled(
