@@ -149,16 +149,14 @@ fn open_package(cli: &Cli) -> anyhow::Result<Option<OpenedPackage>> {
 }
 
 /// The site's privacy masks (its `detection.toml`; the demo's in the demo)
-/// painted over camera pictures. A problem is logged; the console runs.
+/// painted over camera pictures. Masks that cannot be read blank their
+/// cameras (fail closed); the console runs.
 fn load_privacy_masks(console: &mut Console, options: &WorldOptions) {
     let rules = watchfloor_app::wiring::detection::rules_beside(options.site.as_deref());
     if rules.is_none() && !options.simulate {
         return;
     }
-    match watchfloor_app::export::privacy_masks(rules.as_deref(), &[]) {
-        Ok(masks) => console.set_privacy_masks(masks),
-        Err(e) => tracing::error!("privacy masks: {e:#}"),
-    }
+    console.set_privacy(watchfloor_app::export::privacy_policy(rules.as_deref()));
 }
 
 /// Cameras, detection and the live world for a headless render.

@@ -15,6 +15,7 @@ pub mod feeds;
 pub mod frame;
 pub mod journal;
 pub mod model;
+pub mod polygon_check;
 pub mod roads;
 pub mod site;
 pub mod spatial;

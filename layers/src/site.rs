@@ -172,29 +172,44 @@ impl Site {
         Ok((site, issues))
     }
 
-    /// Adds the features of one GeoJSON text, reporting bad ones.
+    /// Adds the features of one GeoJSON text, reporting bad ones. Features
+    /// are read one by one: a feature with a wrongly typed or missing
+    /// coordinate is named (index and id) and the others still load.
     pub fn add_geojson(&mut self, file: &Path, text: &str, issues: &mut Vec<SiteIssue>) {
-        let collection = match text.parse::<geojson::GeoJson>() {
-            Ok(geojson::GeoJson::FeatureCollection(c)) => c,
-            Ok(_) => {
-                issues.push(SiteIssue {
-                    file: file.into(),
-                    feature: None,
-                    message: "must be a GeoJSON FeatureCollection".into(),
-                });
-                return;
-            }
+        let whole = |message: String| SiteIssue {
+            file: file.into(),
+            feature: None,
+            message,
+        };
+        let root: serde_json::Value = match serde_json::from_str(text) {
+            Ok(v) => v,
             Err(e) => {
-                issues.push(SiteIssue {
-                    file: file.into(),
-                    feature: None,
-                    message: format!("not GeoJSON: {e}"),
-                });
+                issues.push(whole(format!("not JSON: {e}")));
                 return;
             }
         };
+        if root.get("type").and_then(serde_json::Value::as_str) != Some("FeatureCollection") {
+            issues.push(whole("must be a GeoJSON FeatureCollection".into()));
+            return;
+        }
+        let Some(raw_features) = root.get("features").and_then(serde_json::Value::as_array) else {
+            issues.push(whole("a FeatureCollection needs a `features` list".into()));
+            return;
+        };
+        let mut features = Vec::with_capacity(raw_features.len());
+        for (index, raw) in raw_features.iter().enumerate() {
+            match serde_json::from_value::<geojson::Feature>(raw.clone()) {
+                Ok(feature) => features.push((index, feature)),
+                Err(e) => issues.push(SiteIssue {
+                    file: file.into(),
+                    feature: Some((index, raw_id(raw))),
+                    message: format!("not a GeoJSON feature: {e}"),
+                }),
+            }
+        }
         let mut seen: BTreeSet<String> = self.ids().map(str::to_owned).collect();
-        for (index, feature) in collection.features.iter().enumerate() {
+        for (index, feature) in &features {
+            let index = *index;
             let props = FeatureProps(feature.properties.as_ref());
             let id = props.text("id");
             let issue = |message: String| SiteIssue {
@@ -273,6 +288,15 @@ impl Site {
                 });
             }
         }
+    }
+}
+
+/// The `properties.id` of a raw feature, to name one that does not parse.
+fn raw_id(raw: &serde_json::Value) -> Option<String> {
+    match raw.get("properties")?.get("id")? {
+        serde_json::Value::String(s) if !s.trim().is_empty() => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
     }
 }
 
@@ -372,6 +396,9 @@ fn polygon(g: Option<&geojson::GeometryValue>) -> Result<Vec<LonLat>, String> {
             }
             if let Some(bad) = points.iter().find(|p| !valid_lonlat(**p)) {
                 return Err(format!("polygon point {bad:?} is not a lon/lat"));
+            }
+            if let Some(crossing) = crate::polygon_check::first_crossing(&points) {
+                return Err(format!("polygon {crossing}"));
             }
             Ok(points)
         }
@@ -575,5 +602,47 @@ mod tests {
         );
         assert!(err.contains("origin"), "{err}");
         std::fs::remove_dir_all(&dir).ok();
+    }
+
+    /// One feature with a coordinate of the wrong type (a string) or none
+    /// at all once dropped the whole layer ("not GeoJSON … line 1 column
+    /// N"); now it is named and the others load. A bow-tie ring is refused
+    /// with where it crosses.
+    #[test]
+    fn a_feature_with_bad_coordinates_or_a_crossing_ring_is_named_alone() {
+        let text = r#"{"type":"FeatureCollection","features":[
+          {"type":"Feature","geometry":{"type":"Point","coordinates":[71.40,51.10]},
+           "properties":{"kind":"checkpoint","id":"cp-1"}},
+          {"type":"Feature","geometry":{"type":"Point","coordinates":["71.40",51.10]},
+           "properties":{"kind":"checkpoint","id":"cp-typo"}},
+          {"type":"Feature","geometry":{"type":"Point"},
+           "properties":{"kind":"camera","id":7}},
+          {"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[71.3,51.0],[71.6,51.3],[71.6,51.0],[71.3,51.3],[71.3,51.0]]]},
+           "properties":{"kind":"ring","id":"bow-tie","level":"inner"}},
+          {"type":"Feature","geometry":{"type":"Point","coordinates":[71.42,51.12]},
+           "properties":{"kind":"checkpoint","id":"cp-2"}}
+        ]}"#;
+        let mut site = Site::default();
+        let mut issues = Vec::new();
+        site.add_geojson(Path::new("city.geojson"), text, &mut issues);
+        let text: Vec<String> = issues.iter().map(ToString::to_string).collect();
+        assert_eq!(issues.len(), 3, "{text:#?}");
+        assert!(
+            text[0]
+                .starts_with("city.geojson: feature #1 (id \"cp-typo\"): not a GeoJSON feature:"),
+            "{text:#?}"
+        );
+        assert!(
+            text[1].starts_with("city.geojson: feature #2 (id \"7\"): not a GeoJSON feature:"),
+            "{text:#?}"
+        );
+        assert_eq!(
+            text[2],
+            "city.geojson: feature #3 (id \"bow-tie\"): polygon crosses itself: \
+             edge 0 crosses edge 2 at [71.450000, 51.150000]"
+        );
+        let ids: Vec<&str> = site.checkpoints.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, ["cp-1", "cp-2"]);
+        assert!(site.rings.is_empty());
     }
 }

@@ -111,7 +111,7 @@ impl Console {
             recordings: self.recordings.clone().unwrap_or_default(),
             cameras: Vec::new(),
             redact: !lift,
-            privacy_masks: self.privacy.clone(),
+            privacy: self.privacy.clone(),
             origin: self.world.as_ref().map(|w| w.live_world().frame().origin()),
         };
         if lift {

@@ -16,6 +16,7 @@ mod map_panel;
 pub mod modes;
 pub mod overview;
 pub mod privacy;
+pub mod problems;
 pub mod replay;
 mod role_dialog;
 pub mod search;
@@ -68,6 +69,8 @@ pub struct Console {
     demo: bool,
     focus: Area,
     list_open: bool,
+    /// Whether the problems window is open.
+    problems_open: bool,
     list_tab: ListTab,
     help_open: bool,
     system: Option<SystemReport>,
@@ -137,7 +140,7 @@ pub struct Console {
     /// How much time the timeline shows, seconds.
     timeline_span_s: f64,
     /// Privacy masks painted over camera pictures, by camera id.
-    privacy: privacy::Masks,
+    privacy: watchfloor_media::detect::privacy::PrivacyPolicy,
     /// The export dialog, while open.
     export: Option<export_dialog::ExportDialog>,
 }
@@ -162,6 +165,7 @@ impl Console {
             demo: options.demo,
             focus: Area::Map,
             list_open: true,
+            problems_open: false,
             list_tab: ListTab::default(),
             help_open: false,
             system: None,
@@ -208,7 +212,7 @@ impl Console {
             notes: None,
             note_text: String::new(),
             timeline_span_s: 3600.0,
-            privacy: privacy::Masks::new(),
+            privacy: watchfloor_media::detect::privacy::PrivacyPolicy::clear(),
             export: None,
         };
         console.apply_layout(&console.saved.layout(console.mode));
@@ -470,15 +474,31 @@ impl Console {
     }
 
     /// Paints these privacy masks over their cameras' pictures, live and
-    /// recorded.
-    pub fn set_privacy_masks(&mut self, masks: privacy::Masks) {
-        if !masks.is_empty() {
+    /// recorded; a camera whose masks are unknown is never shown (its tiles
+    /// are blanked with the reason, and the status bar names it).
+    pub fn set_privacy(&mut self, policy: watchfloor_media::detect::privacy::PrivacyPolicy) {
+        if !policy.masks().is_empty() {
             tracing::info!(
-                cameras = masks.len(),
+                cameras = policy.masks().len(),
                 "privacy masks applied to camera views"
             );
         }
-        self.privacy = masks;
+        self.privacy = policy;
+    }
+
+    /// Every problem the console knows of (what its problems window lists).
+    pub fn problems(&self) -> Vec<problems::Problem> {
+        problems::collect(self)
+    }
+
+    /// Opens the problems window (as the status bar's button does).
+    pub fn open_problems(&mut self) {
+        self.problems_open = true;
+    }
+
+    /// The privacy policy camera pictures are shown under.
+    pub fn privacy(&self) -> &watchfloor_media::detect::privacy::PrivacyPolicy {
+        &self.privacy
     }
 
     /// Takes over live cameras (the wall and lists show them).
@@ -790,6 +810,7 @@ impl Console {
         help::show(self, ui.ctx());
         search::show(self, ui.ctx());
         export_dialog::show(self, ui.ctx());
+        problems::show(self, ui.ctx());
         role_dialog::show(self, ui.ctx());
         audit::cameras_viewed(self);
 

@@ -65,6 +65,7 @@ pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
             ui.separator();
             check(console, ui, Msg::StatusDetector, detector);
             detection(console, ui);
+            super::problems::status_items(console, ui);
             if let Some(gpu) = &console.gpu {
                 ui.separator();
                 key_value(ui, console.t(Msg::StatusGpu), gpu, None);
@@ -75,6 +76,7 @@ pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
 
 /// Detection beyond the library check: the model opening, running (with
 /// rules-file problems, if any), or why it failed.
+/// (The rules file's problems are listed in the problems window.)
 fn detection(console: &Console, ui: &mut egui::Ui) {
     use super::cameras::DetectionState;
     match console.cameras.detection_state() {
@@ -82,17 +84,6 @@ fn detection(console: &Console, ui: &mut egui::Ui) {
             ui.label(
                 egui::RichText::new(console.t(Msg::DetectionStarting)).color(theme::TEXT_WEAK),
             );
-        }
-        DetectionState::Running { problems, .. } if !problems.is_empty() => {
-            ui.label(
-                egui::RichText::new(format!(
-                    "● {} {}",
-                    problems.len(),
-                    console.t(Msg::DetectionRulesProblems)
-                ))
-                .color(theme::palette::ORANGE),
-            )
-            .on_hover_text(problems.join("\n"));
         }
         DetectionState::Off | DetectionState::Waiting | DetectionState::Running { .. } => {}
         DetectionState::Failed(why) => {
@@ -149,6 +140,25 @@ fn feeds(console: &Console, ui: &mut egui::Ui) {
                     .unwrap_or_default();
                 feed(console, ui, name, counters, bound);
             }
+            let skews = world
+                .feed_stats()
+                .map(crate::feeds::FeedStats::clock_skews)
+                .unwrap_or_default();
+            if let Some(first) = skews.first() {
+                let more = if skews.len() > 1 {
+                    format!(" (+{})", skews.len() - 1)
+                } else {
+                    String::new()
+                };
+                ui.label(
+                    egui::RichText::new(format!(
+                        "⏱ {}: {}{more}",
+                        first.source,
+                        super::problems::clock_text(console, first.behind_us)
+                    ))
+                    .color(theme::palette::ORANGE),
+                );
+            }
         }
     }
     ui.separator();
@@ -166,17 +176,6 @@ fn feeds(console: &Console, ui: &mut egui::Ui) {
                 response.on_hover_text(e);
             }
         }
-    }
-    if !status.site_issues.is_empty() {
-        ui.separator();
-        let look = theme::feed_look(FeedHealth::Stalled);
-        let count = format!(
-            "{} {}",
-            status.site_issues.len(),
-            console.t(Msg::StatusSiteProblems)
-        );
-        item(ui, console.t(Msg::StatusSite), &look, &count)
-            .on_hover_text(status.site_issues.join("\n"));
     }
 }
 

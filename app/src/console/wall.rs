@@ -7,6 +7,7 @@
 use super::cameras::{CameraView, Recorded};
 use super::{Area, Console, area_heading, empty_hint, theme, track_focus};
 use crate::i18n::Msg;
+use watchfloor_media::detect::privacy::CameraPrivacy;
 
 /// Largest layout: 6×6 tiles.
 pub const MAX_SIDE: usize = 6;
@@ -343,7 +344,16 @@ pub(super) fn camera_tile(
     view: &CameraView,
 ) {
     let painter = ui.painter_at(tile);
-    if let (Some(frame), true) = (&view.frame, console.video_ready) {
+    let privacy = console.privacy.for_camera(&view.id);
+    if let CameraPrivacy::Unknown(why) = privacy {
+        // Fail closed: masks that cannot be read mean no picture at all.
+        painter.rect_filled(tile, 0.0, egui::Color32::BLACK);
+        blanked_text(
+            ui,
+            tile,
+            &format!("{}: {why}", console.t(Msg::PrivacyMasksUnreadable)),
+        );
+    } else if let (Some(frame), true) = (&view.frame, console.video_ready) {
         let (w, h) = (frame.0.width() as f32, frame.0.height() as f32);
         let scale = (tile.width() / w).min(tile.height() / h);
         let video = egui::Rect::from_center_size(tile.center(), egui::vec2(w * scale, h * scale));
@@ -353,7 +363,7 @@ pub(super) fn camera_tile(
         painter.add(watchfloor_render::video::tile_callback(
             video, index, frame_id, frame,
         ));
-        if let Some(masks) = console.privacy.get(&view.id) {
+        if let CameraPrivacy::Masked(masks) = privacy {
             super::privacy::paint(&painter, video, masks);
         }
         if let Some(d) = &view.detections {
@@ -528,16 +538,26 @@ fn detection_boxes(
 }
 
 fn centered_text(ui: &egui::Ui, tile: egui::Rect, text: &str) {
+    centered_text_in(ui, tile, text, theme::TEXT_WEAK);
+}
+
+/// Why a tile shows no picture at all (privacy masks unreadable): in the
+/// alarm colour, so nobody takes the black tile for a dead camera.
+fn blanked_text(ui: &egui::Ui, tile: egui::Rect, text: &str) {
+    centered_text_in(ui, tile, &format!("⛔ {text}"), theme::palette::VERMILLION);
+}
+
+fn centered_text_in(ui: &egui::Ui, tile: egui::Rect, text: &str, color: egui::Color32) {
     let mut job = egui::text::LayoutJob::simple(
         text.to_owned(),
         egui::TextStyle::Small.resolve(ui.style()),
-        theme::TEXT_WEAK,
+        color,
         tile.width() - 16.0,
     );
     job.halign = egui::Align::Center;
     let galley = ui.painter().layout_job(job);
     let top_center = tile.center() - egui::vec2(0.0, galley.size().y / 2.0);
-    ui.painter().galley(top_center, galley, theme::TEXT_WEAK);
+    ui.painter().galley(top_center, galley, color);
 }
 
 /// The cameras to show for an alert at `lonlat`: the camera that raised it

@@ -22,7 +22,6 @@ pub mod manifest;
 pub mod package;
 pub mod verify;
 
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -31,6 +30,7 @@ use watchfloor_layers::audit::{AuditAction, AuditLog};
 use watchfloor_layers::journal::Journal;
 use watchfloor_media::detect::config;
 use watchfloor_media::detect::descriptor::ModelDescriptor;
+use watchfloor_media::detect::privacy::PrivacyPolicy;
 
 pub use manifest::{FORMAT, Manifest, ManifestFile, TRAINER_NOTES};
 pub use package::{CameraExport, ExportReport, ExportRequest, cameras_to_export, export};
@@ -62,12 +62,14 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(EXIT_REFUSED));
     }
     let request = request_of(args)?;
-    let cameras = cameras_to_export(&request)?;
-    let masks = privacy_masks(args.rules.as_deref(), &cameras)?;
+    if let Some(rules) = &args.rules {
+        anyhow::ensure!(rules.is_file(), "--rules {}: no such file", rules.display());
+    }
     let request = ExportRequest {
-        privacy_masks: masks,
+        privacy: privacy_policy(args.rules.as_deref()),
         ..request
     };
+    check_privacy(&request, &cameras_to_export(&request)?)?;
     let audit_dir = args
         .audit
         .clone()
@@ -139,18 +141,16 @@ fn request_of(args: &ExportArgs) -> anyhow::Result<ExportRequest> {
             .unwrap_or_else(|| data_dir().join("recordings")),
         cameras: args.cameras.clone(),
         redact: !args.unredacted,
-        privacy_masks: BTreeMap::new(),
+        privacy: PrivacyPolicy::clear(),
         origin: None,
     })
 }
 
-/// The privacy masks of `cameras` from `rules` (default: the demo site's).
-/// A camera whose entry did not load, or an unreadable file given on the
-/// command line, is refused: its masks would be unknown.
-pub fn privacy_masks(
-    rules: Option<&Path>,
-    cameras: &[String],
-) -> anyhow::Result<BTreeMap<String, Vec<Vec<[f32; 2]>>>> {
+/// The privacy policy from `rules` (default: the demo site's): every
+/// camera's masks, or why they are unknown (then the camera is blanked in
+/// the console and refused by an export that keeps redaction). Never
+/// fails: an unreadable file makes every camera's masks unknown.
+pub fn privacy_policy(rules: Option<&Path>) -> PrivacyPolicy {
     let path = match rules {
         Some(p) => p.to_path_buf(),
         None => match crate::sim_world::asset(DEMO_RULES) {
@@ -163,31 +163,43 @@ pub fn privacy_masks(
             }
             _ => {
                 tracing::warn!("no demo detection rules found: no privacy masks applied");
-                return Ok(BTreeMap::new());
+                return PrivacyPolicy::clear();
             }
         },
     };
-    anyhow::ensure!(path.is_file(), "--rules {}: no such file", path.display());
-    let model = ModelDescriptor::bundled()?;
+    let model = match ModelDescriptor::bundled() {
+        Ok(m) => m,
+        Err(e) => return PrivacyPolicy::unreadable(format!("{}: {e}", path.display())),
+    };
     let loaded = config::load(&path, &model);
-    anyhow::ensure!(
-        !loaded.cameras.is_empty() || loaded.problems.is_empty(),
-        "privacy masks cannot be read: {}",
-        loaded.problems.join("; ")
-    );
-    if let Some(bad) = cameras.iter().find(|c| loaded.rejected.contains(c)) {
-        anyhow::bail!(
-            "camera `{bad}`: its entry in {} does not load, so its privacy masks are unknown: {}",
-            path.display(),
-            loaded.problems.join("; ")
-        );
+    if let Some(why) = loaded.privacy.all_unknown() {
+        tracing::error!("privacy masks unreadable, every camera is blanked: {why}");
     }
-    Ok(loaded
-        .cameras
-        .into_iter()
-        .filter(|c| !c.privacy_masks.is_empty())
-        .map(|c| (c.camera, c.privacy_masks))
-        .collect())
+    for (camera, why) in loaded.privacy.unknown() {
+        tracing::error!(camera, "privacy masks unreadable, camera blanked: {why}");
+    }
+    loaded.privacy
+}
+
+/// Refuses an export that would show a camera whose masks are unknown,
+/// unless redaction is lifted (a supervisor's audited decision).
+pub fn check_privacy(request: &ExportRequest, cameras: &[String]) -> anyhow::Result<()> {
+    for camera in cameras {
+        if let Err(why) = request.privacy.masks_of(camera) {
+            if request.redact {
+                anyhow::bail!(
+                    "camera `{camera}`: privacy masks unreadable ({why}), so it is not exported; \
+                     fix the rules file, leave the camera out (--cameras), or have a supervisor \
+                     lift redaction with a reason"
+                );
+            }
+            tracing::warn!(
+                camera,
+                "privacy masks unreadable ({why}): exported unmasked, redaction lifted"
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Opens the journal read-for-export; names the console holding it.

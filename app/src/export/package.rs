@@ -2,7 +2,6 @@
 //! clips, events, the state at the start, tracks, layers, and the manifest
 //! over all of them. See the module docs of [`super`] for the layout.
 
-use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -12,6 +11,7 @@ use watchfloor_layers::event::Event;
 use watchfloor_layers::journal::Journal;
 use watchfloor_layers::model::{LonLat, UnixMicros};
 use watchfloor_layers::world::World;
+use watchfloor_media::detect::privacy::PrivacyPolicy;
 use watchfloor_media::export::{
     self as media_export, Clip, Edit, RedactOptions, RedactStats, Redactor, SegmentRange,
 };
@@ -35,8 +35,9 @@ pub struct ExportRequest {
     /// Blur people in the clips.
     pub redact: bool,
     /// Privacy masks by camera id (image coordinates), filled grey in
-    /// every exported frame.
-    pub privacy_masks: BTreeMap<String, Vec<Vec<[f32; 2]>>>,
+    /// every exported frame; a camera whose masks are unknown is refused
+    /// unless redaction is lifted.
+    pub privacy: PrivacyPolicy,
     /// Origin of the empty world the journal's state is rebuilt from
     /// (`None`: the site the journal loaded first, else the default).
     pub origin: Option<LonLat>,
@@ -98,6 +99,7 @@ pub fn export(request: &ExportRequest, journal: &Journal) -> anyhow::Result<Expo
         request.from_us
     );
     let cameras = cameras_to_export(request)?;
+    super::check_privacy(request, &cameras)?;
     prepare_out(&request.out)?;
     let result = write_package(request, journal, &cameras, started);
     if result.is_err() {
@@ -271,10 +273,10 @@ fn write_clips(
     } else {
         None
     };
-    let no_masks = Vec::new();
     let mut exported = Vec::new();
     for (camera, segments) in ranges {
-        let masks = request.privacy_masks.get(&camera).unwrap_or(&no_masks);
+        // Unknown masks got this far only with redaction lifted.
+        let masks = request.privacy.masks_of(&camera).unwrap_or(&[]);
         let mut edit = Edit {
             redactor: redactor.as_mut(),
             masks,

@@ -7,7 +7,7 @@ use tokio::io::AsyncReadExt as _;
 use tokio::net::TcpListener;
 use watchfloor_layers::event::Origin;
 use watchfloor_layers::feeds::cot::MAX_MESSAGE_BYTES;
-use watchfloor_layers::feeds::ingest::{CotStreamFramer, Outcome, cot_to_events};
+use watchfloor_layers::feeds::ingest::{CotStreamFramer, Outcome, decode_cot};
 
 use super::{EventSender, FeedStats, forward, now_us};
 
@@ -27,7 +27,7 @@ pub(super) async fn start_udp(
         MAX_MESSAGE_BYTES + 1,
         events,
         stats,
-        cot_to_events,
+        decode_cot,
     )
     .await
 }
@@ -94,12 +94,12 @@ async fn serve_stream(
         for _ in 0..complete.oversized {
             let outcome =
                 Outcome::Malformed(format!("no </event> within {MAX_MESSAGE_BYTES} bytes"));
-            stats.record(&source, &outcome, at);
+            stats.record(&source, &outcome.into(), at);
         }
         for message in complete.messages {
-            let outcome = cot_to_events(&message, &origin, at);
-            stats.record(&source, &outcome, at);
-            if !forward(outcome, events).await {
+            let decoded = decode_cot(&message, &origin, at);
+            stats.record(&source, &decoded, at);
+            if !forward(decoded.outcome, events).await {
                 return;
             }
         }

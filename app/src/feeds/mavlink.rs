@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 
 use watchfloor_layers::event::{Event, Origin};
-use watchfloor_layers::feeds::ingest::{Outcome, mavlink_to_events};
+use watchfloor_layers::feeds::ingest::{Decoded, Outcome, mavlink_to_events};
 use watchfloor_layers::feeds::mavlink::MAX_DATAGRAM_BYTES;
 
 use super::watchdog::DroneClock;
@@ -25,7 +25,7 @@ pub(super) async fn start_udp(
                 }
             }
         }
-        outcome
+        Decoded::from(outcome)
     };
     super::serve_udp(
         addr,

@@ -13,7 +13,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use watchfloor_layers::event::Envelope;
-use watchfloor_layers::feeds::ingest::{FeedBook, FeedCounters, Outcome};
+use watchfloor_layers::feeds::ingest::{ClockSkew, Decoded, FeedBook, FeedCounters, Outcome};
 use watchfloor_layers::model::UnixMicros;
 
 /// Where to listen. `None` turns a feed off; port 0 picks a free port.
@@ -56,13 +56,24 @@ pub type EventSender = tokio::sync::mpsc::Sender<Envelope>;
 pub struct FeedStats(Arc<Mutex<FeedBook>>);
 
 impl FeedStats {
-    /// Records what became of one message and logs it if due.
-    fn record(&self, source: &str, outcome: &Outcome, at: UnixMicros) {
-        let report = self
-            .0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .record(source, outcome, at);
+    /// Records what became of one message and logs it if due; checks the
+    /// sender's clock when the message carries its time.
+    fn record(&self, source: &str, decoded: &Decoded, at: UnixMicros) {
+        let (report, skew) = {
+            let mut book = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+            let skew = decoded
+                .sent_at
+                .and_then(|sent| book.record_clock(source, sent, at));
+            (book.record(source, &decoded.outcome, at), skew)
+        };
+        if let Some(skew) = skew {
+            tracing::warn!(
+                source = %skew.source,
+                "{}: {} (its times are shown as sent, not shifted)",
+                skew.source,
+                skew.describe()
+            );
+        }
         if let Some(r) = report {
             tracing::warn!(
                 source = %r.source,
@@ -72,6 +83,14 @@ impl FeedStats {
                 r.suppressed
             );
         }
+    }
+
+    /// Senders whose clocks are off, by source.
+    pub fn clock_skews(&self) -> Vec<ClockSkew> {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clock_skews()
     }
 
     /// Counters summed over sources starting with `prefix` (`cot/`, `mavlink/`).
@@ -191,7 +210,7 @@ async fn serve_udp(
     max_datagram: usize,
     events: EventSender,
     stats: FeedStats,
-    decode: impl Fn(&[u8], &watchfloor_layers::event::Origin, UnixMicros) -> Outcome + Send + 'static,
+    decode: impl Fn(&[u8], &watchfloor_layers::event::Origin, UnixMicros) -> Decoded + Send + 'static,
 ) -> anyhow::Result<SocketAddr> {
     let socket = tokio::net::UdpSocket::bind(addr)
         .await
@@ -210,9 +229,9 @@ async fn serve_udp(
                 }
             };
             let at = now_us();
-            let outcome = decode(&buf[..n], &origin, at);
-            stats.record(&format!("{feed} from {}", peer.ip()), &outcome, at);
-            if !forward(outcome, &events).await {
+            let decoded = decode(&buf[..n], &origin, at);
+            stats.record(&format!("{feed} from {}", peer.ip()), &decoded, at);
+            if !forward(decoded.outcome, &events).await {
                 break;
             }
         }

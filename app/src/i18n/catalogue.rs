@@ -71,7 +71,6 @@ catalogue! {
     ResolveConfirm => "Resolve now", "确认处置完毕";
     WallTour => "Tour", "轮巡";
     WallTourHint => "Cycle through all cameras, a page every 10 s", "每 10 秒轮换一页，巡视全部摄像机";
-    DetectionRulesProblems => "rules with problems", "规则有误";
     DetectionStarting => "opening the model…", "正在加载模型…";
 
     // The checkpoint view (supervisors).
@@ -267,8 +266,24 @@ catalogue! {
     StatusRecording => "recording", "记录中";
     StatusNotRecording => "not recording", "未记录";
     StatusMalformed => "malformed", "格式错误";
-    StatusSite => "Site", "站点";
-    StatusSiteProblems => "problems", "个问题";
+    StatusProblems => "problems", "个问题";
+    StatusPrivacy => "Privacy", "隐私";
+    StatusBlanked => "blanked:", "已遮蔽：";
+    PrivacyMasksUnreadable => "privacy masks unreadable", "隐私遮罩无法读取";
+    PrivacyAllBlanked => "every camera blanked", "所有摄像机画面已遮蔽";
+    ProblemsTitle => "Problems", "问题列表";
+    ProblemsOpen => "List every problem, with its file, line or source", "列出所有问题及其文件、行号或来源";
+    ProblemsNone => "No problems.", "没有问题。";
+    ProblemsPrivacy => "Privacy masks", "隐私遮罩";
+    ProblemsSite => "Site configuration", "站点配置";
+    ProblemsDetection => "Detection rules", "检测规则";
+    ProblemsCameras => "Camera configuration", "摄像机配置";
+    ProblemsFeeds => "Feeds", "数据源";
+    ClockBehind => "clock {} behind", "时钟慢 {}";
+    ClockAhead => "clock {} ahead", "时钟快 {}";
+    UnitSeconds => "s", "秒";
+    UnitMinutes => "min", "分钟";
+    UnitHours => "h", "小时";
 
     // Keyboard shortcuts, as listed in the help window.
     ShortcutFocusMap => "Focus the map", "聚焦地图";

@@ -15,6 +15,16 @@ use crate::model::{UnitKind, UnixMicros};
 /// Malformed input from one source is logged at most once per this interval.
 pub const MALFORMED_LOG_INTERVAL_US: UnixMicros = 10_000_000;
 
+/// A sender whose clock differs from the console's by at least this much
+/// (median of its recent messages) is named as skewed. Transit over a
+/// network or a TAK server adds well under a second; GPS- or NTP-synced
+/// devices agree to much better than this.
+pub const CLOCK_SKEW_THRESHOLD_US: UnixMicros = 30_000_000;
+
+/// Recent messages per source the clock estimate is the median of: one
+/// delayed or replayed message does not move it, a steady offset does.
+const CLOCK_SAMPLES: usize = 9;
+
 /// What became of one message.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
@@ -26,24 +36,53 @@ pub enum Outcome {
     Malformed(String),
 }
 
+/// One message decoded, with the sender's own clock reading when the
+/// protocol carries one (CoT `time`), to check the sender's clock by.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decoded {
+    /// What became of the message.
+    pub outcome: Outcome,
+    /// When the sender says it sent the message (its clock), if it says.
+    pub sent_at: Option<UnixMicros>,
+}
+
+impl From<Outcome> for Decoded {
+    fn from(outcome: Outcome) -> Self {
+        Self {
+            outcome,
+            sent_at: None,
+        }
+    }
+}
+
 /// Turns one CoT message into events, stamped `at` (arrival time: the
 /// console's clock, not the sender's).
 pub fn cot_to_events(bytes: &[u8], origin: &Origin, at: UnixMicros) -> Outcome {
+    decode_cot(bytes, origin, at).outcome
+}
+
+/// [`cot_to_events`], keeping the sender's `time` for [`FeedBook`]'s clock
+/// check.
+pub fn decode_cot(bytes: &[u8], origin: &Origin, at: UnixMicros) -> Decoded {
     let event = match cot::parse(bytes) {
         Ok(e) => e,
-        Err(e) => return Outcome::Malformed(e.to_string()),
+        Err(e) => return Outcome::Malformed(e.to_string()).into(),
     };
-    match cot_event(&event, at) {
+    let outcome = match cot_event(&event) {
         Some(event) => Outcome::Events(vec![Envelope {
             at,
             origin: origin.clone(),
             event,
         }]),
         None => Outcome::Ignored,
+    };
+    Decoded {
+        outcome,
+        sent_at: Some(event.time.timestamp_micros()),
     }
 }
 
-fn cot_event(e: &CotEvent, at: UnixMicros) -> Option<Event> {
+fn cot_event(e: &CotEvent) -> Option<Event> {
     let lonlat = [e.point.lon, e.point.lat];
     if e.kind.starts_with("b-a-o-can") {
         return None; // a cancel: operators close alerts themselves
@@ -61,7 +100,6 @@ fn cot_event(e: &CotEvent, at: UnixMicros) -> Option<Event> {
     if !e.kind.starts_with("a-f-G") {
         return None; // only friendly ground units are ours to track
     }
-    let validity = (e.stale - e.time).num_microseconds().unwrap_or(0).max(0);
     Some(Event::UnitReported(UnitReport {
         id: e.uid.clone(),
         callsign: e.callsign.clone(),
@@ -70,8 +108,10 @@ fn cot_event(e: &CotEvent, at: UnixMicros) -> Option<Event> {
         ce_m: e.point.ce,
         heading_deg: e.course_deg,
         speed_mps: e.speed_mps,
-        // Stale after the same validity the sender gave, from arrival.
-        stale_at: at + validity,
+        // CoT `stale` is an absolute time (TAK): a report that arrives
+        // already stale is stale at once. A sender whose clock is off is
+        // named by [`FeedBook::clock_skews`], not silently corrected.
+        stale_at: e.stale.timestamp_micros(),
     }))
 }
 
@@ -153,10 +193,63 @@ pub struct FeedCounters {
     pub last_good_at: Option<UnixMicros>,
 }
 
-/// Per-source counters and the once-per-interval malformed log.
+/// Per-source counters, the once-per-interval malformed log, and each
+/// sender's clock compared with the console's.
 #[derive(Debug, Default)]
 pub struct FeedBook {
     sources: HashMap<String, (FeedCounters, MalformedLog)>,
+    clocks: HashMap<String, ClockSamples>,
+}
+
+/// The last few `arrival − sent` offsets of one source (newest last).
+#[derive(Debug, Default, Clone)]
+struct ClockSamples(std::collections::VecDeque<UnixMicros>);
+
+impl ClockSamples {
+    fn push(&mut self, offset: UnixMicros) {
+        if self.0.len() == CLOCK_SAMPLES {
+            self.0.pop_front();
+        }
+        self.0.push_back(offset);
+    }
+
+    fn median(&self) -> Option<UnixMicros> {
+        let mut sorted: Vec<UnixMicros> = self.0.iter().copied().collect();
+        sorted.sort_unstable();
+        sorted.get(sorted.len() / 2).copied()
+    }
+}
+
+/// A sender whose clock disagrees with the console's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClockSkew {
+    /// The source (as in [`FeedBook::record`]).
+    pub source: String,
+    /// Console time minus sender time (median of recent messages):
+    /// positive when the sender's clock is behind, negative when ahead.
+    pub behind_us: UnixMicros,
+}
+
+impl ClockSkew {
+    /// `clock 10 min behind`, `clock 45 s ahead` (English, for logs).
+    pub fn describe(&self) -> String {
+        let word = if self.behind_us >= 0 {
+            "behind"
+        } else {
+            "ahead"
+        };
+        format!("clock {} {word}", span_text(self.behind_us.unsigned_abs()))
+    }
+}
+
+/// A span in the largest unit that reads well: `45 s`, `10 min`, `3 h`.
+pub fn span_text(us: u64) -> String {
+    let s = us / 1_000_000;
+    match s {
+        0..=119 => format!("{s} s"),
+        120..=7199 => format!("{} min", (s + 30) / 60),
+        _ => format!("{} h", (s + 1800) / 3600),
+    }
 }
 
 #[derive(Debug, Default, Clone, Copy)]
@@ -222,6 +315,45 @@ impl FeedBook {
         }
     }
 
+    /// Notes a message's sender time (`sent_at`, its clock) against its
+    /// arrival `at` (ours). Returns the skew when this message makes the
+    /// source newly skewed, so the caller can log it once.
+    pub fn record_clock(
+        &mut self,
+        source: &str,
+        sent_at: UnixMicros,
+        at: UnixMicros,
+    ) -> Option<ClockSkew> {
+        let was = self.clock_skew(source).is_some();
+        let samples = match self.clocks.get_mut(source) {
+            Some(s) => s,
+            None => self.clocks.entry(source.to_owned()).or_default(),
+        };
+        samples.push(at.saturating_sub(sent_at));
+        let now = self.clock_skew(source);
+        if was { None } else { now }
+    }
+
+    /// The skew of one source, if its clock is off by the threshold or more.
+    pub fn clock_skew(&self, source: &str) -> Option<ClockSkew> {
+        let behind_us = self.clocks.get(source)?.median()?;
+        (behind_us.abs() >= CLOCK_SKEW_THRESHOLD_US).then(|| ClockSkew {
+            source: source.to_owned(),
+            behind_us,
+        })
+    }
+
+    /// Every source whose clock is off, by name.
+    pub fn clock_skews(&self) -> Vec<ClockSkew> {
+        let mut skews: Vec<ClockSkew> = self
+            .clocks
+            .keys()
+            .filter_map(|source| self.clock_skew(source))
+            .collect();
+        skews.sort_by(|a, b| a.source.cmp(&b.source));
+        skews
+    }
+
     /// Counters of one source.
     pub fn counters(&self, source: &str) -> Option<FeedCounters> {
         self.sources.get(source).map(|(c, _)| *c)
@@ -283,9 +415,10 @@ mod tests {
         let Event::UnitReported(r) = &e[0].event else {
             panic!("{e:?}")
         };
+        // `stale` is absolute: the sender's time + 30 s, whatever the arrival.
         assert_eq!(
             (r.kind, r.stale_at, r.lonlat),
-            (UnitKind::Car, 35_000_000, [71.43, 51.13])
+            (UnitKind::Car, 1_790_000_030_000_000, [71.43, 51.13])
         );
         assert_eq!(
             cot_to_events(&unit_cot("hostile", "a-h-G"), &origin, 0),
@@ -305,6 +438,62 @@ mod tests {
             cot_to_events(b"<event", &origin, 0),
             Outcome::Malformed(_)
         ));
+    }
+
+    #[test]
+    fn a_report_that_arrives_already_stale_is_stale_at_once() {
+        let origin = Origin::Feed("cot/udp test".into());
+        // Sent with `stale` 30 s after its `time`; arriving 5 min later.
+        let arrival = 1_790_000_000_000_000 + 300_000_000;
+        let decoded = decode_cot(&unit_cot("late", "a-f-G-U-C"), &origin, arrival);
+        let Outcome::Events(e) = &decoded.outcome else {
+            panic!("a unit report")
+        };
+        let Event::UnitReported(r) = &e[0].event else {
+            panic!("{e:?}")
+        };
+        assert!(r.stale_at <= arrival, "shown stale at once");
+        assert_eq!(decoded.sent_at, Some(1_790_000_000_000_000));
+    }
+
+    #[test]
+    fn a_sender_clock_off_by_minutes_is_named_and_jitter_is_not() {
+        let mut book = FeedBook::default();
+        let sent = 1_790_000_000_000_000_i64;
+        // A good sender: 40-900 ms of transit, one message 2 min late (queued).
+        for (i, delay) in [40_000, 900_000, 120_000_000, 300_000, 60_000]
+            .into_iter()
+            .enumerate()
+        {
+            let t = sent + i as i64 * 1_000_000;
+            assert_eq!(book.record_clock("good", t, t + delay), None);
+        }
+        assert_eq!(book.clock_skew("good"), None);
+        // A sender whose clock runs 10 min behind: named on its first message.
+        let newly = book.record_clock("slow", sent, sent + 600_000_000);
+        assert_eq!(
+            newly.as_ref().map(ClockSkew::describe).as_deref(),
+            Some("clock 10 min behind")
+        );
+        assert_eq!(
+            book.record_clock("slow", sent + 1, sent + 600_000_001),
+            None,
+            "reported once"
+        );
+        // One ahead by 45 s.
+        book.record_clock("fast", sent, sent - 45_000_000);
+        let skews = book.clock_skews();
+        let described: Vec<(String, String)> = skews
+            .iter()
+            .map(|s| (s.source.clone(), s.describe()))
+            .collect();
+        assert_eq!(
+            described,
+            [
+                ("fast".to_owned(), "clock 45 s ahead".to_owned()),
+                ("slow".to_owned(), "clock 10 min behind".to_owned())
+            ]
+        );
     }
 
     #[test]

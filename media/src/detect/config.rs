@@ -4,12 +4,14 @@
 //! masks (areas blanked in every exported frame). Every problem names the
 //! file, the camera and the item; a bad camera entry never stops the others.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::Deserialize;
 
 use super::descriptor::ModelDescriptor;
 use super::homography::{Fitted, GroundPair, Homography};
+use super::privacy::{Polygons, PrivacyPolicy};
 use super::rules::{CrossDirection, Rule, RuleKind, RuleSet, Severity, Tripwire, Zone};
 
 /// One camera's detection set-up, checked against the model.
@@ -38,10 +40,13 @@ pub struct CameraDetection {
 pub struct DetectionConfig {
     /// Cameras that loaded.
     pub cameras: Vec<CameraDetection>,
-    /// Problems, each naming file, camera and item.
+    /// Problems, each naming file (and line), camera and item.
     pub problems: Vec<String>,
-    /// Ids of camera entries that did not load (their masks are unknown).
+    /// Ids of camera entries that did not load for detection.
     pub rejected: Vec<String>,
+    /// Each camera's privacy masks, or why they are unknown: a camera whose
+    /// masks did not read, or every camera when the file itself did not.
+    pub privacy: PrivacyPolicy,
 }
 
 impl DetectionConfig {
@@ -51,11 +56,20 @@ impl DetectionConfig {
     }
 }
 
+/// The file's camera entries with where each starts (other keys are
+/// checked on the plain table).
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FileForm {
+struct FileSpans {
     #[serde(default)]
-    camera: Vec<CameraForm>,
+    camera: Vec<toml::Spanned<toml::Value>>,
+}
+
+/// Only the masks of a camera entry: read even when the rest of the entry
+/// is broken, so that a typo in a rule does not cost the masks.
+#[derive(Deserialize)]
+struct MasksOnly {
+    #[serde(default)]
+    privacy_mask: Vec<MaskForm>,
 }
 
 #[derive(Deserialize)]
@@ -141,43 +155,121 @@ fn yes() -> bool {
 pub fn load(path: &Path, model: &ModelDescriptor) -> DetectionConfig {
     match std::fs::read_to_string(path) {
         Ok(text) => parse(&text, path, model),
-        Err(e) => DetectionConfig {
-            problems: vec![format!("{}: {e}", path.display())],
-            ..DetectionConfig::default()
-        },
+        Err(e) => {
+            let reason = format!("{}: {e}", path.display());
+            DetectionConfig {
+                problems: vec![reason.clone()],
+                privacy: PrivacyPolicy::unreadable(reason),
+                ..DetectionConfig::default()
+            }
+        }
     }
 }
 
 /// Parses the text of a `detection.toml` (`origin` names it in messages).
+/// Camera entries are read one by one: a broken entry is named (file, line,
+/// id) and the others load. An entry's privacy masks are read apart from
+/// the rest of it; if they cannot be, that camera's masks are unknown, and
+/// if the file cannot be read at all, every camera's are.
 pub fn parse(text: &str, origin: &Path, model: &ModelDescriptor) -> DetectionConfig {
     let mut config = DetectionConfig::default();
-    let form: FileForm = match toml::from_str(text) {
-        Ok(form) => form,
+    let file = origin.display();
+    let unreadable = |config: &mut DetectionConfig, e: &toml::de::Error| {
+        let line = e.span().map_or(1, |span| line_of(text, span.start));
+        let reason = format!("{file}, line {line}: {}", e.message().trim());
+        config.problems.push(reason.clone());
+        config.privacy = PrivacyPolicy::unreadable(reason);
+    };
+    let table: toml::Table = match toml::from_str(text) {
+        Ok(t) => t,
         Err(e) => {
-            config.problems.push(format!("{}: {e}", origin.display()));
+            unreadable(&mut config, &e);
             return config;
         }
     };
-    for camera in form.camera {
-        let id = camera.id.clone();
-        match build_camera(camera, model) {
+    for key in table.keys().filter(|k| *k != "camera") {
+        config.problems.push(format!(
+            "{file}: unknown key `{key}` (the file holds [[camera]] tables)"
+        ));
+    }
+    let spans: FileSpans = match toml::from_str(text) {
+        Ok(s) => s,
+        Err(e) => {
+            unreadable(&mut config, &e);
+            return config;
+        }
+    };
+    let mut masks: BTreeMap<String, Polygons> = BTreeMap::new();
+    let mut unknown: Vec<(String, String)> = Vec::new();
+    for (index, entry) in spans.camera.into_iter().enumerate() {
+        let at = format!("{file}, line {}", line_of(text, entry.span().start));
+        let value = entry.into_inner();
+        let Some(id) = value
+            .get("id")
+            .and_then(toml::Value::as_str)
+            .map(str::to_owned)
+        else {
+            // An entry nobody can tell the camera of: any camera's masks
+            // may be in it.
+            let reason = format!("{at}: camera entry #{index} has no `id`");
+            config.problems.push(reason.clone());
+            config.privacy = PrivacyPolicy::unreadable(reason);
+            return config;
+        };
+        match value
+            .clone()
+            .try_into::<MasksOnly>()
+            .map_err(|e| e.message().trim().to_owned())
+            .and_then(|m| checked_masks(m.privacy_mask))
+        {
+            Ok(polygons) if polygons.is_empty() => {}
+            Ok(polygons) => {
+                masks.insert(id.clone(), polygons);
+            }
+            Err(e) => unknown.push((id.clone(), format!("{at}: camera `{id}`: {e}"))),
+        }
+        let built = value
+            .try_into::<CameraForm>()
+            .map_err(|e| e.message().trim().to_owned())
+            .and_then(|form| build_camera(form, model));
+        match built {
             Ok((built, warnings)) => {
                 config.problems.extend(
                     warnings
                         .into_iter()
-                        .map(|w| format!("{}: camera `{id}`: {w}", origin.display())),
+                        .map(|w| format!("{at}: camera `{id}`: {w}")),
                 );
                 config.cameras.push(built);
             }
             Err(e) => {
-                config
-                    .problems
-                    .push(format!("{}: camera `{id}`: {e}", origin.display()));
+                config.problems.push(format!("{at}: camera `{id}`: {e}"));
                 config.rejected.push(id);
             }
         }
     }
+    config.privacy = PrivacyPolicy::from_masks(masks);
+    for (camera, reason) in unknown {
+        config.privacy.mark_unknown(camera, reason);
+    }
     config
+}
+
+/// The 1-based line of byte `offset` in `text`.
+fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+/// Every mask of an entry checked, in file order.
+fn checked_masks(forms: Vec<MaskForm>) -> Result<Polygons, String> {
+    forms
+        .into_iter()
+        .enumerate()
+        .map(|(index, m)| check_mask(index, m.polygon))
+        .collect()
 }
 
 /// One camera; a bad homography is a warning (the rules still run).
@@ -186,20 +278,18 @@ fn build_camera(
     model: &ModelDescriptor,
 ) -> Result<(CameraDetection, Vec<String>), String> {
     let classes = model.class_mask(form.classes.as_deref())?;
-    let privacy_masks = form
-        .privacy_mask
-        .into_iter()
-        .enumerate()
-        .map(|(index, m)| check_mask(index, m.polygon))
-        .collect::<Result<Vec<_>, _>>()?;
+    let privacy_masks = checked_masks(form.privacy_mask)?;
     let zones = form
         .zone
         .into_iter()
-        .map(|z| Zone {
-            id: z.id,
-            polygon: z.polygon,
+        .map(|z| match super::outline::first_crossing(&z.polygon) {
+            Some(crossing) => Err(format!("zone `{}`: {crossing}", z.id)),
+            None => Ok(Zone {
+                id: z.id,
+                polygon: z.polygon,
+            }),
         })
-        .collect();
+        .collect::<Result<Vec<_>, _>>()?;
     let lines = form
         .line
         .into_iter()
@@ -279,6 +369,9 @@ fn check_mask(index: usize, polygon: Vec<[f32; 2]>) -> Result<Vec<[f32; 2]>, Str
         return Err(format!(
             "privacy mask #{index}: point [{x}, {y}] is outside the image (0..1)"
         ));
+    }
+    if let Some(crossing) = super::outline::first_crossing(&polygon) {
+        return Err(format!("privacy mask #{index}: {crossing}"));
     }
     Ok(polygon)
 }
@@ -375,6 +468,7 @@ fn build_rule(form: RuleForm, model: &ModelDescriptor) -> Result<Rule, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::detect::privacy::CameraPrivacy;
 
     fn model() -> ModelDescriptor {
         ModelDescriptor::bundled().expect("bundled model descriptor")
@@ -428,7 +522,7 @@ severity = "high"
         assert_eq!(config.problems.len(), 1);
         let problem = &config.problems[0];
         assert!(
-            problem.starts_with("detection.toml: camera `cam-b`"),
+            problem.starts_with("detection.toml, line 27: camera `cam-b`"),
             "{problem}"
         );
         assert!(problem.contains("nowhere"), "{problem}");
@@ -509,11 +603,79 @@ severity = "high"
             assert_eq!(config.rejected, ["cam-m"]);
             let problem = &config.problems[0];
             assert!(
-                problem.starts_with("d.toml: camera `cam-m`: privacy mask #1:"),
+                problem.starts_with("d.toml, line 1: camera `cam-m`: privacy mask #1:"),
                 "{problem}"
             );
             assert!(problem.contains(says), "{problem}");
+            assert!(
+                matches!(config.privacy.for_camera("cam-m"), CameraPrivacy::Unknown(why) if why == problem),
+                "its picture must not be shown: {:?}",
+                config.privacy
+            );
         }
+    }
+
+    /// A broken file (here: an unclosed array on line 4) leaves every
+    /// camera's masks unknown, naming the file and line; so does an entry
+    /// without an id, and an unreadable file.
+    #[test]
+    fn privacy_an_unreadable_file_leaves_every_camera_masks_unknown() {
+        let text = "[[camera]]\nid = \"cam-m\"\n[[camera.privacy_mask]]\npolygon = [[0.1, 0.1], [0.2, 0.1]\n";
+        let config = parse(text, Path::new("d.toml"), &model());
+        let CameraPrivacy::Unknown(why) = config.privacy.for_camera("any-camera") else {
+            panic!("masks must be unknown: {:?}", config.privacy)
+        };
+        assert!(why.starts_with("d.toml, line 4: "), "{why}");
+        let no_id = "[[camera]]\nid = \"cam-a\"\n[[camera]]\nname = \"gate\"\n";
+        let config = parse(no_id, Path::new("d.toml"), &model());
+        assert_eq!(
+            config.privacy.for_camera("cam-a"),
+            CameraPrivacy::Unknown("d.toml, line 3: camera entry #1 has no `id`")
+        );
+        let config = load(Path::new("/nonexistent/detection.toml"), &model());
+        assert!(config.privacy.all_unknown().is_some());
+    }
+
+    /// A broken rule or a typo elsewhere in an entry costs its detection,
+    /// not its masks; a mask or zone that crosses itself is refused with
+    /// where it crosses.
+    #[test]
+    fn masks_survive_a_broken_rule_and_crossing_outlines_are_refused() {
+        let mask = "[[camera.privacy_mask]]\npolygon = [[0.1, 0.1], [0.4, 0.1], [0.4, 0.4]]\n";
+        let text = format!(
+            "[[camera]]\nid = \"rule-typo\"\nzone = [{{ id = \"z\", polygon = [[0.1, 0.5], [0.5, 0.5], [0.5, 0.9]] }}]\n\
+             {mask}[[camera.rule]]\nid = \"r\"\nname = \"R\"\nkind = \"intrusion\"\nzone = \"z\"\nseverity = \"severe\"\n\
+             [[camera]]\nid = \"field-typo\"\nchekpoint = true\n{mask}\
+             [[camera]]\nid = \"bow-zone\"\nzone = [{{ id = \"bow\", polygon = [[0.1, 0.1], [0.5, 0.5], [0.5, 0.1], [0.1, 0.5]] }}]\n{mask}\
+             [[camera]]\nid = \"bow-mask\"\n[[camera.privacy_mask]]\npolygon = [[0.1, 0.1], [0.5, 0.5], [0.5, 0.1], [0.1, 0.5]]\n"
+        );
+        let config = parse(&text, Path::new("d.toml"), &model());
+        assert!(config.cameras.is_empty(), "{:?}", config.problems);
+        assert_eq!(
+            config.rejected,
+            ["rule-typo", "field-typo", "bow-zone", "bow-mask"]
+        );
+        for camera in ["rule-typo", "field-typo", "bow-zone"] {
+            assert!(
+                matches!(config.privacy.for_camera(camera), CameraPrivacy::Masked(m) if m.len() == 1),
+                "{camera}: {:?}",
+                config.privacy
+            );
+        }
+        let zone = config
+            .problems
+            .iter()
+            .find(|p| p.contains("bow-zone"))
+            .expect("the zone named");
+        assert!(
+            zone.ends_with("zone `bow`: crosses itself: edge 0 crosses edge 2 at [0.300, 0.300]"),
+            "{zone}"
+        );
+        let CameraPrivacy::Unknown(why) = config.privacy.for_camera("bow-mask") else {
+            panic!("{:?}", config.privacy)
+        };
+        assert!(why.contains("privacy mask #0: crosses itself"), "{why}");
+        assert!(why.starts_with("d.toml, line 22: "), "{why}");
     }
 
     /// The demo site's file loads, with the privacy mask of `cam-cp-02`.

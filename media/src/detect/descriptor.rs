@@ -108,6 +108,12 @@ pub struct ModelDescriptor {
     pub enabled: Vec<String>,
 }
 
+/// The generic object classes a model may enable. Anything else — above
+/// all a face, an identity, a licence plate reader's owner or any biometric
+/// class — is refused: Watchfloor detects objects, it never identifies
+/// people.
+pub const GENERIC_CLASSES: [&str; 6] = ["person", "bicycle", "car", "motorcycle", "bus", "truck"];
+
 /// Why a descriptor is unusable; always names the file.
 #[derive(Debug, thiserror::Error)]
 #[error("model descriptor {}: {message}", path.display())]
@@ -230,6 +236,13 @@ impl ModelDescriptor {
         for name in &form.enabled {
             if name.is_empty() || !form.classes.contains(name) {
                 return Err(format!("enabled class `{name}` is not in `classes`"));
+            }
+            if !GENERIC_CLASSES.contains(&name.as_str()) {
+                return Err(format!(
+                    "enabled class `{name}` is not a generic object class: detection may \
+                     report only {} (never faces, identities or biometrics)",
+                    GENERIC_CLASSES.join(", ")
+                ));
             }
         }
         Ok(Self {
@@ -366,5 +379,33 @@ mod tests {
             .expect_err("class")
             .to_string();
         assert!(err.contains("`lorry`"), "{err}");
+    }
+
+    /// A descriptor enabling a face-, identity- or biometric-like class (or
+    /// any class outside the generic list) is refused, naming the class.
+    #[test]
+    fn privacy_a_descriptor_enabling_a_non_generic_class_is_refused() {
+        let bundled =
+            std::fs::read_to_string(crate::assets::assets_dir().expect("assets").join(BUNDLED))
+                .expect("read");
+        for class in ["face", "person_id", "dog"] {
+            let bad = bundled
+                .replacen("\"\", \"person\"", &format!("\"{class}\", \"person\""), 1)
+                .replace(
+                    "enabled = [\"person\"",
+                    &format!("enabled = [\"{class}\", \"person\""),
+                );
+            let path = write(&format!("generic-{class}"), &bad);
+            let err = ModelDescriptor::load(&path)
+                .expect_err("not generic")
+                .to_string();
+            assert!(err.contains(&path.display().to_string()), "{err}");
+            assert!(
+                err.contains(&format!(
+                    "enabled class `{class}` is not a generic object class"
+                )),
+                "{err}"
+            );
+        }
     }
 }

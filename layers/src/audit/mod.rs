@@ -12,24 +12,36 @@
 //! read with any tool. Sled locks the database: one process at a time (the
 //! command-line `verify` and `show` run when the console is closed).
 //!
+//! Every entry is also appended, as one JSON line, to `chain.jsonl` in the
+//! same folder: a second copy in a plain file. Storage damage to either
+//! copy is then named by the entries it makes unreadable, by sequence
+//! ([`verify::verify_dir`], which works on a snapshot and never writes to
+//! the log it checks).
+//!
 //! [`AuditTrail`] appends on its own thread (the UI never waits on the
 //! disk), flushing after every entry: an action the console showed as done
-//! is on disk.
+//! is on disk. When the log cannot be written, the trail keeps actions in a
+//! fallback file and says so ([`AuditHealth`]), never running unaudited in
+//! silence.
 
+mod trail;
+pub mod verify;
+
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, SyncSender, TrySendError};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 
 use crate::model::UnixMicros;
 
+pub use trail::{AuditHealth, AuditTrail, fallback_dirs};
+
 /// The hash before the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-/// Entries waiting for the writer at most (then new ones are refused and
-/// logged, never waited for).
-const QUEUE: usize = 1024;
+/// The plain-file copy of the chain, one entry a line, beside sled's files.
+pub const CHAIN_COPY: &str = "chain.jsonl";
 
 /// What the operator did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -139,6 +151,14 @@ pub enum AuditError {
         /// Why.
         source: sled::Error,
     },
+    /// The plain-file copy could not be read or written.
+    #[error("audit log {path}: {source}")]
+    Copy {
+        /// The copy's file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
     /// An entry could not be written as JSON.
     #[error("audit log {path}: cannot encode an entry: {source}")]
     Encode {
@@ -176,6 +196,22 @@ pub fn chain_hash(prev: &str, record: &AuditRecord) -> Result<String, serde_json
     Ok(hex(&sha.finalize()))
 }
 
+/// Checks entry `seq` against the hash before it; its own hash if sound,
+/// else what is wrong.
+fn check_entry(seq: u64, entry: &AuditEntry, prev: &str) -> Result<String, String> {
+    if entry.record.seq != seq {
+        return Err(format!("says it is entry {}", entry.record.seq));
+    }
+    if entry.prev != prev {
+        return Err("its link to the previous entry does not match".into());
+    }
+    let hash = chain_hash(prev, &entry.record).map_err(|e| format!("cannot encode ({e})"))?;
+    if hash != entry.hash {
+        return Err("its content does not match its hash (changed after it was written)".into());
+    }
+    Ok(hash)
+}
+
 fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write as _;
     bytes.iter().fold(String::new(), |mut s, b| {
@@ -184,7 +220,7 @@ fn hex(bytes: &[u8]) -> String {
     })
 }
 
-/// The log in a sled database of its own.
+/// The log in a sled database of its own, with its plain-file copy.
 pub struct AuditLog {
     path: PathBuf,
     db: sled::Db,
@@ -193,8 +229,16 @@ pub struct AuditLog {
 }
 
 impl AuditLog {
-    /// Opens (or creates) the log in `dir`.
+    /// Opens (or creates) the log in `dir`. A copy that fell behind the
+    /// log (a crash between the two writes) is caught up.
     pub fn open(dir: &Path) -> Result<Self, AuditError> {
+        let log = Self::open_db(dir)?;
+        log.catch_up_copy()?;
+        Ok(log)
+    }
+
+    /// Opens sled alone (verification opens a snapshot this way).
+    fn open_db(dir: &Path) -> Result<Self, AuditError> {
         let db = sled::Config::new()
             .path(dir)
             .open()
@@ -207,6 +251,54 @@ impl AuditLog {
             db,
             appending: std::sync::Mutex::new(()),
         })
+    }
+
+    fn copy_path(&self) -> PathBuf {
+        self.path.join(CHAIN_COPY)
+    }
+
+    /// Appends to the copy the log's entries it lacks (after the copy's
+    /// last readable line).
+    fn catch_up_copy(&self) -> Result<(), AuditError> {
+        let copy = self.copy_path();
+        let have = match std::fs::read_to_string(&copy) {
+            Ok(text) => text
+                .lines()
+                .filter_map(|l| serde_json::from_str::<AuditEntry>(l).ok())
+                .map(|e| e.record.seq + 1)
+                .max()
+                .unwrap_or(0),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => 0,
+            Err(source) => return Err(AuditError::Copy { path: copy, source }),
+        };
+        for item in self.db.range(have.to_be_bytes()..) {
+            let (_, value) = item.map_err(|e| self.db_err(e))?;
+            self.append_copy(&value)?;
+        }
+        Ok(())
+    }
+
+    /// One line onto the copy, synced.
+    fn append_copy(&self, json: &[u8]) -> Result<(), AuditError> {
+        let path = self.copy_path();
+        let err = |source| AuditError::Copy {
+            path: path.clone(),
+            source,
+        };
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .map_err(err)?;
+        let mut line = json.to_vec();
+        line.push(b'\n');
+        file.write_all(&line).map_err(err)?;
+        file.sync_data().map_err(err)
+    }
+
+    /// Where the log is.
+    pub fn path(&self) -> &Path {
+        &self.path
     }
 
     fn db_err(&self, source: sled::Error) -> AuditError {
@@ -256,9 +348,10 @@ impl AuditLog {
         let entry = AuditEntry { record, prev, hash };
         let value = serde_json::to_vec(&entry).map_err(encode)?;
         self.db
-            .insert(seq.to_be_bytes(), value)
+            .insert(seq.to_be_bytes(), value.as_slice())
             .map_err(|e| self.db_err(e))?;
         self.db.flush().map_err(|e| self.db_err(e))?;
+        self.append_copy(&value)?;
         Ok(entry)
     }
 
@@ -287,26 +380,7 @@ impl AuditLog {
             }
             let entry: AuditEntry = serde_json::from_slice(&value)
                 .map_err(|e| broken(seq, format!("not readable ({e})")))?;
-            if entry.record.seq != seq {
-                return Err(broken(
-                    seq,
-                    format!("says it is entry {}", entry.record.seq),
-                ));
-            }
-            if entry.prev != prev {
-                return Err(broken(
-                    seq,
-                    "its link to the previous entry does not match".into(),
-                ));
-            }
-            let hash = chain_hash(&prev, &entry.record)
-                .map_err(|e| broken(seq, format!("cannot encode ({e})")))?;
-            if hash != entry.hash {
-                return Err(broken(
-                    seq,
-                    "its content does not match its hash (changed after it was written)".into(),
-                ));
-            }
+            let hash = check_entry(seq, &entry, &prev).map_err(|reason| broken(seq, reason))?;
             prev = hash;
             expected += 1;
         }
@@ -335,90 +409,6 @@ impl AuditLog {
     #[doc(hidden)]
     pub fn raw(&self) -> &sled::Db {
         &self.db
-    }
-}
-
-/// What the console sends to the writer.
-struct Pending {
-    at: UnixMicros,
-    operator: String,
-    role: Option<String>,
-    action: AuditAction,
-}
-
-/// Appends to an [`AuditLog`] on the `audit-writer` thread; the console
-/// hands actions over without waiting. Dropping it writes what is queued.
-pub struct AuditTrail {
-    tx: Option<SyncSender<Pending>>,
-    writer: Option<std::thread::JoinHandle<()>>,
-    path: PathBuf,
-}
-
-impl AuditTrail {
-    /// Opens the log in `dir` and starts its writer.
-    pub fn start(dir: &Path) -> Result<Self, AuditError> {
-        let log = AuditLog::open(dir)?;
-        let (tx, rx) = std::sync::mpsc::sync_channel(QUEUE);
-        let writer = std::thread::Builder::new()
-            .name("audit-writer".into())
-            .spawn(move || write_loop(&log, &rx))
-            .map_err(|e| AuditError::Db {
-                path: dir.to_path_buf(),
-                source: sled::Error::Io(e),
-            })?;
-        Ok(Self {
-            tx: Some(tx),
-            writer: Some(writer),
-            path: dir.to_path_buf(),
-        })
-    }
-
-    /// Where the log is.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// Records an action by `operator` (in `role`) at `at`; never waits.
-    pub fn record(&self, at: UnixMicros, operator: &str, role: Option<&str>, action: AuditAction) {
-        let Some(tx) = &self.tx else {
-            return;
-        };
-        let pending = Pending {
-            at,
-            operator: operator.to_owned(),
-            role: role.map(str::to_owned),
-            action,
-        };
-        match tx.try_send(pending) {
-            Ok(()) => {}
-            Err(TrySendError::Full(p)) => tracing::error!(
-                log = %self.path.display(),
-                action = ?p.action,
-                "audit log writer is behind: an action was not recorded"
-            ),
-            Err(TrySendError::Disconnected(p)) => tracing::error!(
-                log = %self.path.display(),
-                action = ?p.action,
-                "audit log writer has stopped: an action was not recorded"
-            ),
-        }
-    }
-}
-
-impl Drop for AuditTrail {
-    fn drop(&mut self) {
-        self.tx = None;
-        if let Some(writer) = self.writer.take() {
-            let _ = writer.join();
-        }
-    }
-}
-
-fn write_loop(log: &AuditLog, rx: &Receiver<Pending>) {
-    while let Ok(p) = rx.recv() {
-        if let Err(e) = log.append(p.at, &p.operator, p.role.as_deref(), p.action) {
-            tracing::error!("{e}");
-        }
     }
 }
 
@@ -537,27 +527,5 @@ mod tests {
         }
         let _ = std::fs::remove_dir_all(&dir);
         let _ = std::fs::remove_dir_all(&dir2);
-    }
-
-    #[test]
-    fn the_trail_writes_on_its_own_thread_and_everything_lands() {
-        let dir = temp("trail");
-        {
-            let trail = AuditTrail::start(&dir).expect("start");
-            for i in 0..50 {
-                trail.record(
-                    i,
-                    "ops2",
-                    Some("supervisor"),
-                    AuditAction::CameraViewed {
-                        camera: format!("c{i}"),
-                        place: "checkpoint view".into(),
-                    },
-                );
-            }
-        }
-        let log = AuditLog::open(&dir).expect("open");
-        assert_eq!(log.verify().expect("verifies").entries, 50);
-        let _ = std::fs::remove_dir_all(&dir);
     }
 }

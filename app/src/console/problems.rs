@@ -1,0 +1,167 @@
+//! Every problem the console knows of, listed in one window reachable from
+//! the status bar: site features refused, rules-file problems, cameras whose
+//! privacy masks are unreadable (blanked), camera entries that did not load,
+//! senders whose clocks are off. The status bar counts them; the window
+//! names each with its file, line or source.
+
+use super::{Console, theme};
+use crate::i18n::Msg;
+use watchfloor_media::detect::privacy::CameraPrivacy;
+
+/// One problem: the group it belongs to and what it says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Which part of the console (site, detection, privacy, feeds, cameras).
+    pub group: Msg,
+    /// The problem, naming its source.
+    pub text: String,
+}
+
+/// Everything wrong now, grouped in a fixed order.
+pub fn collect(console: &Console) -> Vec<Problem> {
+    let mut out = Vec::new();
+    let mut push = |group: Msg, text: String| out.push(Problem { group, text });
+    if let Some(why) = console.privacy.all_unknown() {
+        push(
+            Msg::ProblemsPrivacy,
+            format!(
+                "{}: {why} — {}",
+                console.t(Msg::PrivacyMasksUnreadable),
+                console.t(Msg::PrivacyAllBlanked)
+            ),
+        );
+    }
+    for (camera, why) in console.privacy.unknown() {
+        push(
+            Msg::ProblemsPrivacy,
+            format!(
+                "{camera}: {}: {why}",
+                console.t(Msg::PrivacyMasksUnreadable)
+            ),
+        );
+    }
+    if let Some(world) = &console.world {
+        for issue in world.status().site_issues {
+            push(Msg::ProblemsSite, issue);
+        }
+        if let Some(stats) = world.feed_stats() {
+            for skew in stats.clock_skews() {
+                push(
+                    Msg::ProblemsFeeds,
+                    format!("{}: {}", skew.source, clock_text(console, skew.behind_us)),
+                );
+            }
+        }
+    }
+    if let super::cameras::DetectionState::Running { problems, .. } =
+        console.cameras.detection_state()
+    {
+        for p in problems {
+            push(Msg::ProblemsDetection, p.clone());
+        }
+    }
+    for e in console.cameras.config_errors() {
+        push(Msg::ProblemsCameras, e.clone());
+    }
+    out
+}
+
+/// `clock 10 min behind` / `时钟慢 10 分钟`, in the console's language.
+pub fn clock_text(console: &Console, behind_us: i64) -> String {
+    let s = behind_us.unsigned_abs() / 1_000_000;
+    let span = match s {
+        0..=119 => format!("{s} {}", console.t(Msg::UnitSeconds)),
+        120..=7199 => format!("{} {}", (s + 30) / 60, console.t(Msg::UnitMinutes)),
+        _ => format!("{} {}", (s + 1800) / 3600, console.t(Msg::UnitHours)),
+    };
+    let template = if behind_us >= 0 {
+        console.t(Msg::ClockBehind)
+    } else {
+        console.t(Msg::ClockAhead)
+    };
+    template.replace("{}", &span)
+}
+
+/// Cameras whose pictures are blanked for unreadable masks, among those
+/// the console knows.
+pub fn blanked_cameras(console: &Console) -> Vec<String> {
+    console
+        .cameras
+        .views()
+        .iter()
+        .filter(|v| matches!(console.privacy.for_camera(&v.id), CameraPrivacy::Unknown(_)))
+        .map(|v| v.name.clone())
+        .collect()
+}
+
+/// The status bar's entry: privacy first (cameras blanked, named), then a
+/// button counting every problem that opens the window.
+pub(super) fn status_items(console: &mut Console, ui: &mut egui::Ui) {
+    let blanked = blanked_cameras(console);
+    if !blanked.is_empty() || console.privacy.all_unknown().is_some() {
+        ui.separator();
+        let names = if blanked.is_empty() {
+            console.t(Msg::PrivacyAllBlanked).to_owned()
+        } else {
+            blanked.join(", ")
+        };
+        ui.label(
+            egui::RichText::new(format!("{}:", console.t(Msg::StatusPrivacy)))
+                .color(theme::TEXT_WEAK),
+        );
+        ui.label(
+            egui::RichText::new(format!("⛔ {} {names}", console.t(Msg::StatusBlanked)))
+                .color(theme::palette::VERMILLION)
+                .strong(),
+        );
+    }
+    let count = collect(console).len();
+    if count > 0 {
+        ui.separator();
+        let button = ui
+            .button(
+                egui::RichText::new(format!("⚠ {count} {}", console.t(Msg::StatusProblems)))
+                    .color(theme::palette::ORANGE),
+            )
+            .on_hover_text(console.t(Msg::ProblemsOpen));
+        if button.clicked() {
+            console.problems_open = true;
+        }
+    }
+}
+
+/// The window, while open.
+pub(super) fn show(console: &mut Console, ctx: &egui::Context) {
+    if !console.problems_open {
+        return;
+    }
+    let problems = collect(console);
+    let mut open = true;
+    egui::Window::new(console.t(Msg::ProblemsTitle))
+        .open(&mut open)
+        .collapsible(false)
+        .default_width(720.0)
+        .show(ctx, |ui| {
+            if problems.is_empty() {
+                ui.label(console.t(Msg::ProblemsNone));
+                return;
+            }
+            egui::ScrollArea::vertical()
+                .max_height(480.0)
+                .show(ui, |ui| {
+                    let mut group = None;
+                    for p in &problems {
+                        if group != Some(p.group) {
+                            group = Some(p.group);
+                            ui.add_space(4.0);
+                            ui.label(egui::RichText::new(console.t(p.group)).strong());
+                        }
+                        ui.add(
+                            egui::Label::new(egui::RichText::new(&p.text).color(theme::TEXT))
+                                .wrap(),
+                        );
+                    }
+                });
+        });
+    console.problems_open = open;
+}
