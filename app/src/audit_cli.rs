@@ -4,7 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use watchfloor_layers::audit::{AuditAction, AuditEntry, AuditError, AuditLog};
+use watchfloor_layers::audit::verify::{Report, verify_dir};
+use watchfloor_layers::audit::{AuditAction, AuditEntry};
 
 use crate::cli::AuditCommand;
 
@@ -27,37 +28,94 @@ pub fn run(command: &AuditCommand) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn open(dir: &Path) -> anyhow::Result<AuditLog> {
+/// Verifies the log in `dir` without writing to it (see [`verify_dir`]).
+fn check(dir: &Path) -> anyhow::Result<Report> {
     anyhow::ensure!(
         dir.exists(),
         "{}: no audit log here (the console writes one when it runs)",
         dir.display()
     );
-    Ok(AuditLog::open(dir)?)
+    Ok(verify_dir(dir)?)
 }
 
+/// 0 when every entry verifies in both copies and no fallback holds
+/// actions; 1 naming each entry that does not (by sequence) otherwise.
 fn verify(dir: &Path) -> anyhow::Result<ExitCode> {
-    match open(dir)?.verify() {
-        Ok(v) => {
+    let report = check(dir)?;
+    let problems = report.problems();
+    let entries = report.entries.len();
+    if problems.is_empty() {
+        println!(
+            "audit log {}: {entries} entries, chain intact; head {}",
+            dir.display(),
+            report.head
+        );
+    } else {
+        println!(
+            "audit log {}: {entries} entries, {} do not verify (first: entry {}); head {}",
+            dir.display(),
+            problems.len(),
+            problems[0].seq,
+            report.head
+        );
+        for p in &problems {
             println!(
-                "audit log {}: {} entries, chain intact; head {}",
+                "audit log {}: entry {} is broken: {}",
                 dir.display(),
-                v.entries,
-                v.head
+                p.seq,
+                p.reason
             );
-            Ok(ExitCode::SUCCESS)
         }
-        Err(e @ AuditError::Broken { .. }) => {
-            println!("{e}");
-            Ok(ExitCode::from(1))
-        }
-        Err(e) => Err(e.into()),
     }
+    if report.copy_missing {
+        println!(
+            "audit log {}: no {} (a log from before the second copy was kept): the chain was \
+             checked in one copy only",
+            dir.display(),
+            watchfloor_layers::audit::CHAIN_COPY
+        );
+    }
+    for line in &report.damaged_copy_lines {
+        println!(
+            "audit log {}: line {line} of {} is not an entry (damaged)",
+            dir.display(),
+            watchfloor_layers::audit::CHAIN_COPY
+        );
+    }
+    for f in &report.fallback {
+        println!(
+            "fallback {}: {} actions recorded while the log could not be written (not in the chain)",
+            f.path.display(),
+            f.actions
+        );
+    }
+    Ok(if report.is_intact() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
+/// Lists entries from `since` on; an entry that does not verify is marked
+/// `✗` with why (one unreadable in both copies is listed by sequence).
 fn show(dir: &Path, since: i64) -> anyhow::Result<ExitCode> {
-    for entry in open(dir)?.since(since)? {
-        println!("{}", line(&entry));
+    let report = check(dir)?;
+    for checked in &report.entries {
+        match (&checked.entry, &checked.problem) {
+            (Some(e), None) if e.record.at >= since => println!("{}", line(e)),
+            (Some(e), Some(why)) if e.record.at >= since => {
+                println!("{}  ✗ does not verify: {why}", line(e));
+            }
+            (None, Some(why)) => println!("#{:<6} ✗ {why}", checked.seq),
+            _ => {}
+        }
+    }
+    for f in &report.fallback {
+        println!(
+            "✗ {} actions outside the chain in {}",
+            f.actions,
+            f.path.display()
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -222,10 +222,11 @@ fn keep_operator_state(console: &mut Console, cli: &Cli) {
         .audit
         .clone()
         .unwrap_or_else(watchfloor_app::audit_cli::default_dir);
-    match watchfloor_layers::audit::AuditTrail::start(&audit) {
-        Ok(trail) => console.attach_audit(trail),
-        Err(e) => tracing::error!("operator actions will not be audited: {e}"),
-    }
+    // A log that cannot be opened (locked, unreadable) still gets a trail:
+    // actions go to a fallback file and the console says so on screen.
+    console.attach_audit(watchfloor_layers::audit::AuditTrail::start_or_fallback(
+        &audit,
+    ));
 }
 
 /// Runs a benchmark.

@@ -279,6 +279,81 @@ fn the_map_shows_the_city_and_zoomed_out_the_region() {
     );
 }
 
+/// Storage damage (bytes of sled's data file flipped): `audit verify` names
+/// the entries it makes unreadable by sequence, not the storage library's
+/// message, exits 1, and writes nothing to the log it checks (it once
+/// rewrote the damaged record); `audit show` marks those entries.
+#[test]
+fn audit_verify_names_storage_damage_by_entry_and_never_writes() {
+    use watchfloor_layers::audit::{AuditAction, AuditLog};
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-audit-damage");
+    let _ = std::fs::remove_dir_all(&dir);
+    {
+        let log = AuditLog::open(&dir).expect("open");
+        for i in 0..30 {
+            log.append(
+                1_795_420_800_000_000 + i * 1_000_000,
+                "ops1",
+                Some("dispatcher"),
+                AuditAction::AlertAcknowledged {
+                    alert: format!("alert-{i:02}"),
+                },
+            )
+            .expect("append");
+        }
+    }
+    let db = dir.join("db");
+    let mut bytes = std::fs::read(&db).expect("db");
+    let at = bytes
+        .windows(10)
+        .position(|w| w == b"\"alert-12\"")
+        .expect("entry 12 in the data file");
+    for b in &mut bytes[at..at + 24] {
+        *b = b'#';
+    }
+    std::fs::write(&db, &bytes).expect("damage");
+    let snapshot = |dir: &Path| -> Vec<(PathBuf, Vec<u8>)> {
+        let mut files: Vec<(PathBuf, Vec<u8>)> = walk(dir)
+            .into_iter()
+            .map(|p| {
+                let b = std::fs::read(&p).expect("read");
+                (p, b)
+            })
+            .collect();
+        files.sort();
+        files
+    };
+    let before = snapshot(&dir);
+    let arg = dir.to_str().expect("utf-8 path");
+    let out = run(watchfloor().args(["audit", "verify", "--dir", arg]));
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(out.status.code(), Some(1), "{stdout}{}", stderr(&out));
+    assert!(stdout.contains("entry 12 is broken"), "{stdout}");
+    assert!(!stdout.to_lowercase().contains("sled"), "{stdout}");
+    assert_eq!(snapshot(&dir), before, "verify wrote to the log it checks");
+    let out = run(watchfloor().args(["audit", "show", "--dir", arg]));
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let marked: Vec<&str> = stdout.lines().filter(|l| l.contains('✗')).collect();
+    assert!(
+        marked.iter().any(|l| l.starts_with("#12 ")),
+        "entry 12 is marked: {stdout}"
+    );
+    assert_eq!(snapshot(&dir), before, "show wrote to the log");
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("dir").filter_map(Result::ok) {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
 /// `audit verify` recomputes the chain (exit 0, or 1 naming the first broken
 /// entry); `audit show --since` lists entries from then on.
 #[test]

@@ -6,6 +6,8 @@ use std::collections::BTreeSet;
 
 use watchfloor_layers::AlertState;
 use watchfloor_layers::audit::AuditAction;
+
+use crate::i18n::Msg;
 use watchfloor_layers::event::Event;
 
 use super::Console;
@@ -47,9 +49,17 @@ pub fn actions_of(events: &[Event]) -> Vec<AuditAction> {
     out
 }
 
-/// The cameras whose pictures are on screen now, and where.
+/// The cameras whose pictures are on screen now, and where (a camera
+/// blanked for unreadable privacy masks shows no picture).
 fn on_screen(console: &Console) -> Vec<(String, &'static str)> {
     let views = console.cameras.views();
+    let shown = |i: usize| {
+        views[i].frame.is_some()
+            && !matches!(
+                console.privacy.for_camera(&views[i].id),
+                watchfloor_media::detect::privacy::CameraPrivacy::Unknown(_)
+            )
+    };
     if let Some(cp) = &console.checkpoint {
         let cameras = console.world.as_ref().and_then(|w| {
             let world = w.world();
@@ -58,7 +68,7 @@ fn on_screen(console: &Console) -> Vec<(String, &'static str)> {
         return cameras
             .unwrap_or_default()
             .into_iter()
-            .filter(|&i| views[i].frame.is_some())
+            .filter(|&i| shown(i))
             .map(|i| (views[i].id.clone(), "checkpoint view"))
             .collect();
     }
@@ -72,9 +82,62 @@ fn on_screen(console: &Console) -> Vec<(String, &'static str)> {
         .visible_tiles()
         .into_iter()
         .filter_map(|t| console.wall.camera_of(t, views.len()))
-        .filter(|&c| views[c].frame.is_some())
+        .filter(|&c| shown(c))
         .map(|c| (views[c].id.clone(), place))
         .collect()
+}
+
+/// A banner across the console while actions do not reach the audit log:
+/// why, and where they are kept instead. Nobody can miss it, and it stays
+/// until the log is written again (and, while actions sit outside the
+/// chain, says so in a quieter colour).
+pub(super) fn banner(console: &Console, ui: &mut egui::Ui) {
+    let Some(trail) = &console.audit else { return };
+    let health = trail.health();
+    if health.is_ok() {
+        return;
+    }
+    let failing = health.failing.is_some() || health.lost > 0;
+    let mut text = if failing {
+        format!("▲ {}", console.t(Msg::AuditNotWriting))
+    } else {
+        format!("▲ {}", console.t(Msg::AuditOutsideChain))
+    };
+    if let Some(why) = &health.failing {
+        text.push_str(&format!(" — {why}"));
+    }
+    match (&health.fallback, health.in_memory) {
+        (Some(file), _) => text.push_str(&format!(
+            " · {} {} ({})",
+            health.outside_chain,
+            console.t(Msg::AuditKeptIn),
+            file.display()
+        )),
+        (None, n) if n > 0 => {
+            text.push_str(&format!(" · {n} {}", console.t(Msg::AuditInMemory)));
+        }
+        _ => {}
+    }
+    if health.lost > 0 {
+        text.push_str(&format!(" · {} {}", health.lost, console.t(Msg::AuditLost)));
+    }
+    let fill = if failing {
+        super::theme::palette::VERMILLION
+    } else {
+        super::theme::palette::ORANGE
+    };
+    egui::Panel::top("audit_banner")
+        .frame(egui::Frame::new().fill(fill).inner_margin(6.0))
+        .show(ui, |ui| {
+            ui.add(
+                egui::Label::new(
+                    egui::RichText::new(text)
+                        .strong()
+                        .color(egui::Color32::BLACK),
+                )
+                .wrap(),
+            );
+        });
 }
 
 /// Records each camera that came on screen since the last frame.

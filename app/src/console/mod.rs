@@ -496,6 +496,14 @@ impl Console {
         self.problems_open = true;
     }
 
+    /// Whether operator actions reach the audit log (`None`: not audited,
+    /// as in a headless render).
+    pub fn audit_health(&self) -> Option<watchfloor_layers::audit::AuditHealth> {
+        self.audit
+            .as_ref()
+            .map(watchfloor_layers::audit::AuditTrail::health)
+    }
+
     /// The privacy policy camera pictures are shown under.
     pub fn privacy(&self) -> &watchfloor_media::detect::privacy::PrivacyPolicy {
         &self.privacy
@@ -778,6 +786,7 @@ impl Console {
         }
 
         top_bar::show(self, ui);
+        audit::banner(self, ui);
         status_bar::show(self, ui);
         timeline::show(self, ui);
         let mut list_open = self.list_open;

@@ -40,6 +40,21 @@ pub fn collect(console: &Console) -> Vec<Problem> {
             ),
         );
     }
+    if let Some(h) = console.audit_health().filter(|h| !h.is_ok()) {
+        let mut text = h
+            .failing
+            .clone()
+            .unwrap_or_else(|| console.t(Msg::AuditOutsideChain).to_owned());
+        if let Some(file) = &h.fallback {
+            text.push_str(&format!(
+                " · {} {} ({})",
+                h.outside_chain,
+                console.t(Msg::AuditKeptIn),
+                file.display()
+            ));
+        }
+        push(Msg::ProblemsAudit, text);
+    }
     if let Some(world) = &console.world {
         for issue in world.status().site_issues {
             push(Msg::ProblemsSite, issue);
@@ -110,7 +125,7 @@ pub(super) fn status_items(console: &mut Console, ui: &mut egui::Ui) {
                 .color(theme::TEXT_WEAK),
         );
         ui.label(
-            egui::RichText::new(format!("⛔ {} {names}", console.t(Msg::StatusBlanked)))
+            egui::RichText::new(format!("■ {} {names}", console.t(Msg::StatusBlanked)))
                 .color(theme::palette::VERMILLION)
                 .strong(),
         );
@@ -120,8 +135,15 @@ pub(super) fn status_items(console: &mut Console, ui: &mut egui::Ui) {
         ui.separator();
         let button = ui
             .button(
-                egui::RichText::new(format!("⚠ {count} {}", console.t(Msg::StatusProblems)))
-                    .color(theme::palette::ORANGE),
+                egui::RichText::new(format!(
+                    "▲ {count} {}",
+                    console.t(if count == 1 {
+                        Msg::StatusProblem
+                    } else {
+                        Msg::StatusProblems
+                    })
+                ))
+                .color(theme::palette::ORANGE),
             )
             .on_hover_text(console.t(Msg::ProblemsOpen));
         if button.clicked() {

@@ -152,7 +152,7 @@ fn feeds(console: &Console, ui: &mut egui::Ui) {
                 };
                 ui.label(
                     egui::RichText::new(format!(
-                        "⏱ {}: {}{more}",
+                        "◐ {}: {}{more}",
                         first.source,
                         super::problems::clock_text(console, first.behind_us)
                     ))

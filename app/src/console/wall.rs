@@ -544,7 +544,7 @@ fn centered_text(ui: &egui::Ui, tile: egui::Rect, text: &str) {
 /// Why a tile shows no picture at all (privacy masks unreadable): in the
 /// alarm colour, so nobody takes the black tile for a dead camera.
 fn blanked_text(ui: &egui::Ui, tile: egui::Rect, text: &str) {
-    centered_text_in(ui, tile, &format!("⛔ {text}"), theme::palette::VERMILLION);
+    centered_text_in(ui, tile, &format!("■ {text}"), theme::palette::VERMILLION);
 }
 
 fn centered_text_in(ui: &egui::Ui, tile: egui::Rect, text: &str, color: egui::Color32) {

@@ -267,10 +267,16 @@ catalogue! {
     StatusNotRecording => "not recording", "未记录";
     StatusMalformed => "malformed", "格式错误";
     StatusProblems => "problems", "个问题";
+    StatusProblem => "problem", "个问题";
     StatusPrivacy => "Privacy", "隐私";
     StatusBlanked => "blanked:", "已遮蔽：";
     PrivacyMasksUnreadable => "privacy masks unreadable", "隐私遮罩无法读取";
     PrivacyAllBlanked => "every camera blanked", "所有摄像机画面已遮蔽";
+    AuditNotWriting => "AUDIT TRAIL NOT WRITING: operator actions are not reaching the audit log", "审计日志无法写入：操作员操作未写入审计日志";
+    AuditOutsideChain => "Audit trail: some operator actions are outside the chain", "审计日志：部分操作员操作不在哈希链中";
+    AuditKeptIn => "actions kept in a fallback file", "条操作保存在备用文件中";
+    AuditInMemory => "actions held in memory only", "条操作仅保存在内存中";
+    AuditLost => "actions lost", "条操作丢失";
     ProblemsTitle => "Problems", "问题列表";
     ProblemsOpen => "List every problem, with its file, line or source", "列出所有问题及其文件、行号或来源";
     ProblemsNone => "No problems.", "没有问题。";
@@ -279,6 +285,7 @@ catalogue! {
     ProblemsDetection => "Detection rules", "检测规则";
     ProblemsCameras => "Camera configuration", "摄像机配置";
     ProblemsFeeds => "Feeds", "数据源";
+    ProblemsAudit => "Audit trail", "审计日志";
     ClockBehind => "clock {} behind", "时钟慢 {}";
     ClockAhead => "clock {} ahead", "时钟快 {}";
     UnitSeconds => "s", "秒";
