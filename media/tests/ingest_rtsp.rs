@@ -183,6 +183,48 @@ fn a_camera_reconnects_after_its_server_restarts() {
     drop(sim);
 }
 
+/// A camera down long enough for its backoff to grow to the maximum (10 s)
+/// is live again within 2 s of its server answering: the supervisor probes
+/// the port while it waits instead of waiting the interval out (it once
+/// took up to 10 s).
+#[test]
+fn a_camera_back_after_a_long_outage_is_live_within_2_s() {
+    let sim = Simulator::start(&sim_options(1, 0)).expect("simulator");
+    let port = sim.port();
+    let url = sim.cameras()[0].url.clone();
+    let mut options = IngestOptions::default();
+    options.graph.width = 320;
+    options.graph.height = 180;
+    let ingest = CameraIngest::start(camera("cam0", &url), options, 0, None, None).expect("ingest");
+    assert!(wait_until(Duration::from_secs(15), || ingest
+        .status()
+        .state
+        == CameraState::Live));
+    drop(sim);
+    // Failures at 0.5, 1, 2, 4, 8 s of backoff: after 14 s the camera is
+    // inside a wait of 8-10 s.
+    std::thread::sleep(Duration::from_secs(14));
+    assert_ne!(ingest.status().state, CameraState::Live);
+    let decoded_before = ingest.status().decoded;
+    let sim = Simulator::start(&sim_options(1, port)).expect("simulator again, same port");
+    let back = std::time::Instant::now();
+    assert!(
+        wait_until(Duration::from_secs(12), || {
+            let s = ingest.status();
+            s.state == CameraState::Live && s.decoded > decoded_before
+        }),
+        "did not come back: {:?}",
+        ingest.status()
+    );
+    let took = back.elapsed();
+    assert!(
+        took < Duration::from_secs(2),
+        "live again {:.2} s after the server answered",
+        took.as_secs_f64()
+    );
+    drop(sim);
+}
+
 fn count_dir(path: &str) -> usize {
     std::fs::read_dir(path).map_or(0, Iterator::count)
 }

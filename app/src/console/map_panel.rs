@@ -186,7 +186,7 @@ fn live_map(
         Arc::new(markers.clone()),
     ));
     overlays(console, ui, rect, &camera, frame);
-    labels(ui, rect, &camera, frame, &loaded.labels);
+    labels(ui, rect, &camera, frame, &loaded.labels, &markers);
     scale_and_attribution(ui, rect, &camera, attribution);
     hover(console, ui, &response, rect, &camera, frame);
     if response.clicked()
@@ -625,16 +625,29 @@ fn grid(
     }
 }
 
-/// Place names and major-road names, from their zoom in, not overlapping.
+/// Place names and major-road names, from their zoom in, not overlapping
+/// each other and never covering a live marker: a label that would lie over
+/// a unit, drone, alert or checkpoint yields (it is not drawn), so nothing
+/// live hides under a city's name.
 fn labels(
     ui: &egui::Ui,
     rect: egui::Rect,
     camera: &Camera,
     frame: &SceneFrame,
     labels: &[crate::wiring::map::Label],
+    markers: &[Marker],
 ) {
     let painter = ui.painter_at(rect);
-    let mut taken: Vec<egui::Rect> = Vec::new();
+    let mut taken = Occupied::default();
+    for m in markers {
+        let p = camera.screen(m.pos);
+        let at = rect.min + egui::vec2(p[0], p[1]);
+        if rect.contains(at) {
+            // The marker's half size, and a little room around it.
+            let side = 2.0 * m.heading_size[1] + 4.0;
+            taken.add(egui::Rect::from_center_size(at, egui::vec2(side, side)));
+        }
+    }
     // Places first: they win the space.
     let ordered = labels
         .iter()
@@ -654,13 +667,50 @@ fn labels(
         let galley =
             painter.layout_no_wrap(label.text.clone(), egui::FontId::proportional(size), color);
         let bounds = egui::Rect::from_center_size(at, galley.size()).expand(3.0);
-        if taken.iter().any(|t| t.intersects(bounds)) {
+        if taken.overlaps(bounds) {
             continue;
         }
-        taken.push(bounds);
+        taken.add(bounds);
         // A dark halo keeps names readable over roads.
         painter.rect_filled(bounds, 3.0, egui::Color32::from_black_alpha(120));
         painter.galley(bounds.min + egui::vec2(3.0, 3.0), galley, color);
+    }
+}
+
+/// Screen rectangles already taken (markers, placed labels), bucketed in
+/// 64-pixel cells so thousands of markers cost little per label.
+#[derive(Default)]
+struct Occupied {
+    cells: std::collections::HashMap<(i32, i32), Vec<egui::Rect>>,
+}
+
+impl Occupied {
+    const CELL: f32 = 64.0;
+
+    fn cells_of(r: egui::Rect) -> impl Iterator<Item = (i32, i32)> {
+        let (x0, x1) = (
+            (r.min.x / Self::CELL).floor() as i32,
+            (r.max.x / Self::CELL).floor() as i32,
+        );
+        let (y0, y1) = (
+            (r.min.y / Self::CELL).floor() as i32,
+            (r.max.y / Self::CELL).floor() as i32,
+        );
+        (x0..=x1).flat_map(move |x| (y0..=y1).map(move |y| (x, y)))
+    }
+
+    fn add(&mut self, r: egui::Rect) {
+        for cell in Self::cells_of(r) {
+            self.cells.entry(cell).or_default().push(r);
+        }
+    }
+
+    fn overlaps(&self, r: egui::Rect) -> bool {
+        Self::cells_of(r).any(|cell| {
+            self.cells
+                .get(&cell)
+                .is_some_and(|rs| rs.iter().any(|t| t.intersects(r)))
+        })
     }
 }
 
@@ -891,5 +941,26 @@ mod tests {
         let middle = [f32::midpoint(pa[0], pb[0]), f32::midpoint(pa[1], pb[1])];
         assert!((pa[0] - pb[0]).hypot(pa[1] - pb[1]) > 2.0 * PICK_RADIUS_PX + 2.0);
         assert!(pick(&world, &camera, &frame, middle, PICK_RADIUS_PX).is_none());
+    }
+
+    /// A drone under a city's name was invisible: a label over a marker
+    /// yields, one clear of it is placed, and labels still avoid each other.
+    #[test]
+    fn labels_yield_to_markers() {
+        let mut taken = Occupied::default();
+        let drone = egui::Rect::from_center_size(egui::pos2(300.0, 200.0), egui::vec2(22.0, 22.0));
+        taken.add(drone);
+        let city = egui::Rect::from_center_size(egui::pos2(310.0, 202.0), egui::vec2(80.0, 24.0));
+        assert!(taken.overlaps(city), "the city name would cover the drone");
+        let elsewhere =
+            egui::Rect::from_center_size(egui::pos2(600.0, 400.0), egui::vec2(80.0, 24.0));
+        assert!(!taken.overlaps(elsewhere));
+        taken.add(elsewhere);
+        let next_to = elsewhere.translate(egui::vec2(40.0, 0.0));
+        assert!(taken.overlaps(next_to), "labels do not overlap each other");
+        // Across cell borders and at negative coordinates too.
+        let edge = egui::Rect::from_min_max(egui::pos2(-70.0, 60.0), egui::pos2(-60.0, 70.0));
+        taken.add(edge);
+        assert!(taken.overlaps(edge.translate(egui::vec2(5.0, 5.0))));
     }
 }

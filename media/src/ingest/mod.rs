@@ -5,6 +5,7 @@
 
 pub mod frame;
 pub mod graph;
+pub mod probe;
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -194,15 +195,35 @@ impl Supervisor {
                     status.set_state(CameraState::Offline, Some(text));
                 }
             }
-            let delay = backoff.next_delay();
-            match self.stop.recv_timeout(delay) {
-                Err(RecvTimeoutError::Timeout) => {
-                    status.counters.reconnects.fetch_add(1, Ordering::Relaxed);
-                }
-                Ok(()) | Err(RecvTimeoutError::Disconnected) => break,
+            if !self.back_off(backoff.next_delay()) {
+                break;
             }
+            status.counters.reconnects.fetch_add(1, Ordering::Relaxed);
         }
         status.set_state(CameraState::Offline, None);
+    }
+
+    /// Waits `delay` before the next reconnect, probing the source cheaply
+    /// meanwhile: if it was unreachable and answers now, the wait ends at
+    /// once. `false` when the camera is being stopped.
+    fn back_off(&self, delay: Duration) -> bool {
+        let deadline = Instant::now() + delay;
+        let probe = probe::Probe::of(&self.camera.source);
+        let was_down = probe.as_ref().is_some_and(|p| !p.reachable());
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return true;
+            }
+            match self.stop.recv_timeout(left.min(probe::PROBE_EVERY)) {
+                Err(RecvTimeoutError::Timeout) => {}
+                Ok(()) | Err(RecvTimeoutError::Disconnected) => return false,
+            }
+            if was_down && probe.as_ref().is_some_and(probe::Probe::reachable) {
+                tracing::info!(camera = %self.camera.id, "camera reachable again: reconnecting now");
+                return true;
+            }
+        }
     }
 
     fn run_once(&self, backoff: &mut Backoff) -> RunEnd {
