@@ -47,6 +47,7 @@ fn view(id: &str, boxes: Vec<TrackBox>) -> CameraView {
         }),
         lonlat: None,
         recorded: None,
+        recording: None,
     }
 }
 

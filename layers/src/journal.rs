@@ -331,12 +331,33 @@ impl Journal {
     }
 }
 
-/// Appends events on its own thread and writes snapshots as it goes.
+/// Appends events on its own thread and writes snapshots as it goes. A
+/// write that fails (a full disk) never stops the thread: the events are
+/// held in memory and tried again, and [`JournalWriter::health`] says why
+/// the journal is not writing.
 #[derive(Debug)]
 pub struct JournalWriter {
     sender: Option<SyncSender<Envelope>>,
     thread: Option<std::thread::JoinHandle<Result<(), JournalError>>>,
+    health: std::sync::Arc<std::sync::Mutex<JournalHealth>>,
 }
+
+/// Whether the journal is being written.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct JournalHealth {
+    /// Why writing fails now (`None`: it does not).
+    pub failing: Option<String>,
+    /// Events held in memory, not yet written.
+    pub pending: usize,
+    /// Events dropped because too many were held.
+    pub dropped: u64,
+}
+
+/// Events held in memory at most while the journal cannot be written.
+const MAX_PENDING: usize = 1_000_000;
+
+/// How often a failed write is tried again.
+const RETRY_EVERY: Duration = Duration::from_secs(2);
 
 /// Events the channel holds before senders wait (about a minute of a busy
 /// city's feeds).
@@ -347,13 +368,24 @@ impl JournalWriter {
     /// from (normally empty, or the last state of an existing journal).
     pub fn start(journal: Journal, world: World) -> std::io::Result<Self> {
         let (sender, receiver) = std::sync::mpsc::sync_channel(CHANNEL_CAPACITY);
+        let health = std::sync::Arc::new(std::sync::Mutex::new(JournalHealth::default()));
+        let shared = std::sync::Arc::clone(&health);
         let thread = std::thread::Builder::new()
             .name("journal-writer".into())
-            .spawn(move || write_loop(&journal, world, &receiver))?;
+            .spawn(move || write_loop(&journal, world, &receiver, &shared))?;
         Ok(Self {
             sender: Some(sender),
             thread: Some(thread),
+            health,
         })
+    }
+
+    /// Whether the journal is being written, and why not.
+    pub fn health(&self) -> JournalHealth {
+        self.health
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
     }
 
     /// Queues an event; waits only if the disk is a minute behind.
@@ -390,18 +422,28 @@ fn write_loop(
     journal: &Journal,
     mut world: World,
     receiver: &Receiver<Envelope>,
+    health: &std::sync::Mutex<JournalHealth>,
 ) -> Result<(), JournalError> {
     let mut last = journal.last_key()?;
     let mut keyed: Vec<(JournalKey, Vec<u8>)> = Vec::with_capacity(1024);
     let mut snapshots: Vec<(JournalKey, WorldState)> = Vec::new();
     let mut last_snapshot: Option<(UnixMicros, u64)> = None;
+    let mut retry_at: Option<std::time::Instant> = None;
+    let set = |change: &dyn Fn(&mut JournalHealth)| {
+        change(
+            &mut health
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
+    };
     loop {
         let first = match receiver.recv_timeout(Duration::from_millis(FLUSH_EVERY_MS)) {
-            Ok(e) => e,
-            Err(RecvTimeoutError::Timeout) => continue,
+            Ok(e) => Some(e),
+            Err(RecvTimeoutError::Timeout) if keyed.is_empty() => continue,
+            Err(RecvTimeoutError::Timeout) => None,
             Err(RecvTimeoutError::Disconnected) => break,
         };
-        let mut next = Some(first);
+        let mut next = first;
         while let Some(envelope) = next {
             let key = JournalKey::next(last, envelope.at);
             last = Some(key);
@@ -415,17 +457,63 @@ fn write_loop(
                 snapshots.push((key, world.state().clone()));
                 last_snapshot = Some((key.at, applied));
             }
-            next = if keyed.len() < 4096 {
+            next = if keyed.len() < 4096 || retry_at.is_some() {
                 receiver.try_recv().ok()
             } else {
                 None
             };
+            if retry_at.is_some() && keyed.len() >= MAX_PENDING {
+                break;
+            }
         }
+        if retry_at.is_some_and(|t| std::time::Instant::now() < t) {
+            // Still failing: hold the events (the oldest go past the bound).
+            if keyed.len() > MAX_PENDING {
+                let excess = keyed.len() - MAX_PENDING;
+                keyed.drain(..excess);
+                set(&|h| h.dropped += excess as u64);
+            }
+            snapshots.truncate(1);
+            let pending = keyed.len();
+            set(&|h| h.pending = pending);
+            continue;
+        }
+        let written = journal.append_keyed(&keyed).and_then(|()| {
+            for (key, state) in &snapshots {
+                journal.write_snapshot(*key, state)?;
+            }
+            Ok(())
+        });
+        match written {
+            Ok(()) => {
+                if retry_at.take().is_some() {
+                    tracing::info!(journal = %journal.path().display(), "the journal is writing again");
+                }
+                keyed.clear();
+                snapshots.clear();
+                set(&|h| {
+                    h.failing = None;
+                    h.pending = 0;
+                });
+            }
+            Err(e) => {
+                let reason = e.to_string();
+                if retry_at.is_none() {
+                    tracing::error!(
+                        "{reason}: events are held in memory and written again when it can"
+                    );
+                }
+                retry_at = Some(std::time::Instant::now() + RETRY_EVERY);
+                let pending = keyed.len();
+                set(&|h| {
+                    h.failing = Some(reason.clone());
+                    h.pending = pending;
+                });
+            }
+        }
+    }
+    if !keyed.is_empty() {
         journal.append_keyed(&keyed)?;
-        keyed.clear();
-        for (key, state) in snapshots.drain(..) {
-            journal.write_snapshot(key, &state)?;
-        }
     }
     journal.flush()
 }

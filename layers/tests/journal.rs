@@ -246,3 +246,81 @@ fn kill_9_loses_at_most_the_last_second() {
     drop(journal);
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A journal whose filesystem fills up (a 512 KiB tmpfs): the writer says
+/// why it is not writing and keeps accepting events (held in memory), never
+/// stopping; and what reached the disk is a sound journal that opens and
+/// reads back in order once there is room. Needs root to mount the tmpfs.
+#[test]
+fn a_full_disk_is_reported_and_the_journal_on_it_stays_sound() {
+    let is_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
+    if !is_root {
+        println!("not root: cannot mount a tmpfs, nothing checked");
+        return;
+    }
+    let dir = temp_dir("journal-full");
+    std::fs::create_dir_all(&dir).expect("dir");
+    let dir_text = dir.to_str().expect("utf-8").to_owned();
+    let mount = |args: &[&str]| {
+        assert!(
+            Command::new("mount")
+                .args(args)
+                .status()
+                .expect("mount")
+                .success(),
+            "mount {args:?}"
+        );
+    };
+    mount(&["-t", "tmpfs", "-o", "size=512k", "tmpfs", &dir_text]);
+    struct Unmount(String);
+    impl Drop for Unmount {
+        fn drop(&mut self) {
+            let _ = Command::new("umount").arg(&self.0).status();
+        }
+    }
+    let _unmount = Unmount(dir_text.clone());
+    let path = dir.join("journal");
+    let journal = Journal::open(&path).expect("opens");
+    let writer = JournalWriter::start(journal, World::new(ORIGIN)).expect("writer");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut sent = 0;
+    while writer.health().failing.is_none() {
+        assert!(Instant::now() < deadline, "the disk never filled");
+        for _ in 0..200 {
+            let t = T0 + sent as i64 * 1_000;
+            writer
+                .append(report(sent % 500, t, [71.43, 51.13]))
+                .expect("accepted while writing");
+            sent += 1;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let health = writer.health();
+    let why = health.failing.clone().expect("failing");
+    assert!(why.contains("space"), "{why}");
+    // Still accepting: events are held, the writer does not stop.
+    for i in 0..500 {
+        writer
+            .append(report(i, T0 + (sent + i) as i64 * 1_000, [71.43, 51.13]))
+            .expect("accepted while failing");
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(writer.health().pending > 0, "{:?}", writer.health());
+    drop(writer);
+    // Room again: the journal on disk opens and reads back, in order.
+    mount(&["-o", "remount,size=64m", &dir_text]);
+    let reopened = Journal::open(&path).expect("a sound journal");
+    let mut last = None;
+    let mut count = 0;
+    for item in reopened.events(UnixMicros::MIN, UnixMicros::MAX) {
+        let (key, _) = item.expect("every stored event decodes");
+        assert!(last.is_none_or(|l| l < key), "in order");
+        last = Some(key);
+        count += 1;
+    }
+    println!("{count} of {sent} events before the disk filled are on disk; {why}");
+    assert!(count > 0);
+}

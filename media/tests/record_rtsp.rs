@@ -245,4 +245,319 @@ fn recording_survives_kill_9() {
         record::decode_frame_at(&open.path, Duration::ZERO)
             .expect("open segment's written part decodes");
     }
+    let open_path = open.path.clone();
+
+    // The next start repairs it (remuxed with its index) or removes it, so
+    // every file in the folder plays to its end.
+    let outcome = record::repair::repair_interrupted(&camera_dir);
+    println!("repair: {outcome:?}");
+    let repaired = outcome
+        .iter()
+        .find(|(p, _)| *p == open_path)
+        .map(|(_, r)| r.clone())
+        .expect("the interrupted segment was checked");
+    assert!(
+        matches!(
+            repaired,
+            record::repair::Repair::Repaired | record::repair::Repair::Removed(_)
+        ),
+        "{repaired:?}"
+    );
+    if matches!(repaired, record::repair::Repair::Removed(_)) {
+        assert!(
+            open.bytes < 1_000,
+            "a segment with data is repaired, not removed"
+        );
+    }
+    for segment in record::list_segments(&camera_dir).expect("list") {
+        let played = play(&segment.path)
+            .unwrap_or_else(|e| panic!("{} unplayable after repair: {e}", segment.path.display()));
+        assert!(played.0 > 0, "{}", segment.path.display());
+        record::segment_duration(&segment.path).expect("every segment is finalised");
+    }
+}
+
+/// An RTSP camera on loopback (gst-rtsp-server, our own launch line, not the
+/// simulator) whose picture size the test changes mid-stream, as a camera
+/// does when its profile is reconfigured.
+struct ChangingCamera {
+    url: String,
+    size: Arc<std::sync::Mutex<Option<gstreamer::Element>>>,
+    main_loop: gstreamer::glib::MainLoop,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl ChangingCamera {
+    fn start(pattern: &str) -> Self {
+        use gstreamer_rtsp_server as rtsp;
+        use gstreamer_rtsp_server::prelude::*;
+        gstreamer::init().expect("gst");
+        let server = rtsp::RTSPServer::new();
+        server.set_address("127.0.0.1");
+        server.set_service("0");
+        let factory = rtsp::RTSPMediaFactory::new();
+        factory.set_launch(&format!(
+            "( videotestsrc is-live=true pattern={pattern} ! capsfilter name=size \
+             caps=video/x-raw,format=I420,width=320,height=240,framerate=15/1 ! \
+             x264enc tune=zerolatency speed-preset=ultrafast key-int-max=15 ! \
+             rtph264pay name=pay0 pt=96 config-interval=-1 )"
+        ));
+        factory.set_shared(true);
+        let size = Arc::new(std::sync::Mutex::new(None));
+        let slot = Arc::clone(&size);
+        factory.connect_media_configure(move |_, media| {
+            let bin = media.element().downcast::<gstreamer::Bin>().expect("a bin");
+            *slot.lock().expect("slot") = bin.by_name("size");
+        });
+        server
+            .mount_points()
+            .expect("mounts")
+            .add_factory("/changing", factory);
+        let context = gstreamer::glib::MainContext::new();
+        let source = server.attach(Some(&context)).expect("attach");
+        let port = server.bound_port();
+        let main_loop = gstreamer::glib::MainLoop::new(Some(&context), false);
+        let ml = main_loop.clone();
+        let thread = std::thread::Builder::new()
+            .name("changing-camera".into())
+            .spawn(move || {
+                let _keep = (server, source);
+                context.with_thread_default(|| ml.run()).expect("context");
+            })
+            .expect("spawn");
+        Self {
+            url: format!("rtsp://127.0.0.1:{port}/changing"),
+            size,
+            main_loop,
+            thread: Some(thread),
+        }
+    }
+
+    fn resize(&self, width: u32, height: u32) {
+        use gstreamer::prelude::*;
+        let caps: gstreamer::Caps =
+            format!("video/x-raw,format=I420,width={width},height={height},framerate=15/1")
+                .parse()
+                .expect("caps");
+        self.size
+            .lock()
+            .expect("slot")
+            .as_ref()
+            .expect("a client is playing")
+            .set_property("caps", &caps);
+    }
+}
+
+impl Drop for ChangingCamera {
+    fn drop(&mut self) {
+        self.main_loop.quit();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Decodes a segment to the end: its frames and picture sizes, or the error.
+fn play(path: &Path) -> Result<(u64, Vec<(i32, i32)>), String> {
+    use gstreamer::prelude::*;
+    let pipeline = gstreamer::parse::launch(&format!(
+        "filesrc location=\"{}\" ! matroskademux ! h264parse ! avdec_h264 ! appsink name=out sync=false",
+        path.display()
+    ))
+    .map_err(|e| e.to_string())?
+    .downcast::<gstreamer::Pipeline>()
+    .map_err(|_| "not a pipeline".to_owned())?;
+    let sink = pipeline
+        .by_name("out")
+        .expect("appsink")
+        .downcast::<gstreamer_app::AppSink>()
+        .expect("appsink");
+    pipeline
+        .set_state(gstreamer::State::Playing)
+        .map_err(|e| format!("{e:?}"))?;
+    let mut frames = 0;
+    let mut sizes = Vec::new();
+    let result = loop {
+        match sink.try_pull_sample(gstreamer::ClockTime::from_seconds(5)) {
+            Some(sample) => {
+                frames += 1;
+                if let Some(s) = sample
+                    .caps()
+                    .and_then(|c| c.structure(0).map(ToOwned::to_owned))
+                {
+                    let size = (
+                        s.get::<i32>("width").unwrap_or(0),
+                        s.get::<i32>("height").unwrap_or(0),
+                    );
+                    if sizes.last() != Some(&size) {
+                        sizes.push(size);
+                    }
+                }
+            }
+            None if sink.is_eos() => break Ok((frames, sizes)),
+            None => {
+                let bus = pipeline.bus().expect("bus");
+                let error = bus
+                    .pop_filtered(&[gstreamer::MessageType::Error])
+                    .map(|m| format!("{m:?}"))
+                    .unwrap_or_else(|| "no frame within 5 s".into());
+                break Err(error);
+            }
+        }
+    };
+    let _ = pipeline.set_state(gstreamer::State::Null);
+    result
+}
+
+/// A camera that changes its picture size mid-stream: the segment in
+/// progress closes cleanly, the next starts with the new size, the
+/// pipeline does not restart, and every file left is playable (a muxer
+/// failure once left a 0-byte segment behind on every change).
+#[test]
+fn a_resolution_change_mid_stream_starts_a_new_playable_segment() {
+    let cam = ChangingCamera::start("ball");
+    let dir = temp_dir("rec-resize");
+    let recorder = Arc::new(
+        Recorder::new(
+            &CameraId::new("resize-cam"),
+            RecordOptions {
+                dir: dir.clone(),
+                segment: SEGMENT,
+                max_age: None,
+                max_bytes: None,
+            },
+        )
+        .expect("recorder"),
+    );
+    let camera_dir = recorder.dir().to_path_buf();
+    let ingest = CameraIngest::start(
+        camera("resize-cam", &cam.url),
+        options(),
+        0,
+        None,
+        Some(recorder),
+    )
+    .expect("ingest");
+    assert!(wait_until(Duration::from_secs(15), || ingest
+        .status()
+        .state
+        == CameraState::Live));
+    std::thread::sleep(Duration::from_secs(3));
+    cam.resize(640, 360);
+    std::thread::sleep(Duration::from_secs(4));
+    cam.resize(160, 120);
+    std::thread::sleep(Duration::from_secs(4));
+    let status = ingest.status();
+    drop(ingest);
+    assert_eq!(status.reconnects, 0, "the pipeline restarted: {status:?}");
+    let segments = record::list_segments(&camera_dir).expect("list");
+    let mut seen = Vec::new();
+    for s in &segments {
+        let played = play(&s.path);
+        println!("{} ({} bytes): {played:?}", s.path.display(), s.bytes);
+        let (frames, sizes) =
+            played.unwrap_or_else(|e| panic!("{} unplayable: {e}", s.path.display()));
+        assert!(frames > 0, "{} has no frames", s.path.display());
+        assert_eq!(sizes.len(), 1, "one picture size per segment: {sizes:?}");
+        if seen.last() != Some(&sizes[0]) {
+            seen.push(sizes[0]);
+        }
+    }
+    assert_eq!(seen, [(320, 240), (640, 360), (160, 120)], "{segments:?}");
+}
+
+/// A recordings filesystem that fills up (a 1 MiB tmpfs): recording stops
+/// and says why, live video goes on, and once there is room again writing
+/// resumes by itself; every file left plays. Needs root to mount the tmpfs
+/// (CI and the project's machines run as root).
+#[test]
+fn a_full_recordings_disk_stops_recording_not_video_and_writing_resumes() {
+    if !is_root() {
+        println!("not root: cannot mount a tmpfs, nothing checked");
+        return;
+    }
+    // Noise: about 2 Mbit/s, so the tmpfs fills in seconds.
+    let cam = ChangingCamera::start("snow");
+    let dir = temp_dir("rec-full");
+    let mount = |args: &[&str]| {
+        let status = std::process::Command::new("mount")
+            .args(args)
+            .status()
+            .expect("mount runs");
+        assert!(status.success(), "mount {args:?}");
+    };
+    let dir_text = dir.to_str().expect("utf-8").to_owned();
+    mount(&["-t", "tmpfs", "-o", "size=1m", "tmpfs", &dir_text]);
+    struct Unmount(String);
+    impl Drop for Unmount {
+        fn drop(&mut self) {
+            let _ = std::process::Command::new("umount").arg(&self.0).status();
+        }
+    }
+    let _unmount = Unmount(dir_text.clone());
+    let recorder = Arc::new(
+        Recorder::new(
+            &CameraId::new("full-cam"),
+            RecordOptions {
+                dir: dir.clone(),
+                segment: Duration::from_secs(1),
+                max_age: None,
+                max_bytes: None,
+            },
+        )
+        .expect("recorder"),
+    );
+    let camera_dir = recorder.dir().to_path_buf();
+    let ingest = CameraIngest::start(
+        camera("full-cam", &cam.url),
+        options(),
+        0,
+        None,
+        Some(Arc::clone(&recorder)),
+    )
+    .expect("ingest");
+    assert!(
+        wait_until(Duration::from_secs(30), || recorder
+            .health()
+            .stopped
+            .is_some_and(|s| s.contains("space"))),
+        "recording never said the disk is full: {:?}",
+        recorder.health()
+    );
+    println!("stopped: {:?}", recorder.health().stopped);
+    // Live video goes on while recording is stopped.
+    let decoded = ingest.status().decoded;
+    std::thread::sleep(Duration::from_secs(2));
+    let status = ingest.status();
+    assert_eq!(status.state, CameraState::Live, "{status:?}");
+    assert!(status.decoded > decoded + 15, "{status:?}");
+    assert_eq!(
+        status.reconnects, 0,
+        "the camera pipeline restarted: {status:?}"
+    );
+    // Room again: writing resumes by itself.
+    mount(&["-o", "remount,size=16m", &dir_text]);
+    let frames = recorder.health().frames;
+    assert!(
+        wait_until(Duration::from_secs(15), || {
+            let h = recorder.health();
+            h.stopped.is_none() && h.frames > frames + 15
+        }),
+        "writing did not resume: {:?}",
+        recorder.health()
+    );
+    drop(ingest);
+    drop(recorder);
+    for segment in record::list_segments(&camera_dir).expect("list") {
+        let played = play(&segment.path)
+            .unwrap_or_else(|e| panic!("{} unplayable: {e}", segment.path.display()));
+        assert!(played.0 > 0, "{} has no frames", segment.path.display());
+    }
+}
+
+fn is_root() -> bool {
+    std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
 }

@@ -42,6 +42,8 @@ pub struct CameraView {
     pub lonlat: Option<[f64; 2]>,
     /// In replay: when the picture shown was recorded, or why there is none.
     pub recorded: Option<Recorded>,
+    /// Whether its recording is being written (`None`: not recorded).
+    pub recording: Option<watchfloor_media::record::RecordingHealth>,
 }
 
 /// What a tile shows in replay.
@@ -228,6 +230,7 @@ impl Cameras {
                     detections: None,
                     lonlat: None,
                     recorded: None,
+                    recording: None,
                 });
             }
         }
@@ -321,6 +324,7 @@ impl Cameras {
         for (ingest, view) in self.ingests.iter().zip(&mut self.views) {
             let latest = ingest.latest();
             view.status = ingest.status();
+            view.recording = ingest.recording();
             if self.playback.is_none() {
                 if let Some(frame) = latest {
                     view.frame = Some(Arc::new(TileFrame(frame)));
@@ -514,5 +518,6 @@ fn view_of(ingest: &CameraIngest) -> CameraView {
         detections: None,
         lonlat: ingest.camera().lonlat,
         recorded: None,
+        recording: ingest.recording(),
     }
 }

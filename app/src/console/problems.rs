@@ -56,6 +56,9 @@ pub fn collect(console: &Console) -> Vec<Problem> {
         push(Msg::ProblemsAudit, text);
     }
     if let Some(world) = &console.world {
+        if let Some(Err(why)) = world.status().journal {
+            push(Msg::ProblemsJournal, why);
+        }
         for issue in world.status().site_issues {
             push(Msg::ProblemsSite, issue);
         }
@@ -73,6 +76,11 @@ pub fn collect(console: &Console) -> Vec<Problem> {
     {
         for p in problems {
             push(Msg::ProblemsDetection, p.clone());
+        }
+    }
+    for view in console.cameras.views().iter() {
+        if let Some(why) = view.recording.as_ref().and_then(|r| r.stopped.as_ref()) {
+            push(Msg::ProblemsRecording, format!("{}: {why}", view.name));
         }
     }
     for e in console.cameras.config_errors() {

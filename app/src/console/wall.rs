@@ -399,6 +399,15 @@ pub(super) fn camera_tile(
         painter.galley(egui::pos2(tile.left() + 6.0, y), galley, color);
     };
     band(2.0, view.name.clone(), theme::TEXT);
+    if view.recording.as_ref().is_some_and(|r| r.stopped.is_some()) && view.recorded.is_none() {
+        // Under the name: recording has stopped (a full disk, say); live
+        // video goes on, and the problems window says why.
+        band(
+            22.0,
+            format!("■ {}", console.t(Msg::RecordingStopped)),
+            theme::palette::VERMILLION,
+        );
+    }
     if let Some(recorded) = &view.recorded {
         let text = match recorded {
             Recorded::At(at) => format!(
@@ -610,6 +619,7 @@ mod tests {
             detections: None,
             lonlat,
             recorded: None,
+            recording: None,
         }
     }
 

@@ -286,6 +286,9 @@ catalogue! {
     ProblemsCameras => "Camera configuration", "摄像机配置";
     ProblemsFeeds => "Feeds", "数据源";
     ProblemsAudit => "Audit trail", "审计日志";
+    ProblemsRecording => "Recording", "录像";
+    ProblemsJournal => "Journal", "事件日志";
+    RecordingStopped => "REC stopped", "录像已停止";
     ClockBehind => "clock {} behind", "时钟慢 {}";
     ClockAhead => "clock {} ahead", "时钟快 {}";
     UnitSeconds => "s", "秒";

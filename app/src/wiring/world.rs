@@ -381,6 +381,27 @@ struct Hub {
 }
 
 impl Hub {
+    /// The status says "not recording, and why" while the journal's writes
+    /// fail (a full disk), and "recording" again once they succeed.
+    fn show_journal_health(&self, journal: &JournalWriter, options: &WorldOptions) {
+        let health = journal.health();
+        let shown = match health.failing {
+            Some(why) => Err(format!(
+                "{why} ({} events held in memory, written when it can)",
+                health.pending
+            )),
+            None => match &options.journal {
+                Some(dir) => Ok(dir.clone()),
+                None => return,
+            },
+        };
+        self.set_status(|s| {
+            if s.journal.as_ref() != Some(&shown) {
+                s.journal = Some(shown);
+            }
+        });
+    }
+
     fn set_status(&self, f: impl FnOnce(&mut WorldStatus)) {
         f(&mut self.status.lock().unwrap_or_else(PoisonError::into_inner));
     }
@@ -458,6 +479,7 @@ impl Hub {
                         break;
                     }
                 }
+                self.show_journal_health(j, options);
             }
             batch.clear();
             self.keep_notices(noticed);

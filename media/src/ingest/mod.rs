@@ -61,6 +61,7 @@ impl Default for IngestOptions {
 /// One camera being ingested. Dropping it stops the pipeline and joins its thread.
 pub struct CameraIngest {
     camera: Camera,
+    record: Option<Arc<Recorder>>,
     display: Arc<Mailbox<Frame>>,
     extra: Vec<Arc<Mailbox<Frame>>>,
     status: Arc<StatusCell>,
@@ -95,7 +96,7 @@ impl CameraIngest {
                 status: Arc::clone(&status),
                 seq: std::sync::atomic::AtomicU64::new(0),
             }),
-            record,
+            record: record.clone(),
             stop: stop_rx,
         };
         let thread = std::thread::Builder::new()
@@ -104,6 +105,7 @@ impl CameraIngest {
             .map_err(|e| MediaError::Thread(e.to_string()))?;
         Ok(Self {
             camera,
+            record,
             display,
             extra,
             status,
@@ -135,6 +137,11 @@ impl CameraIngest {
     /// Extra consumer `index`'s mailbox (e.g. detection).
     pub fn consumer(&self, index: usize) -> Option<&Arc<Mailbox<Frame>>> {
         self.extra.get(index)
+    }
+
+    /// Whether its recording is being written (`None`: not recorded).
+    pub fn recording(&self) -> Option<crate::record::RecordingHealth> {
+        self.record.as_deref().map(Recorder::health)
     }
 
     /// State, counters and rates now.
@@ -239,6 +246,9 @@ impl Supervisor {
         let end = self.watch(&pipeline, backoff);
         // Always back to Null before dropping: releases sockets, files, threads.
         let _ = pipeline.set_state(gst::State::Null);
+        if let Some(recorder) = &self.record {
+            recorder.end_of_run();
+        }
         end
     }
 
@@ -280,14 +290,6 @@ impl Supervisor {
                                 )
                                 .is_ok() => {}
                     gst::MessageView::Eos(_) => return RunEnd::Failed("the stream ended".into()),
-                    gst::MessageView::Element(e)
-                        if e.structure()
-                            .is_some_and(|s| s.name() == "splitmuxsink-fragment-closed") =>
-                    {
-                        if let Some(recorder) = &self.record {
-                            recorder.apply_retention();
-                        }
-                    }
                     _ => {}
                 }
                 if !bus.have_pending() {

@@ -1,7 +1,11 @@
 //! Recording without re-encoding: a branch off the camera's tee, before the
-//! decoder, into Matroska segments (`splitmuxsink` + `matroskamux`). Each
-//! closed segment is finalised (cues, duration); after a `kill -9` the open
-//! one loses only its unwritten tail and its index, and stays readable.
+//! decoder, hands encoded samples to the recorder's own thread, which writes
+//! Matroska segments (`appsrc ! splitmuxsink` + `matroskamux`, see
+//! [`writer`]). Each closed segment is finalised (cues, duration); a change
+//! of caps mid-stream closes one segment and opens the next; a write error
+//! stops recording, never live video, and writing resumes by itself. After
+//! a `kill -9` the open segment loses only its unwritten tail and its index,
+//! and is repaired at the next start ([`repair`]).
 //!
 //! Not MPEG-TS: GStreamer 1.22's `mpegtsmux` rewrites the H.264 buffers it is
 //! given in place, and the tee shares them with the decoder — the live picture
@@ -11,14 +15,24 @@
 //! recorder, in Unix milliseconds (`<dir>/<camera>/<start_ms>.mkv`): the file
 //! names are the time index, and nothing else needs to survive a crash.
 
+pub mod repair;
+mod writer;
+
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::mpsc::{SyncSender, TrySendError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use gstreamer as gst;
 use gstreamer::prelude::*;
+use gstreamer_app as gst_app;
 
 use crate::camera::CameraId;
+use writer::{ToWriter, WriterThread};
+
+/// Encoded samples waiting for the recorder thread at most (about 20 s of a
+/// 15 fps camera); more are dropped and counted, never waited for.
+const QUEUE: usize = 300;
 
 /// How and where a camera is recorded.
 #[derive(Debug, Clone)]
@@ -33,24 +47,65 @@ pub struct RecordOptions {
     pub max_bytes: Option<u64>,
 }
 
-/// One camera's recorder: adds its branch to a pipeline and applies retention.
+/// Whether a camera's recording is being written, and counts.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RecordingHealth {
+    /// Why recording is stopped now (`None`: it is writing, or waiting for
+    /// the stream).
+    pub stopped: Option<String>,
+    /// Frames written.
+    pub frames: u64,
+    /// Segments closed.
+    pub segments: u64,
+    /// Frames not written while waiting for a keyframe or a retry.
+    pub skipped: u64,
+    /// Frames dropped because the recorder thread was behind.
+    pub dropped: u64,
+    /// Write failures so far.
+    pub failures: u64,
+}
+
+/// One camera's recorder: its thread writes segments and applies retention;
+/// [`Recorder::attach`] adds the branch that feeds it to a camera pipeline.
+/// Dropping it closes the segment in progress and joins the thread.
 #[derive(Debug)]
 pub struct Recorder {
     camera_dir: PathBuf,
     options: RecordOptions,
-    retention_lock: Mutex<()>,
+    retention_lock: Arc<Mutex<()>>,
+    health: Arc<Mutex<RecordingHealth>>,
+    tx: Mutex<Option<SyncSender<ToWriter>>>,
+    thread: Mutex<Option<std::thread::JoinHandle<()>>>,
 }
 
 impl Recorder {
-    /// A recorder for `camera` (creates its folder).
+    /// A recorder for `camera` (creates its folder and starts its thread,
+    /// which first repairs segments a crash left unfinished).
     pub fn new(camera: &CameraId, options: RecordOptions) -> Result<Self, String> {
+        gst::init().map_err(|e| e.to_string())?;
         let camera_dir = options.dir.join(camera.as_str());
         std::fs::create_dir_all(&camera_dir)
             .map_err(|e| format!("recording folder {}: {e}", camera_dir.display()))?;
+        let health = Arc::new(Mutex::new(RecordingHealth::default()));
+        let retention_lock = Arc::new(Mutex::new(()));
+        let (tx, rx) = std::sync::mpsc::sync_channel(QUEUE);
+        let thread = WriterThread::new(
+            camera_dir.clone(),
+            options.clone(),
+            Arc::clone(&health),
+            Arc::clone(&retention_lock),
+        );
+        let handle = std::thread::Builder::new()
+            .name(format!("record-{camera}"))
+            .spawn(move || thread.run(&rx))
+            .map_err(|e| format!("recorder thread: {e}"))?;
         Ok(Self {
             camera_dir,
             options,
-            retention_lock: Mutex::new(()),
+            retention_lock,
+            health,
+            tx: Mutex::new(Some(tx)),
+            thread: Mutex::new(Some(handle)),
         })
     }
 
@@ -59,7 +114,16 @@ impl Recorder {
         &self.camera_dir
     }
 
-    /// Adds `queue ! splitmuxsink(matroskamux)` to `tee`'s free request pad.
+    /// Whether recording is being written, and why not.
+    pub fn health(&self) -> RecordingHealth {
+        self.health
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Adds `queue ! appsink` to `tee`'s free request pad: every encoded
+    /// sample goes to the recorder thread (never blocking the camera).
     pub fn attach(&self, pipeline: &gst::Pipeline, tee: &gst::Element) -> Result<(), String> {
         let queue = gst::ElementFactory::make("queue")
             .property("max-size-buffers", 0_u32)
@@ -67,53 +131,36 @@ impl Recorder {
             .property("max-size-time", 5_000_000_000_u64)
             .build()
             .map_err(|_| "GStreamer element `queue` is missing".to_owned())?;
-        let muxer = gst::ElementFactory::make("matroskamux")
-            .build()
-            .map_err(|_| {
-                "GStreamer element `matroskamux` is missing (gstreamer1.0-plugins-good)".to_owned()
-            })?;
-        let split = gst::ElementFactory::make("splitmuxsink")
-            .property("muxer", &muxer)
-            .property(
-                "max-size-time",
-                u64::try_from(self.options.segment.as_nanos()).unwrap_or(u64::MAX),
+        let tx = self
+            .tx
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+            .ok_or("the recorder is stopping")?;
+        let health = Arc::clone(&self.health);
+        let sink = gst_app::AppSink::builder()
+            .sync(false)
+            .async_(false)
+            .callbacks(
+                gst_app::AppSinkCallbacks::builder()
+                    .new_sample(move |sink| {
+                        let sample = sink.pull_sample().map_err(|_| gst::FlowError::Eos)?;
+                        if let Err(TrySendError::Full(_)) = tx.try_send(ToWriter::Sample(sample)) {
+                            health
+                                .lock()
+                                .unwrap_or_else(PoisonError::into_inner)
+                                .dropped += 1;
+                        }
+                        Ok(gst::FlowSuccess::Ok)
+                    })
+                    .build(),
             )
-            .build()
-            .map_err(|_| "GStreamer element `splitmuxsink` is missing".to_owned())?;
-        let dir = self.camera_dir.clone();
-        // A run dates its first fragment by the wall clock (it is named as its
-        // first frame arrives) and anchors running time there; later
-        // fragments are named a GOP late by splitmuxsink, so they are dated
-        // from their first frame's running time against that anchor. Running
-        // time going backwards (a looped file's seek) re-anchors. Names only
-        // ever increase, so no segment overwrites another.
-        let state: Mutex<(Option<(gst::ClockTime, SystemTime)>, u128)> = Mutex::new((None, 0));
-        split.connect("format-location-full", false, move |args| {
-            let now = SystemTime::now();
-            let mut state = state
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            let (anchor, last_name) = &mut *state;
-            let start = match (first_sample_running_time(args), *anchor) {
-                (Some(rt), Some((anchor_rt, anchor_wall))) if rt >= anchor_rt => {
-                    anchor_wall + Duration::from_nanos((rt - anchor_rt).nseconds())
-                }
-                (Some(rt), _) => {
-                    *anchor = Some((rt, now));
-                    now
-                }
-                (None, _) => now,
-            };
-            let name = unix_ms(start).max(*last_name + 1);
-            *last_name = name;
-            let path = dir.join(format!("{name}.{SEGMENT_EXT}"));
-            Some(path.to_string_lossy().into_owned().to_value())
-        });
+            .build();
         pipeline
-            .add_many([&queue, &split])
+            .add_many([&queue, sink.upcast_ref()])
             .map_err(|e| e.to_string())?;
-        gst::Element::link_many([tee, &queue, &split]).map_err(|e| e.to_string())?;
-        for element in [&queue, &split] {
+        gst::Element::link_many([tee, &queue, sink.upcast_ref()]).map_err(|e| e.to_string())?;
+        for element in [&queue, sink.upcast_ref()] {
             element
                 .sync_state_with_parent()
                 .map_err(|e| e.to_string())?;
@@ -121,54 +168,76 @@ impl Recorder {
         Ok(())
     }
 
+    /// The camera's pipeline ended (a disconnect, a restart): the segment
+    /// in progress is closed cleanly; the next run opens a new one.
+    pub fn end_of_run(&self) {
+        if let Some(tx) = &*self.tx.lock().unwrap_or_else(PoisonError::into_inner) {
+            let _ = tx.try_send(ToWriter::EndOfRun);
+        }
+    }
+
     /// Deletes segments past the age or size limits, never the newest one
-    /// (it may still be open). Call after a segment closes.
+    /// (it may still be open). The recorder thread calls it after each
+    /// segment and after a write error.
     pub fn apply_retention(&self) {
         let _guard = self
             .retention_lock
             .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let segments = match list_segments(&self.camera_dir) {
-            Ok(s) => s,
-            Err(e) => {
-                tracing::warn!("retention: {e}");
-                return;
-            }
-        };
-        let Some((_newest, closed)) = segments.split_last() else {
-            return;
-        };
-        let now = SystemTime::now();
-        let mut total: u64 = segments.iter().map(|s| s.bytes).sum();
-        for segment in closed {
-            let too_old = self
-                .options
-                .max_age
-                .is_some_and(|age| now.duration_since(segment.start).unwrap_or_default() > age);
-            let too_big = self.options.max_bytes.is_some_and(|max| total > max);
-            if !(too_old || too_big) {
-                continue;
-            }
-            match std::fs::remove_file(&segment.path) {
-                Ok(()) => {
-                    total = total.saturating_sub(segment.bytes);
-                    tracing::debug!(file = %segment.path.display(), too_old, too_big, "segment deleted");
-                }
-                Err(e) => {
-                    tracing::warn!(file = %segment.path.display(), "retention could not delete: {e}");
-                }
-            }
+            .unwrap_or_else(PoisonError::into_inner);
+        apply_retention(&self.camera_dir, &self.options);
+    }
+}
+
+impl Drop for Recorder {
+    fn drop(&mut self) {
+        self.tx
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if let Some(thread) = self
+            .thread
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+        {
+            let _ = thread.join();
         }
     }
 }
 
-/// The running time of a new fragment's first frame, from
-/// `format-location-full`'s (element, id, sample) arguments.
-fn first_sample_running_time(args: &[gst::glib::Value]) -> Option<gst::ClockTime> {
-    let sample = args.get(2)?.get::<gst::Sample>().ok()?;
-    let pts = sample.buffer()?.pts()?;
-    let segment = sample.segment()?.downcast_ref::<gst::ClockTime>()?;
-    segment.to_running_time(pts)
+/// Deletes segments of `camera_dir` past `options`' age or size limits,
+/// never the newest one.
+fn apply_retention(camera_dir: &Path, options: &RecordOptions) {
+    let segments = match list_segments(camera_dir) {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::warn!("retention: {e}");
+            return;
+        }
+    };
+    let Some((_newest, closed)) = segments.split_last() else {
+        return;
+    };
+    let now = SystemTime::now();
+    let mut total: u64 = segments.iter().map(|s| s.bytes).sum();
+    for segment in closed {
+        let too_old = options
+            .max_age
+            .is_some_and(|age| now.duration_since(segment.start).unwrap_or_default() > age);
+        let too_big = options.max_bytes.is_some_and(|max| total > max);
+        if !(too_old || too_big) {
+            continue;
+        }
+        match std::fs::remove_file(&segment.path) {
+            Ok(()) => {
+                total = total.saturating_sub(segment.bytes);
+                tracing::debug!(file = %segment.path.display(), too_old, too_big, "segment deleted");
+            }
+            Err(e) => {
+                tracing::warn!(file = %segment.path.display(), "retention could not delete: {e}");
+            }
+        }
+    }
 }
 
 /// One recorded segment file.
