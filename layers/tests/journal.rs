@@ -275,12 +275,6 @@ fn a_full_disk_is_reported_and_the_journal_on_it_stays_sound() {
         );
     };
     mount(&["-t", "tmpfs", "-o", "size=512k", "tmpfs", &dir_text]);
-    struct Unmount(String);
-    impl Drop for Unmount {
-        fn drop(&mut self) {
-            let _ = Command::new("umount").arg(&self.0).status();
-        }
-    }
     let _unmount = Unmount(dir_text.clone());
     let path = dir.join("journal");
     let journal = Journal::open(&path).expect("opens");
@@ -323,4 +317,13 @@ fn a_full_disk_is_reported_and_the_journal_on_it_stays_sound() {
     }
     println!("{count} of {sent} events before the disk filled are on disk; {why}");
     assert!(count > 0);
+}
+
+/// Unmounts a test's tmpfs when dropped.
+struct Unmount(String);
+
+impl Drop for Unmount {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
 }

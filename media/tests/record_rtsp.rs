@@ -399,8 +399,7 @@ fn play(path: &Path) -> Result<(u64, Vec<(i32, i32)>), String> {
                 let bus = pipeline.bus().expect("bus");
                 let error = bus
                     .pop_filtered(&[gstreamer::MessageType::Error])
-                    .map(|m| format!("{m:?}"))
-                    .unwrap_or_else(|| "no frame within 5 s".into());
+                    .map_or_else(|| "no frame within 5 s".into(), |m| format!("{m:?}"));
                 break Err(error);
             }
         }
@@ -488,12 +487,6 @@ fn a_full_recordings_disk_stops_recording_not_video_and_writing_resumes() {
     };
     let dir_text = dir.to_str().expect("utf-8").to_owned();
     mount(&["-t", "tmpfs", "-o", "size=1m", "tmpfs", &dir_text]);
-    struct Unmount(String);
-    impl Drop for Unmount {
-        fn drop(&mut self) {
-            let _ = std::process::Command::new("umount").arg(&self.0).status();
-        }
-    }
     let _unmount = Unmount(dir_text.clone());
     let recorder = Arc::new(
         Recorder::new(
@@ -560,4 +553,13 @@ fn is_root() -> bool {
         .arg("-u")
         .output()
         .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+/// Unmounts a test's tmpfs when dropped.
+struct Unmount(String);
+
+impl Drop for Unmount {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
 }

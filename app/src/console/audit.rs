@@ -3,6 +3,7 @@
 //! whose picture comes on screen.
 
 use std::collections::BTreeSet;
+use std::fmt::Write as _;
 
 use watchfloor_layers::AlertState;
 use watchfloor_layers::audit::AuditAction;
@@ -104,22 +105,25 @@ pub(super) fn banner(console: &Console, ui: &mut egui::Ui) {
         format!("▲ {}", console.t(Msg::AuditOutsideChain))
     };
     if let Some(why) = &health.failing {
-        text.push_str(&format!(" — {why}"));
+        let _ = write!(text, " — {why}");
     }
     match (&health.fallback, health.in_memory) {
-        (Some(file), _) => text.push_str(&format!(
-            " · {} {} ({})",
-            health.outside_chain,
-            console.t(Msg::AuditKeptIn),
-            file.display()
-        )),
+        (Some(file), _) => {
+            let _ = write!(
+                text,
+                " · {} {} ({})",
+                health.outside_chain,
+                console.t(Msg::AuditKeptIn),
+                file.display()
+            );
+        }
         (None, n) if n > 0 => {
-            text.push_str(&format!(" · {n} {}", console.t(Msg::AuditInMemory)));
+            let _ = write!(text, " · {n} {}", console.t(Msg::AuditInMemory));
         }
         _ => {}
     }
     if health.lost > 0 {
-        text.push_str(&format!(" · {} {}", health.lost, console.t(Msg::AuditLost)));
+        let _ = write!(text, " · {} {}", health.lost, console.t(Msg::AuditLost));
     }
     let fill = if failing {
         super::theme::palette::VERMILLION

@@ -4,6 +4,8 @@
 //! senders whose clocks are off. The status bar counts them; the window
 //! names each with its file, line or source.
 
+use std::fmt::Write as _;
+
 use super::{Console, theme};
 use crate::i18n::Msg;
 use watchfloor_media::detect::privacy::CameraPrivacy;
@@ -46,12 +48,13 @@ pub fn collect(console: &Console) -> Vec<Problem> {
             .clone()
             .unwrap_or_else(|| console.t(Msg::AuditOutsideChain).to_owned());
         if let Some(file) = &h.fallback {
-            text.push_str(&format!(
+            let _ = write!(
+                text,
                 " · {} {} ({})",
                 h.outside_chain,
                 console.t(Msg::AuditKeptIn),
                 file.display()
-            ));
+            );
         }
         push(Msg::ProblemsAudit, text);
     }
@@ -78,7 +81,7 @@ pub fn collect(console: &Console) -> Vec<Problem> {
             push(Msg::ProblemsDetection, p.clone());
         }
     }
-    for view in console.cameras.views().iter() {
+    for view in console.cameras.views() {
         if let Some(why) = view.recording.as_ref().and_then(|r| r.stopped.as_ref()) {
             push(Msg::ProblemsRecording, format!("{}: {why}", view.name));
         }

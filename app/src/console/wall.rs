@@ -344,44 +344,7 @@ pub(super) fn camera_tile(
     view: &CameraView,
 ) {
     let painter = ui.painter_at(tile);
-    let privacy = console.privacy.for_camera(&view.id);
-    if let CameraPrivacy::Unknown(why) = privacy {
-        // Fail closed: masks that cannot be read mean no picture at all.
-        painter.rect_filled(tile, 0.0, egui::Color32::BLACK);
-        blanked_text(
-            ui,
-            tile,
-            &format!("{}: {why}", console.t(Msg::PrivacyMasksUnreadable)),
-        );
-    } else if let (Some(frame), true) = (&view.frame, console.video_ready) {
-        let (w, h) = (frame.0.width() as f32, frame.0.height() as f32);
-        let scale = (tile.width() / w).min(tile.height() / h);
-        let video = egui::Rect::from_center_size(tile.center(), egui::vec2(w * scale, h * scale));
-        letterbox(&painter, tile, video);
-        let frame_id = frame.0.seq();
-        let frame: std::sync::Arc<dyn watchfloor_render::video::YuvFrame> = frame.clone();
-        painter.add(watchfloor_render::video::tile_callback(
-            video, index, frame_id, frame,
-        ));
-        if let CameraPrivacy::Masked(masks) = privacy {
-            super::privacy::paint(&painter, video, masks);
-        }
-        if let Some(d) = &view.detections {
-            if let Some(overlay) = &d.overlay {
-                zones_and_lines(&painter, video, overlay);
-            }
-            detection_boxes(ui, &painter, video, d);
-        }
-    } else {
-        painter.rect_filled(tile, 0.0, egui::Color32::BLACK);
-        let text = match &view.recorded {
-            Some(Recorded::Missing(why)) => {
-                format!("{} ({why})", console.t(Msg::ReplayNoRecording))
-            }
-            _ => console.t(Msg::WallNoVideo).to_owned(),
-        };
-        centered_text(ui, tile, &text);
-    }
+    picture(console, ui, &painter, tile, index, view);
     let look = theme::feed_look(view.health());
     let small = egui::TextStyle::Small.resolve(ui.style());
     let band = |top: f32, text: String, color: egui::Color32| {
@@ -399,7 +362,7 @@ pub(super) fn camera_tile(
         painter.galley(egui::pos2(tile.left() + 6.0, y), galley, color);
     };
     band(2.0, view.name.clone(), theme::TEXT);
-    if view.recording.as_ref().is_some_and(|r| r.stopped.is_some()) && view.recorded.is_none() {
+    if recording_stopped(view) {
         // Under the name: recording has stopped (a full disk, say); live
         // video goes on, and the problems window says why.
         band(
@@ -544,6 +507,61 @@ fn detection_boxes(
             );
         }
     }
+}
+
+/// The tile's picture: blanked when the camera's privacy masks are
+/// unknown, else the video with masks, zones and boxes, else why none.
+fn picture(
+    console: &Console,
+    ui: &egui::Ui,
+    painter: &egui::Painter,
+    tile: egui::Rect,
+    index: u64,
+    view: &CameraView,
+) {
+    let privacy = console.privacy.for_camera(&view.id);
+    if let CameraPrivacy::Unknown(why) = privacy {
+        // Fail closed: masks that cannot be read mean no picture at all.
+        painter.rect_filled(tile, 0.0, egui::Color32::BLACK);
+        blanked_text(
+            ui,
+            tile,
+            &format!("{}: {why}", console.t(Msg::PrivacyMasksUnreadable)),
+        );
+    } else if let (Some(frame), true) = (&view.frame, console.video_ready) {
+        let (w, h) = (frame.0.width() as f32, frame.0.height() as f32);
+        let scale = (tile.width() / w).min(tile.height() / h);
+        let video = egui::Rect::from_center_size(tile.center(), egui::vec2(w * scale, h * scale));
+        letterbox(painter, tile, video);
+        let frame_id = frame.0.seq();
+        let frame: std::sync::Arc<dyn watchfloor_render::video::YuvFrame> = frame.clone();
+        painter.add(watchfloor_render::video::tile_callback(
+            video, index, frame_id, frame,
+        ));
+        if let CameraPrivacy::Masked(masks) = privacy {
+            super::privacy::paint(painter, video, masks);
+        }
+        if let Some(d) = &view.detections {
+            if let Some(overlay) = &d.overlay {
+                zones_and_lines(painter, video, overlay);
+            }
+            detection_boxes(ui, painter, video, d);
+        }
+    } else {
+        painter.rect_filled(tile, 0.0, egui::Color32::BLACK);
+        let text = match &view.recorded {
+            Some(Recorded::Missing(why)) => {
+                format!("{} ({why})", console.t(Msg::ReplayNoRecording))
+            }
+            _ => console.t(Msg::WallNoVideo).to_owned(),
+        };
+        centered_text(ui, tile, &text);
+    }
+}
+
+/// A live camera whose recording has stopped.
+fn recording_stopped(view: &CameraView) -> bool {
+    view.recorded.is_none() && view.recording.as_ref().is_some_and(|r| r.stopped.is_some())
 }
 
 fn centered_text(ui: &egui::Ui, tile: egui::Rect, text: &str) {

@@ -281,19 +281,18 @@ impl Writer {
                 text.push(b'\n');
             }
         }
-        let candidates: Vec<PathBuf> = match &self.fallback {
-            Some(f) => vec![f.clone()],
-            None => {
-                let name = format!(
-                    "{}-{}.jsonl",
-                    chrono::Utc::now().timestamp_millis(),
-                    std::process::id()
-                );
-                fallback_dirs(&self.dir)
-                    .iter()
-                    .map(|d| d.join(&name))
-                    .collect()
-            }
+        let candidates: Vec<PathBuf> = if let Some(f) = &self.fallback {
+            vec![f.clone()]
+        } else {
+            let name = format!(
+                "{}-{}.jsonl",
+                chrono::Utc::now().timestamp_millis(),
+                std::process::id()
+            );
+            fallback_dirs(&self.dir)
+                .iter()
+                .map(|d| d.join(&name))
+                .collect()
         };
         for path in candidates {
             if append_synced(&path, &text).is_ok() {

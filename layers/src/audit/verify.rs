@@ -127,7 +127,7 @@ pub fn verify_dir(dir: &Path) -> Result<Report, AuditError> {
             match check_entry(seq, e, &prev) {
                 Ok(hash) => prev = hash,
                 Err(reason) => {
-                    prev = e.hash.clone();
+                    prev.clone_from(&e.hash);
                     problem = Some(match problem {
                         Some(p) => format!("{p}; {reason}"),
                         None => reason,
@@ -268,8 +268,7 @@ pub fn fallback_files(dir: &Path) -> Vec<FallbackFile> {
             let path = entry.path();
             if path.extension().is_some_and(|e| e == "jsonl") {
                 let actions = std::fs::read_to_string(&path)
-                    .map(|t| t.lines().filter(|l| !l.trim().is_empty()).count())
-                    .unwrap_or(0);
+                    .map_or(0, |t| t.lines().filter(|l| !l.trim().is_empty()).count());
                 out.push(FallbackFile { path, actions });
             }
         }

@@ -257,10 +257,8 @@ pub fn parse(text: &str, origin: &Path, model: &ModelDescriptor) -> DetectionCon
 /// The 1-based line of byte `offset` in `text`.
 fn line_of(text: &str, offset: usize) -> usize {
     text.as_bytes()[..offset.min(text.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
+        .split(|&b| b == b'\n')
         .count()
-        + 1
 }
 
 /// Every mask of an entry checked, in file order.

@@ -63,7 +63,7 @@ fn meet(p: ([f32; 2], [f32; 2]), q: ([f32; 2], [f32; 2])) -> Option<[f32; 2]> {
     if !(straddles(d1, d2) && straddles(d3, d4)) {
         return None;
     }
-    if d1 == d2 {
+    if d1.abs() <= f32::EPSILON && d2.abs() <= f32::EPSILON {
         // Collinear: they overlap where both bounding boxes do.
         let on = |r: [f32; 2], s: ([f32; 2], [f32; 2])| {
             (s.0[0].min(s.1[0])..=s.0[0].max(s.1[0])).contains(&r[0])
