@@ -61,15 +61,48 @@ pub enum JournalError {
     /// The writer thread is gone.
     #[error("journal writer has stopped")]
     WriterGone,
+    /// The database is being reopened after a write failure (a full disk).
+    #[error("journal {path}: reopening after a write failure; try again")]
+    Reopening {
+        /// The database directory.
+        path: PathBuf,
+    },
 }
 
 /// A journal on disk.
 #[derive(Clone)]
 pub struct Journal {
     path: PathBuf,
+    /// The open database; `None` while it is being reopened. Shared by
+    /// every clone, so a reopen (after a full disk) reaches all readers.
+    store: std::sync::Arc<std::sync::RwLock<Option<Store>>>,
+}
+
+/// One open sled database and its trees.
+#[derive(Clone)]
+struct Store {
     db: sled::Db,
     events: sled::Tree,
     snapshots: sled::Tree,
+}
+
+impl Store {
+    fn open(path: &Path) -> Result<Self, JournalError> {
+        let db_err = |source| JournalError::Db {
+            path: path.to_path_buf(),
+            source,
+        };
+        let db = sled::Config::new()
+            .path(path)
+            .flush_every_ms(Some(FLUSH_EVERY_MS))
+            .open()
+            .map_err(db_err)?;
+        Ok(Self {
+            events: db.open_tree("events").map_err(db_err)?,
+            snapshots: db.open_tree("snapshots").map_err(db_err)?,
+            db,
+        })
+    }
 }
 
 impl std::fmt::Debug for Journal {
@@ -124,21 +157,36 @@ impl JournalKey {
 impl Journal {
     /// Opens (or creates) a journal directory.
     pub fn open(path: &Path) -> Result<Self, JournalError> {
-        let db_err = |source| JournalError::Db {
-            path: path.to_path_buf(),
-            source,
-        };
-        let db = sled::Config::new()
-            .path(path)
-            .flush_every_ms(Some(FLUSH_EVERY_MS))
-            .open()
-            .map_err(db_err)?;
         Ok(Self {
             path: path.to_path_buf(),
-            events: db.open_tree("events").map_err(db_err)?,
-            snapshots: db.open_tree("snapshots").map_err(db_err)?,
-            db,
+            store: std::sync::Arc::new(std::sync::RwLock::new(Some(Store::open(path)?))),
         })
+    }
+
+    /// The open database (a cheap handle), or `Reopening`.
+    fn store(&self) -> Result<Store, JournalError> {
+        self.store
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+            .ok_or_else(|| JournalError::Reopening {
+                path: self.path.clone(),
+            })
+    }
+
+    /// Closes the database and opens it again: sled keeps an I/O error
+    /// (a full disk) for as long as a database stays open, so writing can
+    /// only resume on a fresh open. What it had not flushed is lost from
+    /// it (the writer appends that again). Fails while another handle
+    /// (an iterator in progress) keeps the old database open; try later.
+    pub fn reopen(&self) -> Result<(), JournalError> {
+        let mut store = self
+            .store
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        *store = None;
+        *store = Some(Store::open(&self.path)?);
+        Ok(())
     }
 
     fn db_err(&self) -> impl Fn(sled::Error) -> JournalError + '_ {
@@ -156,6 +204,7 @@ impl Journal {
     /// The last event's key, if any.
     pub fn last_key(&self) -> Result<Option<JournalKey>, JournalError> {
         Ok(self
+            .store()?
             .events
             .last()
             .map_err(self.db_err())?
@@ -172,7 +221,10 @@ impl Journal {
             batch.insert(&key.bytes(), e.to_bytes());
             last = Some(key);
         }
-        self.events.apply_batch(batch).map_err(self.db_err())?;
+        self.store()?
+            .events
+            .apply_batch(batch)
+            .map_err(self.db_err())?;
         Ok(last)
     }
 
@@ -182,7 +234,10 @@ impl Journal {
         for (key, bytes) in keyed {
             batch.insert(&key.bytes(), bytes.as_slice());
         }
-        self.events.apply_batch(batch).map_err(self.db_err())
+        self.store()?
+            .events
+            .apply_batch(batch)
+            .map_err(self.db_err())
     }
 
     /// Stores a snapshot of a state that includes every event up to `key`.
@@ -195,7 +250,8 @@ impl Journal {
                 reason: e.to_string(),
             })?,
         );
-        self.snapshots
+        self.store()?
+            .snapshots
             .insert(key.bytes(), bytes)
             .map_err(self.db_err())?;
         Ok(())
@@ -203,24 +259,24 @@ impl Journal {
 
     /// The first event's key, if any (where the recording starts).
     pub fn first_key(&self) -> Result<Option<JournalKey>, JournalError> {
-        let first = self.events.first().map_err(self.db_err())?;
+        let first = self.store()?.events.first().map_err(self.db_err())?;
         Ok(first.and_then(|(k, _)| JournalKey::from_bytes(&k)))
     }
 
     /// Writes everything to disk now.
     pub fn flush(&self) -> Result<(), JournalError> {
-        self.db.flush().map_err(self.db_err())?;
+        self.store()?.db.flush().map_err(self.db_err())?;
         Ok(())
     }
 
     /// Number of events.
     pub fn len(&self) -> usize {
-        self.events.len()
+        self.store().map_or(0, |s| s.events.len())
     }
 
     /// Whether there are no events.
     pub fn is_empty(&self) -> bool {
-        self.events.is_empty()
+        self.store().map_or(true, |s| s.events.is_empty())
     }
 
     /// Events with journal time in `from..=to`, in order.
@@ -230,7 +286,22 @@ impl Journal {
         to: UnixMicros,
     ) -> impl Iterator<Item = Result<(JournalKey, Envelope), JournalError>> + '_ {
         let range = JournalKey { at: from, seq: 0 }.bytes()..=JournalKey::end_of(to).bytes();
-        self.events.range(range).map(|item| self.decode(item))
+        self.ranged(range)
+    }
+
+    /// The events in `range` of keys, or one error if the database is
+    /// being reopened.
+    fn ranged(
+        &self,
+        range: impl std::ops::RangeBounds<[u8; 16]>,
+    ) -> impl Iterator<Item = Result<(JournalKey, Envelope), JournalError>> + '_ {
+        let store = self.store();
+        let items = store.as_ref().ok().map(|s| s.events.range(range));
+        store
+            .err()
+            .map(Err)
+            .into_iter()
+            .chain(items.into_iter().flatten().map(|item| self.decode(item)))
     }
 
     fn decode(
@@ -263,7 +334,8 @@ impl Journal {
         at: UnixMicros,
         empty: &WorldState,
     ) -> Result<(World, Option<JournalKey>), JournalError> {
-        let snapshot = self
+        let store = self.store()?;
+        let snapshot = store
             .snapshots
             .range(..=JournalKey::end_of(at).bytes())
             .next_back()
@@ -283,7 +355,7 @@ impl Journal {
         };
         let end = std::ops::Bound::Included(JournalKey::end_of(at).bytes());
         let mut last = after;
-        for item in self.events.range((start, end)) {
+        for item in store.events.range((start, end)) {
             let (key, envelope) = self.decode(item)?;
             world.apply(&envelope);
             last = Some(key);
@@ -303,9 +375,7 @@ impl Journal {
             None => std::ops::Bound::Unbounded,
         };
         let end = std::ops::Bound::Included(JournalKey::end_of(to).bytes());
-        self.events
-            .range((start, end))
-            .map(|item| self.decode(item))
+        self.ranged((start, end))
     }
 
     fn decode_snapshot(&self, key: JournalKey, bytes: &[u8]) -> Result<WorldState, JournalError> {
@@ -327,7 +397,7 @@ impl Journal {
 
     /// Snapshots stored.
     pub fn snapshot_count(&self) -> usize {
-        self.snapshots.len()
+        self.store().map_or(0, |s| s.snapshots.len())
     }
 }
 
@@ -358,6 +428,22 @@ const MAX_PENDING: usize = 1_000_000;
 
 /// How often a failed write is tried again.
 const RETRY_EVERY: Duration = Duration::from_secs(2);
+
+/// Events written are kept this long (and at most [`RECENT_MAX`]) in case
+/// sled loses them unflushed to a write failure.
+const RECENT_US: UnixMicros = 5_000_000;
+
+/// Most events kept after writing.
+const RECENT_MAX: usize = 100_000;
+
+/// Whether the journal's filesystem has room again: a 1 MiB probe file can
+/// be written (and is removed).
+fn room_to_write(dir: &Path) -> bool {
+    let probe = dir.join(".space-probe");
+    let ok = std::fs::write(&probe, vec![0_u8; 1 << 20]).is_ok();
+    let _ = std::fs::remove_file(&probe);
+    ok
+}
 
 /// Events the channel holds before senders wait (about a minute of a busy
 /// city's feeds).
@@ -429,6 +515,8 @@ fn write_loop(
     let mut snapshots: Vec<(JournalKey, WorldState)> = Vec::new();
     let mut last_snapshot: Option<(UnixMicros, u64)> = None;
     let mut retry_at: Option<std::time::Instant> = None;
+    let mut recent: std::collections::VecDeque<(JournalKey, Vec<u8>)> =
+        std::collections::VecDeque::new();
     let set = |change: &dyn Fn(&mut JournalHealth)| {
         change(
             &mut health
@@ -466,17 +554,45 @@ fn write_loop(
                 break;
             }
         }
-        if retry_at.is_some_and(|t| std::time::Instant::now() < t) {
-            // Still failing: hold the events (the oldest go past the bound).
-            if keyed.len() > MAX_PENDING {
-                let excess = keyed.len() - MAX_PENDING;
-                keyed.drain(..excess);
-                set(&|h| h.dropped += excess as u64);
+        if let Some(due) = retry_at {
+            // Only once there is room again, on a freshly opened database
+            // (sled keeps an I/O error for as long as it stays open).
+            let now = std::time::Instant::now();
+            let ready = now >= due
+                && room_to_write(journal.path())
+                && match journal.reopen() {
+                    Ok(()) => true,
+                    Err(e) => {
+                        let reason = e.to_string();
+                        set(&|h| h.failing = Some(reason.clone()));
+                        false
+                    }
+                };
+            if ready {
+                // What sled had taken but not flushed before it failed.
+                let on_disk = journal.last_key().ok().flatten();
+                let lost: Vec<(JournalKey, Vec<u8>)> = recent
+                    .iter()
+                    .filter(|(k, _)| on_disk.is_none_or(|d| *k > d))
+                    .cloned()
+                    .collect();
+                keyed.splice(0..0, lost);
+                recent.clear();
+            } else {
+                if now >= due {
+                    retry_at = Some(now + RETRY_EVERY);
+                }
+                // Still failing: hold the events (the oldest go past the bound).
+                if keyed.len() > MAX_PENDING {
+                    let excess = keyed.len() - MAX_PENDING;
+                    keyed.drain(..excess);
+                    set(&|h| h.dropped += excess as u64);
+                }
+                snapshots.truncate(1);
+                let pending = keyed.len();
+                set(&|h| h.pending = pending);
+                continue;
             }
-            snapshots.truncate(1);
-            let pending = keyed.len();
-            set(&|h| h.pending = pending);
-            continue;
         }
         let written = journal.append_keyed(&keyed).and_then(|()| {
             for (key, state) in &snapshots {
@@ -489,7 +605,15 @@ fn write_loop(
                 if retry_at.take().is_some() {
                     tracing::info!(journal = %journal.path().display(), "the journal is writing again");
                 }
-                keyed.clear();
+                // Kept a little while: sled flushes every FLUSH_EVERY_MS, so
+                // a failure may lose what it had taken since.
+                recent.extend(keyed.drain(..));
+                let horizon = recent.back().map_or(0, |(k, _)| k.at) - RECENT_US;
+                while recent.len() > RECENT_MAX
+                    || recent.front().is_some_and(|(k, _)| k.at < horizon)
+                {
+                    recent.pop_front();
+                }
                 snapshots.clear();
                 set(&|h| {
                     h.failing = None;
