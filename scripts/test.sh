@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every check, as CI runs it: set-up (idempotent), formatting, the dependency
-# arrows, clippy with warnings as errors, and the whole test suite, including
-# headless renders on Mesa's lavapipe and a real window under Xvfb.
+# arrows, clippy with warnings as errors, every fuzz target for a few seconds,
+# and the whole test suite, including headless renders on Mesa's lavapipe and
+# a real window under Xvfb.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -31,6 +32,9 @@ python3 scripts/check_deps.py
 
 step "cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "fuzz targets build and run a few seconds each on their seeds (scripts/fuzz.sh --smoke)"
+scripts/fuzz.sh --smoke
 
 step "tests (cargo nextest)"
 cargo nextest run --workspace --locked --profile ci

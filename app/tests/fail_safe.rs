@@ -137,6 +137,7 @@ fn privacy_unreadable_masks_blank_the_cameras_and_name_the_file_and_line() {
     );
     blanked.set_privacy(policy);
     let leaked = bar_pixels(&mut blanked);
+    println!("test-pattern pixels on screen: {visible} with readable masks, {leaked} with unreadable ones");
     assert!(
         leaked * 200 < visible,
         "no picture may show: {leaked} bar pixels (vs {visible} unmasked)"

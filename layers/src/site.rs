@@ -130,7 +130,13 @@ impl Site {
             path: path.into(),
             source,
         })?;
-        let settings: Settings = toml::from_str(&text).map_err(|e| SiteError::Settings {
+        Self::parse(&text, path)
+    }
+
+    /// [`Site::load`] of a settings text (`path` names it and locates its
+    /// layers).
+    pub fn parse(text: &str, path: &Path) -> Result<(Self, Vec<SiteIssue>), SiteError> {
+        let settings: Settings = toml::from_str(text).map_err(|e| SiteError::Settings {
             path: path.into(),
             message: e.to_string().trim().to_owned(),
         })?;

@@ -225,6 +225,52 @@ fn a_camera_back_after_a_long_outage_is_live_within_2_s() {
     drop(sim);
 }
 
+/// The figure for RELIABILITY.md (not run by default; about 3 minutes):
+/// one camera, its server stopped for 2 to 30 s and started again eight
+/// times; for each, the time from the server answering to the camera live
+/// with a new frame. Prints a table and the p95.
+#[test]
+#[ignore = "measurement: cargo nextest run -p watchfloor-media --test ingest_rtsp --run-ignored only recovery_figures --no-capture"]
+fn recovery_figures() {
+    let sim = Simulator::start(&sim_options(1, 0)).expect("simulator");
+    let port = sim.port();
+    let url = sim.cameras()[0].url.clone();
+    let mut options = IngestOptions::default();
+    options.graph.width = 320;
+    options.graph.height = 180;
+    let ingest = CameraIngest::start(camera("cam0", &url), options, 0, None, None).expect("ingest");
+    assert!(wait_until(Duration::from_secs(15), || ingest
+        .status()
+        .state
+        == CameraState::Live));
+    let mut sim = Some(sim);
+    let mut took = Vec::new();
+    println!("| down (s) | live again after (s) |\n| --- | --- |");
+    for down in [2_u64, 4, 8, 12, 16, 20, 25, 30] {
+        drop(sim.take());
+        std::thread::sleep(Duration::from_secs(down));
+        let decoded = ingest.status().decoded;
+        sim = Some(Simulator::start(&sim_options(1, port)).expect("simulator again"));
+        let back = std::time::Instant::now();
+        assert!(wait_until(Duration::from_secs(40), || {
+            let s = ingest.status();
+            s.state == CameraState::Live && s.decoded > decoded
+        }));
+        let t = back.elapsed().as_secs_f64();
+        println!("| {down} | {t:.2} |");
+        took.push(t);
+        std::thread::sleep(Duration::from_secs(2));
+    }
+    took.sort_by(f64::total_cmp);
+    let p95 = took[((took.len() as f64 * 0.95).ceil() as usize).min(took.len()) - 1];
+    println!(
+        "recovery: p50 {:.2} s, p95 {p95:.2} s, max {:.2} s over {} outages",
+        took[took.len() / 2],
+        took[took.len() - 1],
+        took.len()
+    );
+}
+
 fn count_dir(path: &str) -> usize {
     std::fs::read_dir(path).map_or(0, Iterator::count)
 }

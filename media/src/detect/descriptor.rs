@@ -181,7 +181,17 @@ impl ModelDescriptor {
             message,
         };
         let text = std::fs::read_to_string(path).map_err(|e| error(e.to_string()))?;
-        let form: FileForm = toml::from_str(&text).map_err(|e| error(e.to_string()))?;
+        Self::parse(&text, path)
+    }
+
+    /// [`ModelDescriptor::load`] of a descriptor's text (`path` names it and
+    /// locates the model).
+    pub fn parse(text: &str, path: &Path) -> Result<Self, DescriptorError> {
+        let error = |message: String| DescriptorError {
+            path: path.to_path_buf(),
+            message,
+        };
+        let form: FileForm = toml::from_str(text).map_err(|e| error(e.to_string()))?;
         let dir = path.parent().unwrap_or(Path::new("."));
         Self::from_form(form, dir).map_err(error)
     }

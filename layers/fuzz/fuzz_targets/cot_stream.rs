@@ -1,0 +1,21 @@
+//! A CoT TCP stream in arbitrary reads: the framer splits it (bounded
+//! buffer) and every message is decoded. The first byte picks the read size.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use watchfloor_layers::event::Origin;
+use watchfloor_layers::feeds::ingest::{CotStreamFramer, decode_cot};
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&chunk, stream)) = data.split_first() else {
+        return;
+    };
+    let chunk = usize::from(chunk).max(1);
+    let origin = Origin::Feed("cot/tcp fuzz".into());
+    let mut framer = CotStreamFramer::default();
+    for piece in stream.chunks(chunk) {
+        for message in framer.push(piece).messages {
+            let _ = decode_cot(&message, &origin, 0);
+        }
+    }
+});
