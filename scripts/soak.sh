@@ -50,16 +50,19 @@ runner=$!
 cleanup() {
   pkill -TERM -P "$runner" 2>/dev/null || true
   sleep 2
-  pkill -KILL -f "watchfloor --demo --role dispatcher --config-dir $config" 2>/dev/null || true
+  pkill -TERM -f "^target/debug/watchfloor --demo --role dispatcher --config-dir $config" 2>/dev/null || true
+  sleep 3
+  pkill -KILL -f "^target/debug/watchfloor --demo --role dispatcher --config-dir $config" 2>/dev/null || true
   wait "$runner" 2>/dev/null || true
   rm -rf "$config"
 }
 trap cleanup EXIT
 
-# The console process (xvfb-run's grandchild).
+# The console process itself (xvfb-run is a shell script whose own command
+# line holds the console's too: match from the start).
 pid=""
 for _ in $(seq 1 120); do
-  pid="$(pgrep -f "target/debug/watchfloor --demo --role dispatcher --config-dir $config" | head -n1 || true)"
+  pid="$(pgrep -f "^target/debug/watchfloor --demo --role dispatcher --config-dir $config" | head -n1 || true)"
   [[ -n "$pid" ]] && break
   sleep 1
 done

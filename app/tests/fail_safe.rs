@@ -137,7 +137,9 @@ fn privacy_unreadable_masks_blank_the_cameras_and_name_the_file_and_line() {
     );
     blanked.set_privacy(policy);
     let leaked = bar_pixels(&mut blanked);
-    println!("test-pattern pixels on screen: {visible} with readable masks, {leaked} with unreadable ones");
+    println!(
+        "test-pattern pixels on screen: {visible} with readable masks, {leaked} with unreadable ones"
+    );
     assert!(
         leaked * 200 < visible,
         "no picture may show: {leaked} bar pixels (vs {visible} unmasked)"
@@ -263,7 +265,8 @@ fn stale_cot_is_stale_at_once_and_a_slow_sender_clock_is_named() {
         .expect("cot udp");
     let now = chrono::Utc::now();
     let late = UdpSocket::bind("127.0.0.1:0").expect("bind");
-    let on_time = UdpSocket::bind("127.0.0.1:0").expect("bind");
+    // Another loopback address: sources are told apart by sender address.
+    let on_time = UdpSocket::bind("127.0.0.2:0").expect("bind");
     // Sent "10 minutes ago" by its clock, valid 5 minutes: stale on arrival.
     late.send_to(
         &unit_cot("late-1", now - chrono::Duration::minutes(10), 300),
@@ -294,7 +297,7 @@ fn stale_cot_is_stale_at_once_and_a_slow_sender_clock_is_named() {
         .map(|p| p.text.as_str())
         .collect();
     let late_port = late.local_addr().expect("addr").port();
-    assert_eq!(skews.len(), 1, "{problems:?}");
+    assert_eq!(skews.len(), 1, "only the late sender: {problems:?}");
     assert!(
         skews[0].starts_with("cot/udp 127.0.0.1:")
             && skews[0].ends_with("from 127.0.0.1: clock 10 min behind"),

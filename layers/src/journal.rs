@@ -180,12 +180,19 @@ impl Journal {
     /// it (the writer appends that again). Fails while another handle
     /// (an iterator in progress) keeps the old database open; try later.
     pub fn reopen(&self) -> Result<(), JournalError> {
-        let mut store = self
+        // Out from under the lock, so readers get `Reopening` meanwhile
+        // instead of waiting on sled's recovery.
+        let old = self
             .store
             .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        *store = None;
-        *store = Some(Store::open(&self.path)?);
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+        drop(old);
+        let opened = Store::open(&self.path)?;
+        *self
+            .store
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(opened);
         Ok(())
     }
 
@@ -436,6 +443,67 @@ const RECENT_US: UnixMicros = 5_000_000;
 /// Most events kept after writing.
 const RECENT_MAX: usize = 100_000;
 
+/// After a write failure, once the retry is due: only once there is room
+/// again, on a freshly opened database (sled keeps an I/O error for as long
+/// as it stays open). On success, `keyed` gets back in front what sled had
+/// taken but not flushed before it failed; `false` while still failing.
+fn resume(
+    journal: &Journal,
+    retry_at: &mut Option<std::time::Instant>,
+    recent: &mut std::collections::VecDeque<(JournalKey, Vec<u8>)>,
+    keyed: &mut Vec<(JournalKey, Vec<u8>)>,
+    health: &std::sync::Mutex<JournalHealth>,
+) -> bool {
+    let now = std::time::Instant::now();
+    let Some(due) = *retry_at else { return true };
+    if now < due {
+        return false;
+    }
+    let reopened = room_to_write(journal.path())
+        && match journal.reopen() {
+            Ok(()) => true,
+            Err(e) => {
+                health
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .failing = Some(e.to_string());
+                false
+            }
+        };
+    if !reopened {
+        *retry_at = Some(now + RETRY_EVERY);
+        return false;
+    }
+    let on_disk = journal.last_key().ok().flatten();
+    let unflushed: Vec<(JournalKey, Vec<u8>)> = recent
+        .iter()
+        .filter(|(k, _)| on_disk.is_none_or(|d| *k > d))
+        .cloned()
+        .collect();
+    keyed.splice(0..0, unflushed);
+    recent.clear();
+    true
+}
+
+/// While failing: hold the events (the oldest go past the bound) and say
+/// how many wait.
+fn hold(
+    keyed: &mut Vec<(JournalKey, Vec<u8>)>,
+    snapshots: &mut Vec<(JournalKey, WorldState)>,
+    health: &std::sync::Mutex<JournalHealth>,
+) {
+    let mut h = health
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if keyed.len() > MAX_PENDING {
+        let excess = keyed.len() - MAX_PENDING;
+        keyed.drain(..excess);
+        h.dropped += excess as u64;
+    }
+    snapshots.truncate(1);
+    h.pending = keyed.len();
+}
+
 /// Whether the journal's filesystem has room again: a 1 MiB probe file can
 /// be written (and is removed).
 fn room_to_write(dir: &Path) -> bool {
@@ -554,45 +622,9 @@ fn write_loop(
                 break;
             }
         }
-        if let Some(due) = retry_at {
-            // Only once there is room again, on a freshly opened database
-            // (sled keeps an I/O error for as long as it stays open).
-            let now = std::time::Instant::now();
-            let ready = now >= due
-                && room_to_write(journal.path())
-                && match journal.reopen() {
-                    Ok(()) => true,
-                    Err(e) => {
-                        let reason = e.to_string();
-                        set(&|h| h.failing = Some(reason.clone()));
-                        false
-                    }
-                };
-            if ready {
-                // What sled had taken but not flushed before it failed.
-                let on_disk = journal.last_key().ok().flatten();
-                let lost: Vec<(JournalKey, Vec<u8>)> = recent
-                    .iter()
-                    .filter(|(k, _)| on_disk.is_none_or(|d| *k > d))
-                    .cloned()
-                    .collect();
-                keyed.splice(0..0, lost);
-                recent.clear();
-            } else {
-                if now >= due {
-                    retry_at = Some(now + RETRY_EVERY);
-                }
-                // Still failing: hold the events (the oldest go past the bound).
-                if keyed.len() > MAX_PENDING {
-                    let excess = keyed.len() - MAX_PENDING;
-                    keyed.drain(..excess);
-                    set(&|h| h.dropped += excess as u64);
-                }
-                snapshots.truncate(1);
-                let pending = keyed.len();
-                set(&|h| h.pending = pending);
-                continue;
-            }
+        if retry_at.is_some() && !resume(journal, &mut retry_at, &mut recent, &mut keyed, health) {
+            hold(&mut keyed, &mut snapshots, health);
+            continue;
         }
         let written = journal.append_keyed(&keyed).and_then(|()| {
             for (key, state) in &snapshots {

@@ -35,6 +35,18 @@ impl fmt::Display for Crossing {
 /// point not repeated), or `None` for a simple polygon. Neighbouring edges
 /// share a corner, which is no crossing; folding back along each other is.
 pub fn first_crossing(points: &[LonLat]) -> Option<Crossing> {
+    // A repeated point (two equal neighbours, a closing point equal to the
+    // first) makes a zero-length edge, no crossing: drop it first.
+    let mut distinct: Vec<LonLat> = Vec::with_capacity(points.len());
+    for p in points {
+        if distinct.last() != Some(p) {
+            distinct.push(*p);
+        }
+    }
+    while distinct.len() > 1 && distinct.first() == distinct.last() {
+        distinct.pop();
+    }
+    let points = distinct.as_slice();
     let n = points.len();
     if n < 3 {
         return None;
@@ -99,6 +111,8 @@ mod tests {
         ];
         assert_eq!(first_crossing(&l_shape), None);
         assert_eq!(first_crossing(&[[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]]), None);
+        let doubled = [[0.0, 0.0], [1.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 0.0]];
+        assert_eq!(first_crossing(&doubled), None);
         // Out along an edge and back over it.
         let spike = [[0.0, 0.0], [2.0, 0.0], [1.0, 0.0], [1.0, 1.0]];
         assert!(first_crossing(&spike).is_some());

@@ -226,6 +226,8 @@ pub struct AuditLog {
     db: sled::Db,
     /// Appends read the last entry and write the next: one at a time.
     appending: std::sync::Mutex<()>,
+    /// The next sequence number the plain copy lacks.
+    copy_next: std::sync::Mutex<u64>,
 }
 
 impl AuditLog {
@@ -250,6 +252,7 @@ impl AuditLog {
             path: dir.to_path_buf(),
             db,
             appending: std::sync::Mutex::new(()),
+            copy_next: std::sync::Mutex::new(0),
         })
     }
 
@@ -257,23 +260,38 @@ impl AuditLog {
         self.path.join(CHAIN_COPY)
     }
 
-    /// Appends to the copy the log's entries it lacks (after the copy's
-    /// last readable line).
+    /// Reads where the copy ends (its last readable line), then catches it
+    /// up with the log (at open).
     fn catch_up_copy(&self) -> Result<(), AuditError> {
         let copy = self.copy_path();
         let have = match std::fs::read_to_string(&copy) {
             Ok(text) => text
                 .lines()
                 .filter_map(|l| serde_json::from_str::<AuditEntry>(l).ok())
-                .map(|e| e.record.seq + 1)
+                .map(|e| e.record.seq.saturating_add(1))
                 .max()
                 .unwrap_or(0),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => 0,
             Err(source) => return Err(AuditError::Copy { path: copy, source }),
         };
-        for item in self.db.range(have.to_be_bytes()..) {
-            let (_, value) = item.map_err(|e| self.db_err(e))?;
+        *self
+            .copy_next
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = have;
+        self.sync_copy()
+    }
+
+    /// Appends to the copy the log's entries from the first it lacks.
+    fn sync_copy(&self) -> Result<(), AuditError> {
+        let mut next = self
+            .copy_next
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        for item in self.db.range(next.to_be_bytes()..) {
+            let (key, value) = item.map_err(|e| self.db_err(e))?;
             self.append_copy(&value)?;
+            let seq = <[u8; 8]>::try_from(key.as_ref()).map_or(*next, u64::from_be_bytes);
+            *next = seq.saturating_add(1);
         }
         Ok(())
     }
@@ -351,7 +369,12 @@ impl AuditLog {
             .insert(seq.to_be_bytes(), value.as_slice())
             .map_err(|e| self.db_err(e))?;
         self.db.flush().map_err(|e| self.db_err(e))?;
-        self.append_copy(&value)?;
+        // The entry is in the chain now: a copy that cannot be written is
+        // caught up at the next append (and `verify` names what it lacks),
+        // never a reason to record the action a second time elsewhere.
+        if let Err(e) = self.sync_copy() {
+            tracing::error!("{e}: the second copy is behind the log");
+        }
         Ok(entry)
     }
 

@@ -214,7 +214,15 @@ impl Writer {
         loop {
             match rx.recv_timeout(RETRY) {
                 Ok(p) => self.write(p),
-                Err(RecvTimeoutError::Timeout) => self.retry_memory(),
+                Err(RecvTimeoutError::Timeout) => {
+                    // Quiet: try the log anyway, so the banner clears as
+                    // soon as it can be written, not at the next action.
+                    self.reopen_if_due();
+                    if self.log.is_some() {
+                        self.set(|h| h.failing = None);
+                    }
+                    self.retry_memory();
+                }
                 Err(RecvTimeoutError::Disconnected) => break,
             }
         }
@@ -225,8 +233,8 @@ impl Writer {
         change(&mut self.health.lock().unwrap_or_else(PoisonError::into_inner));
     }
 
-    /// Into the log if it can be; else into the fallback.
-    fn write(&mut self, p: Pending) {
+    /// Opens the log again if it is closed and a retry is due.
+    fn reopen_if_due(&mut self) {
         if self.log.is_none() && self.last_try.elapsed() >= RETRY {
             self.last_try = Instant::now();
             match AuditLog::open(&self.dir) {
@@ -237,6 +245,11 @@ impl Writer {
                 Err(e) => self.set(|h| h.failing = Some(e.to_string())),
             }
         }
+    }
+
+    /// Into the log if it can be; else into the fallback.
+    fn write(&mut self, p: Pending) {
+        self.reopen_if_due();
         if let Some(log) = &self.log {
             match log.append(p.at, &p.operator, p.role.as_deref(), p.action.clone()) {
                 Ok(_) => {

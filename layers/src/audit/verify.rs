@@ -84,13 +84,15 @@ pub fn verify_dir(dir: &Path) -> Result<Report, AuditError> {
     let snapshot = Snapshot::take(dir)?;
     let stored = read_sled(&snapshot.path);
     let (copy, copy_missing, damaged_copy_lines) = read_copy(&dir.join(CHAIN_COPY))?;
-    let last = stored
-        .entries
-        .keys()
-        .chain(copy.keys())
-        .copied()
-        .max()
-        .map_or(0, |m| m + 1);
+    let known: std::collections::BTreeSet<u64> =
+        stored.entries.keys().chain(copy.keys()).copied().collect();
+    // Sequence numbers run 0, 1, 2 …: one far past the number of entries
+    // (a forged or damaged key) is named, not walked up to.
+    let limit = (known.len() as u64).saturating_add(1024);
+    let last = known
+        .range(..limit)
+        .next_back()
+        .map_or(0, |m| m.saturating_add(1));
     let mut prev = GENESIS.to_owned();
     let mut entries = Vec::new();
     for seq in 0..last {
@@ -139,6 +141,20 @@ pub fn verify_dir(dir: &Path) -> Result<Report, AuditError> {
             seq,
             entry,
             problem,
+        });
+    }
+    for &seq in known.range(last..) {
+        let entry = match stored.entries.get(&seq) {
+            Some(Ok(e)) => Some(e.clone()),
+            _ => copy.get(&seq).cloned(),
+        };
+        entries.push(CheckedEntry {
+            seq,
+            entry,
+            problem: Some(format!(
+                "sequence number out of range (the log holds {} entries)",
+                known.len()
+            )),
         });
     }
     Ok(Report {
@@ -410,5 +426,25 @@ mod tests {
         assert_eq!(report.fallback[0].actions, 2);
         let _ = std::fs::remove_dir_all(&dir);
         let _ = std::fs::remove_dir_all(fallback);
+    }
+
+    /// A line claiming sequence number 2^64 − 1 (forged or damaged) is
+    /// named; verify neither overflows nor walks up to it.
+    #[test]
+    fn an_out_of_range_sequence_number_is_named() {
+        let dir = temp("range");
+        fill(&dir, 3);
+        let copy = dir.join(CHAIN_COPY);
+        let mut text = std::fs::read_to_string(&copy).expect("copy");
+        let last = text.lines().last().expect("a line").to_owned();
+        text.push_str(&last.replace("\"seq\":2", &format!("\"seq\":{}", u64::MAX)));
+        text.push('\n');
+        std::fs::write(&copy, text).expect("write");
+        let report = verify_dir(&dir).expect("verify");
+        let problems = report.problems();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].seq, u64::MAX);
+        assert!(problems[0].reason.contains("out of range"), "{problems:?}");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

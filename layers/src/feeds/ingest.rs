@@ -68,7 +68,7 @@ pub fn decode_cot(bytes: &[u8], origin: &Origin, at: UnixMicros) -> Decoded {
         Ok(e) => e,
         Err(e) => return Outcome::Malformed(e.to_string()).into(),
     };
-    let outcome = match cot_event(&event) {
+    let outcome = match cot_event(&event, at) {
         Some(event) => Outcome::Events(vec![Envelope {
             at,
             origin: origin.clone(),
@@ -82,7 +82,7 @@ pub fn decode_cot(bytes: &[u8], origin: &Origin, at: UnixMicros) -> Decoded {
     }
 }
 
-fn cot_event(e: &CotEvent) -> Option<Event> {
+fn cot_event(e: &CotEvent, at: UnixMicros) -> Option<Event> {
     let lonlat = [e.point.lon, e.point.lat];
     if e.kind.starts_with("b-a-o-can") {
         return None; // a cancel: operators close alerts themselves
@@ -109,9 +109,14 @@ fn cot_event(e: &CotEvent) -> Option<Event> {
         heading_deg: e.course_deg,
         speed_mps: e.speed_mps,
         // CoT `stale` is an absolute time (TAK): a report that arrives
-        // already stale is stale at once. A sender whose clock is off is
-        // named by [`FeedBook::clock_skews`], not silently corrected.
-        stale_at: e.stale.timestamp_micros(),
+        // already stale is stale at once. A sender whose clock runs ahead
+        // gets no more than the validity it gave, from arrival (else a unit
+        // gone silent would look live for as long as its clock is ahead).
+        // Its clock is named by [`FeedBook::clock_skews`], never corrected.
+        stale_at: e
+            .stale
+            .timestamp_micros()
+            .min(at.saturating_add((e.stale - e.time).num_microseconds().unwrap_or(0).max(0))),
     }))
 }
 
@@ -142,6 +147,10 @@ pub fn mavlink_to_events(bytes: &[u8], origin: &Origin, at: UnixMicros) -> Outco
 #[derive(Debug, Default)]
 pub struct CotStreamFramer {
     buffer: Vec<u8>,
+    /// Bytes of `buffer` already searched for an end tag (less the tag's
+    /// length, which may straddle two reads): a sender trickling one byte
+    /// at a time costs a linear scan, not a quadratic one.
+    scanned: usize,
 }
 
 /// What the framer produced from a read.
@@ -159,15 +168,18 @@ impl CotStreamFramer {
         const END: &[u8] = b"</event>";
         let mut frames = Frames::default();
         self.buffer.extend_from_slice(bytes);
-        while let Some(end) = find(&self.buffer, END) {
+        while let Some(end) = find(&self.buffer[self.scanned..], END).map(|i| i + self.scanned) {
             let message: Vec<u8> = self.buffer.drain(..end + END.len()).collect();
+            self.scanned = 0;
             let start = find(&message, b"<?xml")
                 .or_else(|| find(&message, b"<event"))
                 .unwrap_or(0);
             frames.messages.push(message[start..].to_vec());
         }
+        self.scanned = self.buffer.len().saturating_sub(END.len() - 1);
         if self.buffer.len() > cot::MAX_MESSAGE_BYTES {
             self.buffer.clear();
+            self.scanned = 0;
             frames.oversized += 1;
         }
         frames
@@ -213,10 +225,12 @@ impl ClockSamples {
         self.0.push_back(offset);
     }
 
+    /// The lower median: one late message among two does not name a
+    /// sender.
     fn median(&self) -> Option<UnixMicros> {
         let mut sorted: Vec<UnixMicros> = self.0.iter().copied().collect();
         sorted.sort_unstable();
-        sorted.get(sorted.len() / 2).copied()
+        sorted.get(sorted.len().saturating_sub(1) / 2).copied()
     }
 }
 
@@ -415,10 +429,11 @@ mod tests {
         let Event::UnitReported(r) = &e[0].event else {
             panic!("{e:?}")
         };
-        // `stale` is absolute: the sender's time + 30 s, whatever the arrival.
+        // Arriving long before its own `time` (a sender far ahead): no more
+        // than the 30 s it gave, from arrival.
         assert_eq!(
             (r.kind, r.stale_at, r.lonlat),
-            (UnitKind::Car, 1_790_000_030_000_000, [71.43, 51.13])
+            (UnitKind::Car, 35_000_000, [71.43, 51.13])
         );
         assert_eq!(
             cot_to_events(&unit_cot("hostile", "a-h-G"), &origin, 0),
@@ -453,6 +468,10 @@ mod tests {
             panic!("{e:?}")
         };
         assert!(r.stale_at <= arrival, "shown stale at once");
+        assert_eq!(
+            r.stale_at, 1_790_000_030_000_000,
+            "at the sender's own stale time"
+        );
         assert_eq!(decoded.sent_at, Some(1_790_000_000_000_000));
     }
 

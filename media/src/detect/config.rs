@@ -201,6 +201,7 @@ pub fn parse(text: &str, origin: &Path, model: &ModelDescriptor) -> DetectionCon
     };
     let mut masks: BTreeMap<String, Polygons> = BTreeMap::new();
     let mut unknown: Vec<(String, String)> = Vec::new();
+    let mut first_at: BTreeMap<String, String> = BTreeMap::new();
     for (index, entry) in spans.camera.into_iter().enumerate() {
         let at = format!("{file}, line {}", line_of(text, entry.span().start));
         let value = entry.into_inner();
@@ -216,12 +217,30 @@ pub fn parse(text: &str, origin: &Path, model: &ModelDescriptor) -> DetectionCon
             config.privacy = PrivacyPolicy::unreadable(reason);
             return config;
         };
+        if let Some(first) = first_at.get(&id) {
+            // Which entry's masks hold? Neither can be trusted: the camera
+            // is blanked, and detection runs on neither.
+            let reason = format!("{at}: camera `{id}` is configured twice (first at {first})");
+            config.problems.push(reason.clone());
+            unknown.push((id.clone(), reason));
+            config.cameras.retain(|c| c.camera != id);
+            config.rejected.push(id);
+            continue;
+        }
+        first_at.insert(id.clone(), at.clone());
         match value
             .clone()
             .try_into::<MasksOnly>()
             .map_err(|e| e.message().trim().to_owned())
             .and_then(|m| checked_masks(m.privacy_mask))
-        {
+            .and_then(|polygons| match misspelt_mask_key(&value) {
+                // A key that looks meant for masks but is not read as them
+                // (`privacy_masks`, `mask`) must not leave the camera clear.
+                Some(key) if polygons.is_empty() => Err(format!(
+                    "`{key}` is not `privacy_mask`, so its masks would not apply"
+                )),
+                _ => Ok(polygons),
+            }) {
             Ok(polygons) if polygons.is_empty() => {}
             Ok(polygons) => {
                 masks.insert(id.clone(), polygons);
@@ -254,7 +273,17 @@ pub fn parse(text: &str, origin: &Path, model: &ModelDescriptor) -> DetectionCon
     config
 }
 
-/// The 1-based line of byte `offset` in `text`.
+/// A key of a camera entry that names masks but is not `privacy_mask`.
+fn misspelt_mask_key(entry: &toml::Value) -> Option<String> {
+    entry
+        .as_table()?
+        .keys()
+        .find(|k| k.to_lowercase().contains("mask") && k.as_str() != "privacy_mask")
+        .cloned()
+}
+
+/// The 1-based line of byte `offset` in `text` (for a camera entry: the
+/// line of its `[[camera]]` header).
 fn line_of(text: &str, offset: usize) -> usize {
     text.as_bytes()[..offset.min(text.len())]
         .split(|&b| b == b'\n')
@@ -674,6 +703,32 @@ severity = "high"
         };
         assert!(why.contains("privacy mask #0: crosses itself"), "{why}");
         assert!(why.starts_with("d.toml, line 22: "), "{why}");
+    }
+
+    /// A camera configured twice, or with its masks under a misspelt key,
+    /// is blanked rather than shown with one entry's masks or none.
+    #[test]
+    fn privacy_a_duplicate_entry_or_a_misspelt_mask_key_leaves_masks_unknown() {
+        let mask = "[[camera.privacy_mask]]\npolygon = [[0.1, 0.1], [0.4, 0.1], [0.4, 0.4]]\n";
+        let text = format!(
+            "[[camera]]\nid = \"twice\"\n{mask}[[camera]]\nid = \"twice\"\n\
+             [[camera]]\nid = \"typo\"\n[[camera.privacy_masks]]\npolygon = [[0.1, 0.1], [0.4, 0.1], [0.4, 0.4]]\n"
+        );
+        let config = parse(&text, Path::new("d.toml"), &model());
+        assert!(config.cameras.is_empty(), "{:?}", config.problems);
+        assert_eq!(
+            config.privacy.for_camera("twice"),
+            CameraPrivacy::Unknown(
+                "d.toml, line 5: camera `twice` is configured twice (first at d.toml, line 1)"
+            )
+        );
+        let CameraPrivacy::Unknown(why) = config.privacy.for_camera("typo") else {
+            panic!("{:?}", config.privacy)
+        };
+        assert!(
+            why.contains("`privacy_masks` is not `privacy_mask`"),
+            "{why}"
+        );
     }
 
     /// The demo site's file loads, with the privacy mask of `cam-cp-02`.

@@ -25,10 +25,21 @@ impl std::fmt::Display for Crossing {
     }
 }
 
-/// The first crossing of the closed outline through `points` (the first
-/// point not repeated at the end), or `None` for a simple polygon.
-/// Neighbouring edges share a corner, which is no crossing.
+/// The first crossing of the closed outline through `points`, or `None`
+/// for a simple polygon. A repeated point (a closing point equal to the
+/// first, two equal neighbours) is dropped first; neighbouring edges share a
+/// corner, which is no crossing. Edges are counted over the points left.
 pub fn first_crossing(points: &[[f32; 2]]) -> Option<Crossing> {
+    let mut distinct: Vec<[f32; 2]> = Vec::with_capacity(points.len());
+    for p in points {
+        if distinct.last() != Some(p) {
+            distinct.push(*p);
+        }
+    }
+    while distinct.len() > 1 && distinct.first() == distinct.last() {
+        distinct.pop();
+    }
+    let points = distinct.as_slice();
     let n = points.len();
     if n < 4 {
         return None; // a triangle cannot cross itself
@@ -104,6 +115,9 @@ mod tests {
         ];
         assert_eq!(first_crossing(&l_shape), None);
         assert_eq!(first_crossing(&[[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]]), None);
+        // A closing point repeated, and a point doubled, are no crossing.
+        let closed = [[0.1, 0.1], [0.5, 0.1], [0.5, 0.5], [0.5, 0.5], [0.1, 0.1]];
+        assert_eq!(first_crossing(&closed), None);
         // A corner touching a far edge is a crossing too.
         let pinched = [[0.0, 0.0], [0.4, 0.0], [0.2, 0.4], [0.3, 0.0], [0.4, 0.6]];
         assert!(first_crossing(&pinched).is_some());

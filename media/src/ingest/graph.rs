@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! rtspsrc ─(pad-added)─> depay ! parse ! tee ─┬─ queue ! decoder ! videoconvert ! videoscale ! I420/NV12 WxH ! appsink
-//! filesrc ! parsebin ─(pad-added)─> parse ! tee ┘└─ queue ! splitmuxsink (recording: no second decode)
+//! filesrc ! parsebin ─(pad-added)─> parse ! tee ┘└─ queue ! appsink → the recorder thread (no second decode)
 //! videotestsrc ! I420 WxH ! appsink
 //! ```
 //!

@@ -31,15 +31,28 @@ pub enum Probe {
 }
 
 impl Probe {
-    /// The probe for `source`, if it has anything to probe (a test pattern
-    /// has not; a name that does not resolve now is probed by name again
-    /// on the next wait).
+    /// The probe for `source`, if it has anything to probe. A test pattern
+    /// has not; nor has a camera named by a host name other than
+    /// `localhost`: resolving it could block the camera's thread on DNS
+    /// (it waits its backoff out, as before). IPv4 and IPv6 addresses are
+    /// probed as they are.
     pub fn of(source: &Source) -> Option<Self> {
         match source {
             Source::Rtsp { url, .. } => {
-                let host = url.host_str()?;
                 let port = url.port().unwrap_or(RTSP_PORT);
-                let addrs: Vec<SocketAddr> = (host, port).to_socket_addrs().ok()?.collect();
+                let addrs: Vec<SocketAddr> = match url.host()? {
+                    url::Host::Ipv4(ip) => vec![SocketAddr::from((ip, port))],
+                    url::Host::Ipv6(ip) => vec![SocketAddr::from((ip, port))],
+                    // `rtsp:` is not a special scheme to the URL parser, so
+                    // an IPv4 address arrives as a name.
+                    url::Host::Domain(name) => match name.parse::<std::net::Ipv4Addr>() {
+                        Ok(ip) => vec![SocketAddr::from((ip, port))],
+                        Err(_) if name == "localhost" => {
+                            ("localhost", port).to_socket_addrs().ok()?.collect()
+                        }
+                        Err(_) => return None,
+                    },
+                };
                 (!addrs.is_empty()).then_some(Self::Tcp(addrs))
             }
             Source::File { path } => Some(Self::File(path.clone())),
@@ -81,6 +94,18 @@ mod tests {
             })
             .is_none()
         );
+        let ipv6 = Source::Rtsp {
+            url: url::Url::parse("rtsp://[::1]:1/cam").expect("url"),
+            transport: crate::camera::RtspTransport::Tcp,
+            latency: Duration::from_millis(100),
+        };
+        assert!(matches!(Probe::of(&ipv6), Some(Probe::Tcp(a)) if a[0].is_ipv6()));
+        let named = Source::Rtsp {
+            url: url::Url::parse("rtsp://camera.example.invalid/cam").expect("url"),
+            transport: crate::camera::RtspTransport::Tcp,
+            latency: Duration::from_millis(100),
+        };
+        assert!(Probe::of(&named).is_none(), "no DNS on the camera's thread");
         let missing = Probe::File(PathBuf::from("/nonexistent/clip.mp4"));
         assert!(!missing.reachable());
     }

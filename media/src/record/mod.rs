@@ -76,6 +76,8 @@ pub struct Recorder {
     health: Arc<Mutex<RecordingHealth>>,
     tx: Mutex<Option<SyncSender<ToWriter>>>,
     thread: Mutex<Option<std::thread::JoinHandle<()>>>,
+    /// Which run of the camera's pipeline is feeding it (bumped at each end).
+    run: std::sync::atomic::AtomicU64,
 }
 
 impl Recorder {
@@ -106,6 +108,7 @@ impl Recorder {
             health,
             tx: Mutex::new(Some(tx)),
             thread: Mutex::new(Some(handle)),
+            run: std::sync::atomic::AtomicU64::new(0),
         })
     }
 
@@ -138,6 +141,7 @@ impl Recorder {
             .clone()
             .ok_or("the recorder is stopping")?;
         let health = Arc::clone(&self.health);
+        let run = self.run.load(std::sync::atomic::Ordering::SeqCst);
         let sink = gst_app::AppSink::builder()
             .sync(false)
             .async_(false)
@@ -145,7 +149,9 @@ impl Recorder {
                 gst_app::AppSinkCallbacks::builder()
                     .new_sample(move |sink| {
                         let sample = sink.pull_sample().map_err(|_| gst::FlowError::Eos)?;
-                        if let Err(TrySendError::Full(_)) = tx.try_send(ToWriter::Sample(sample)) {
+                        if let Err(TrySendError::Full(_)) =
+                            tx.try_send(ToWriter::Sample(sample, run))
+                        {
                             health
                                 .lock()
                                 .unwrap_or_else(PoisonError::into_inner)
@@ -169,8 +175,10 @@ impl Recorder {
     }
 
     /// The camera's pipeline ended (a disconnect, a restart): the segment
-    /// in progress is closed cleanly; the next run opens a new one.
+    /// in progress is closed cleanly; the next run opens a new one (its
+    /// samples carry the next run number, so even a lost end closes it).
     pub fn end_of_run(&self) {
+        self.run.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         if let Some(tx) = &*self.tx.lock().unwrap_or_else(PoisonError::into_inner) {
             let _ = tx.try_send(ToWriter::EndOfRun);
         }

@@ -14,10 +14,6 @@ use gstreamer::prelude::*;
 
 use super::{list_segments, segment_duration};
 
-/// How many of the newest segments are checked: a crash leaves only the one
-/// it was writing, and each start repairs before it writes.
-const CHECKED: usize = 3;
-
 /// What became of one checked segment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Repair {
@@ -32,13 +28,18 @@ pub enum Repair {
     Kept(String),
 }
 
-/// Checks and repairs the newest segments in `camera_dir`.
+/// Checks every segment in `camera_dir` (a header read each: finalised
+/// files are left alone) and repairs the unfinalised ones; returns what
+/// became of each one that needed it.
 pub fn repair_interrupted(camera_dir: &Path) -> Vec<(std::path::PathBuf, Repair)> {
     let Ok(segments) = list_segments(camera_dir) else {
         return Vec::new();
     };
     let mut out = Vec::new();
-    for segment in segments.iter().rev().take(CHECKED) {
+    for segment in segments.iter().rev() {
+        if segment.bytes > 0 && has_index(&segment.path) {
+            continue;
+        }
         let outcome = repair_one(&segment.path);
         match &outcome {
             Repair::Sound => {}
@@ -65,6 +66,10 @@ fn repair_one(path: &Path) -> Repair {
     if has_index(path) && segment_duration(path).is_ok() {
         return Repair::Sound;
     }
+    if segment_duration(path).is_err() && !readable(path) {
+        let _ = std::fs::remove_file(path);
+        return Repair::Removed("no frame can be read from it".into());
+    }
     let tmp = path.with_extension("repair.tmp");
     let outcome = match remux(path, &tmp) {
         Ok(frames) if frames > 0 && segment_duration(&tmp).is_ok() => {
@@ -89,10 +94,24 @@ fn repair_one(path: &Path) -> Repair {
     }
 }
 
+/// Whether the demuxer can read at least one frame of the file.
+fn readable(path: &Path) -> bool {
+    let Ok(pipeline) = gst::parse::launch(&format!(
+        "filesrc location=\"{}\" ! matroskademux ! fakesink",
+        path.display()
+    )) else {
+        return true; // cannot tell: keep it
+    };
+    let ok = pipeline.set_state(gst::State::Paused).is_ok()
+        && pipeline.state(gst::ClockTime::from_seconds(10)).0.is_ok();
+    let _ = pipeline.set_state(gst::State::Null);
+    ok
+}
+
 /// Whether the muxer finalised the file: it then rewrote the Matroska
 /// `Segment` element's size, which stays "unknown" (all ones) while it is
 /// being written.
-fn has_index(path: &Path) -> bool {
+pub fn has_index(path: &Path) -> bool {
     use std::io::Read as _;
     const SEGMENT: [u8; 4] = [0x18, 0x53, 0x80, 0x67];
     const UNKNOWN_SIZE: [u8; 8] = [0x01, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF];
@@ -118,9 +137,9 @@ fn remux(from: &Path, to: &Path) -> Result<u64, Remux> {
         from.display(),
         to.display()
     ))
-    .map_err(|e| Remux::Read(e.to_string()))?
+    .map_err(|e| Remux::Write(e.to_string()))?
     .downcast::<gst::Pipeline>()
-    .map_err(|_| Remux::Read("not a pipeline".to_owned()))?;
+    .map_err(|_| Remux::Write("not a pipeline".to_owned()))?;
     let frames = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
     if let Some(pad) = pipeline.by_name("count").and_then(|e| e.static_pad("src")) {
         let counter = std::sync::Arc::clone(&frames);
@@ -129,10 +148,11 @@ fn remux(from: &Path, to: &Path) -> Result<u64, Remux> {
             gst::PadProbeReturn::Ok
         });
     }
-    let bus = pipeline.bus().ok_or(Remux::Read("no bus".into()))?;
-    pipeline
-        .set_state(gst::State::Playing)
-        .map_err(|e| Remux::Read(format!("does not start: {e}")))?;
+    let bus = pipeline.bus().ok_or(Remux::Write("no bus".into()))?;
+    if let Err(e) = pipeline.set_state(gst::State::Playing) {
+        let _ = pipeline.set_state(gst::State::Null);
+        return Err(Remux::Write(format!("does not start: {e}")));
+    }
     let wait = || {
         bus.timed_pop_filtered(
             gst::ClockTime::from_nseconds(Duration::from_secs(60).as_nanos() as u64),

@@ -24,8 +24,9 @@ use super::{RecordOptions, RecordingHealth, SEGMENT_EXT, apply_retention, unix_m
 
 /// What the camera side sends to the recorder thread.
 pub(super) enum ToWriter {
-    /// One encoded access unit, with its caps and segment.
-    Sample(gst::Sample),
+    /// One encoded access unit, with its caps and segment, from run `run`
+    /// of the camera's pipeline (a new run closes the segment).
+    Sample(gst::Sample, u64),
     /// The camera's pipeline ended: close the segment.
     EndOfRun,
 }
@@ -47,6 +48,8 @@ pub(super) struct WriterThread {
     /// A segment was abandoned after a write error: repair it before the
     /// next one opens.
     needs_repair: bool,
+    /// The camera pipeline run the open segment's samples came from.
+    run: Option<u64>,
 }
 
 impl WriterThread {
@@ -64,6 +67,7 @@ impl WriterThread {
             writer: None,
             retry_at: None,
             needs_repair: false,
+            run: None,
         }
     }
 
@@ -71,7 +75,13 @@ impl WriterThread {
         super::repair::repair_interrupted(&self.camera_dir);
         loop {
             match rx.recv_timeout(Duration::from_millis(200)) {
-                Ok(ToWriter::Sample(sample)) => self.on_sample(&sample),
+                Ok(ToWriter::Sample(sample, run)) => {
+                    if self.run.is_some_and(|r| r != run) {
+                        self.close("the stream restarted");
+                    }
+                    self.run = Some(run);
+                    self.on_sample(&sample);
+                }
                 Ok(ToWriter::EndOfRun) => self.close("the stream ended"),
                 Err(RecvTimeoutError::Timeout) => self.poll(),
                 Err(RecvTimeoutError::Disconnected) => break,
@@ -138,6 +148,10 @@ impl WriterThread {
             if !keyframe || waiting || caps.is_none() {
                 self.set(|h| h.skipped += 1);
                 return;
+            }
+            if self.needs_repair {
+                self.needs_repair = false;
+                super::repair::repair_interrupted(&self.camera_dir);
             }
             match Segments::open(
                 &self.camera_dir,
@@ -266,9 +280,10 @@ impl Segments {
             .map_err(|e| e.to_string())?;
         src.link(&split).map_err(|e| e.to_string())?;
         let bus = pipeline.bus().ok_or("the writer pipeline has no bus")?;
-        pipeline
-            .set_state(gst::State::Playing)
-            .map_err(|e| format!("the segment writer does not start: {e}"))?;
+        if let Err(e) = pipeline.set_state(gst::State::Playing) {
+            let _ = pipeline.set_state(gst::State::Null);
+            return Err(format!("the segment writer does not start: {e}"));
+        }
         Ok(Self {
             pipeline,
             src,
