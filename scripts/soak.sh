@@ -86,9 +86,23 @@ while :; do
   sleep "$every"
 done
 
-python3 - "$csv" "$warmup" "$minutes" <<'EOF'
+# What the journal kept over the soak: its events exported (no video). Sled
+# locks the journal while the console runs, so the console stops first.
+cleanup
+trap - EXIT
+events="$out/soak-$stamp-events"
+rm -rf "$events"
+target/debug/watchfloor --log-level warn export --journal "$journal" \
+  --from "$(date -u -d "@$start" +%Y-%m-%dT%H:%M:%SZ)" --recordings /nonexistent \
+  --out "$events" --audit "$out/soak-$stamp-audit" >/dev/null 2>&1 || true
+
+python3 - "$csv" "$warmup" "$minutes" "$events/events.jsonl" <<'EOF'
 import csv, json, sys
 path, warmup, minutes = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+try:
+    at = sorted(json.loads(l)["envelope"]["at"] for l in open(sys.argv[4]))
+except OSError:
+    at = []
 rows = [{k: int(v) for k, v in r.items()} for r in csv.DictReader(open(path))]
 print("| minute | RSS (MiB) | open fds | threads | journal (MiB) | recordings (MiB) |")
 print("| --- | --- | --- | --- | --- | --- |")
@@ -117,9 +131,12 @@ result = {
     "rss_mib_last": round(rows[-1]["rss_kib"] / 1024, 1),
     "fds_last": rows[-1]["fds"],
     "threads_last": rows[-1]["threads"],
+    "journal_events": len(at),
+    "journal_longest_gap_s": round(max((b - a for a, b in zip(at, at[1:])), default=0) / 1e6, 1),
 }
 print(f"\nafter {warmup} min of warm-up, per hour: RSS {result['rss_mib_per_h']} MiB, "
       f"fds {result['fds_per_h']}, threads {result['threads_per_h']}, "
-      f"journal {result['journal_mib_per_h']} MiB, recordings {result['recordings_mib_per_h']} MiB")
+      f"journal {result['journal_mib_per_h']} MiB, recordings {result['recordings_mib_per_h']} MiB; "
+      f"the journal kept {result['journal_events']} events, longest gap {result['journal_longest_gap_s']} s")
 print(json.dumps(result))
 EOF

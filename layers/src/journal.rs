@@ -276,12 +276,13 @@ impl Journal {
         Ok(())
     }
 
-    /// Number of events.
+    /// Number of events (0 for the moment a reopen after a write failure
+    /// takes).
     pub fn len(&self) -> usize {
         self.store().map_or(0, |s| s.events.len())
     }
 
-    /// Whether there are no events.
+    /// Whether there are no events (true while the database is reopened).
     pub fn is_empty(&self) -> bool {
         self.store().map_or(true, |s| s.events.is_empty())
     }

@@ -463,6 +463,34 @@ fn a_resolution_change_mid_stream_starts_a_new_playable_segment() {
         }
     }
     assert_eq!(seen, [(320, 240), (640, 360), (160, 120)], "{segments:?}");
+
+    // Export across the changes: the whole span, remuxed and masked
+    // (re-encoded), gives one playable clip per segment, each at its size.
+    let (from, to) = (
+        segments[0].start,
+        SystemTime::now() + Duration::from_secs(1),
+    );
+    let masks = vec![vec![[0.0, 0.0], [0.3, 0.0], [0.3, 0.3]]];
+    for (name, masks) in [("remux", &[][..]), ("masked", &masks[..])] {
+        let out = dir.join(format!("export-{name}"));
+        let mut edit = watchfloor_media::export::Edit {
+            redactor: None,
+            masks,
+        };
+        let clips = watchfloor_media::export::export_clips(&camera_dir, from, to, &out, &mut edit)
+            .unwrap_or_else(|e| panic!("{name} export across the changes: {e}"));
+        assert_eq!(clips.len(), segments.len(), "{name}: {clips:?}");
+        let mut sizes = Vec::new();
+        for clip in &clips {
+            let (frames, s) = play(&clip.path)
+                .unwrap_or_else(|e| panic!("{name}: {} unplayable: {e}", clip.path.display()));
+            assert!(frames > 0);
+            if sizes.last() != Some(&s[0]) {
+                sizes.push(s[0]);
+            }
+        }
+        assert_eq!(sizes, seen, "{name}: clips keep each segment's size");
+    }
 }
 
 /// A recordings filesystem that fills up (a 1 MiB tmpfs): recording stops
