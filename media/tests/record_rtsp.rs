@@ -470,7 +470,7 @@ fn a_resolution_change_mid_stream_starts_a_new_playable_segment() {
         segments[0].start,
         SystemTime::now() + Duration::from_secs(1),
     );
-    let masks = vec![vec![[0.0, 0.0], [0.3, 0.0], [0.3, 0.3]]];
+    let masks = [vec![[0.0, 0.0], [0.3, 0.0], [0.3, 0.3]]];
     for (name, masks) in [("remux", &[][..]), ("masked", &masks[..])] {
         let out = dir.join(format!("export-{name}"));
         let mut edit = watchfloor_media::export::Edit {
