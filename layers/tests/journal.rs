@@ -323,7 +323,18 @@ fn a_full_disk_is_reported_and_writing_resumes_with_no_event_lost() {
     }
     sent += 100;
     writer.finish().expect("finishes");
-    let reopened = Journal::open(&path).expect("a sound journal");
+    // Sled lets go of its lock when its flusher thread has stopped, a
+    // moment after the last handle is dropped.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let reopened = loop {
+        match Journal::open(&path) {
+            Ok(j) => break j,
+            Err(e) if Instant::now() < deadline && e.to_string().contains("lock") => {
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            Err(e) => panic!("a sound journal: {e}"),
+        }
+    };
     let mut last = None;
     let mut count = 0;
     for item in reopened.events(UnixMicros::MIN, UnixMicros::MAX) {
