@@ -39,6 +39,27 @@ fn wait_until(what: &str, timeout: Duration, mut ok: impl FnMut() -> bool) {
     }
 }
 
+/// A live world with no journal and no simulator: `site`, and CoT over UDP
+/// on `cot_udp` if given.
+fn world(site: Option<PathBuf>, cot_udp: Option<std::net::SocketAddr>) -> LiveWorld {
+    LiveWorld::start(
+        WorldOptions {
+            site,
+            basemap: None,
+            journal: None,
+            recordings: std::env::temp_dir().join("watchfloor-unused-recordings"),
+            ports: FeedPorts {
+                cot_udp,
+                cot_tcp: None,
+                mavlink_udp: None,
+            },
+            simulate: false,
+        },
+        || {},
+    )
+    .expect("starts")
+}
+
 fn smpte_camera(id: &str) -> CameraIngest {
     let camera = Camera {
         id: CameraId::new(id),
@@ -237,22 +258,7 @@ fn unit_cot(uid: &str, sent: chrono::DateTime<chrono::Utc>, valid_s: i64) -> Vec
 /// window, and a sender on time is not.
 #[test]
 fn stale_cot_is_stale_at_once_and_a_slow_sender_clock_is_named() {
-    let live = LiveWorld::start(
-        WorldOptions {
-            site: None,
-            basemap: None,
-            journal: None,
-            recordings: std::env::temp_dir().join("watchfloor-unused-recordings"),
-            ports: FeedPorts {
-                cot_udp: Some(([127, 0, 0, 1], 0).into()),
-                cot_tcp: None,
-                mavlink_udp: None,
-            },
-            simulate: false,
-        },
-        || {},
-    )
-    .expect("starts");
+    let live = world(None, Some(([127, 0, 0, 1], 0).into()));
     wait_until("the feeds", Duration::from_secs(20), || {
         live.status().feeds.is_some()
     });
@@ -325,22 +331,7 @@ fn site_problems_are_listed_in_the_problems_window() {
         ]}"#,
     )
     .expect("write");
-    let live = LiveWorld::start(
-        WorldOptions {
-            site: Some(dir.join("site.toml")),
-            basemap: None,
-            journal: None,
-            recordings: std::env::temp_dir().join("watchfloor-unused-recordings"),
-            ports: FeedPorts {
-                cot_udp: None,
-                cot_tcp: None,
-                mavlink_udp: None,
-            },
-            simulate: false,
-        },
-        || {},
-    )
-    .expect("starts");
+    let live = world(Some(dir.join("site.toml")), None);
     wait_until("the site", Duration::from_secs(20), || {
         live.world().state().checkpoints.len() == 1
     });

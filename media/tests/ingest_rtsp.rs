@@ -183,12 +183,9 @@ fn a_camera_reconnects_after_its_server_restarts() {
     drop(sim);
 }
 
-/// A camera down long enough for its backoff to grow to the maximum (10 s)
-/// is live again within 2 s of its server answering: the supervisor probes
-/// the port while it waits instead of waiting the interval out (it once
-/// took up to 10 s).
-#[test]
-fn a_camera_back_after_a_long_outage_is_live_within_2_s() {
+/// One simulated camera on a free port, ingested with the default backoff
+/// (0.5 s doubling to 10 s) and live: the simulator, its port, the ingest.
+fn live_simulated_camera() -> (Simulator, u16, CameraIngest) {
     let sim = Simulator::start(&sim_options(1, 0)).expect("simulator");
     let port = sim.port();
     let url = sim.cameras()[0].url.clone();
@@ -200,6 +197,16 @@ fn a_camera_back_after_a_long_outage_is_live_within_2_s() {
         .status()
         .state
         == CameraState::Live));
+    (sim, port, ingest)
+}
+
+/// A camera down long enough for its backoff to grow to the maximum (10 s)
+/// is live again within 2 s of its server answering: the supervisor probes
+/// the port while it waits instead of waiting the interval out (it once
+/// took up to 10 s).
+#[test]
+fn a_camera_back_after_a_long_outage_is_live_within_2_s() {
+    let (sim, port, ingest) = live_simulated_camera();
     drop(sim);
     // Failures at 0.5, 1, 2, 4, 8 s of backoff: after 14 s the camera is
     // inside a wait of 8-10 s.
@@ -232,17 +239,7 @@ fn a_camera_back_after_a_long_outage_is_live_within_2_s() {
 #[test]
 #[ignore = "measurement: cargo nextest run -p watchfloor-media --test ingest_rtsp --run-ignored only recovery_figures --no-capture"]
 fn recovery_figures() {
-    let sim = Simulator::start(&sim_options(1, 0)).expect("simulator");
-    let port = sim.port();
-    let url = sim.cameras()[0].url.clone();
-    let mut options = IngestOptions::default();
-    options.graph.width = 320;
-    options.graph.height = 180;
-    let ingest = CameraIngest::start(camera("cam0", &url), options, 0, None, None).expect("ingest");
-    assert!(wait_until(Duration::from_secs(15), || ingest
-        .status()
-        .state
-        == CameraState::Live));
+    let (sim, port, ingest) = live_simulated_camera();
     let mut sim = Some(sim);
     let mut took = Vec::new();
     println!("| down (s) | live again after (s) |\n| --- | --- |");
