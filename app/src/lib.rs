@@ -1,18 +1,15 @@
-//! The Watchfloor console: the eframe shell, its panels, the command line,
-//! and the wiring between the `render`, `media` and `layers` crates.
-//!
-//! This is the only crate that knows all three; it translates between them.
+//! The `watchfloor` binary's library: the command line, the console
+//! panels (still here; they move to their own crate next), the window and
+//! headless screenshot, the subcommands, the world simulator and the
+//! benchmarks. The live world, cameras, replay and export are
+//! `watchfloor-runtime`'s.
 
-pub mod audit_cli;
 pub mod bench;
 pub mod cli;
+pub mod commands;
+pub mod compose;
 pub mod console;
-pub mod export;
-pub mod feeds;
 pub mod i18n;
-pub mod import;
 pub mod screenshot;
-pub mod sim;
 pub mod sim_world;
 pub mod window;
-pub mod wiring;

@@ -36,8 +36,9 @@ pub fn render_console(
     console.wait_for_checks(CHECKS_TIMEOUT);
     watchfloor_render::video::install(renderer.render_state());
     console.set_video_ready();
-    if let Ok(basemap) = crate::sim_world::asset(crate::sim_world::ASTANA_BASEMAP) {
-        console.attach_map(crate::wiring::map::MapLoader::start(
+    if let Ok(basemap) = watchfloor_runtime::paths::asset(watchfloor_runtime::paths::ASTANA_BASEMAP)
+    {
+        console.attach_map(watchfloor_runtime::map::start_loading(
             renderer.render_state().clone(),
             basemap,
             || {},

@@ -8,10 +8,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::anyhow;
 
-use crate::console::cameras::Cameras;
 use crate::console::{Console, theme};
-use crate::wiring::cameras::{ConfiguredCameras, DemoCameras};
-use crate::wiring::startup::StartupChecks;
+use watchfloor_runtime::camera_set::Cameras;
+use watchfloor_runtime::camera_start::{ConfiguredCameras, DemoCameras};
 
 /// The smallest window the layout stays usable in.
 const MIN_SIZE: [f32; 2] = [1024.0, 640.0];
@@ -21,7 +20,7 @@ pub fn run(
     console: Console,
     demo: bool,
     cameras_file: Option<PathBuf>,
-    world: Option<crate::wiring::world::WorldOptions>,
+    world: Option<watchfloor_runtime::world::WorldOptions>,
     size: (u32, u32),
     window_shots: Vec<(Duration, PathBuf)>,
 ) -> anyhow::Result<()> {
@@ -47,9 +46,11 @@ pub fn run(
                 console.set_gpu(adapter.to_string());
                 watchfloor_render::video::install(state);
                 console.set_video_ready();
-                if let Ok(basemap) = crate::sim_world::asset(crate::sim_world::ASTANA_BASEMAP) {
+                if let Ok(basemap) =
+                    watchfloor_runtime::paths::asset(watchfloor_runtime::paths::ASTANA_BASEMAP)
+                {
                     let ctx = cc.egui_ctx.clone();
-                    console.attach_map(crate::wiring::map::MapLoader::start(
+                    console.attach_map(watchfloor_runtime::map::start_loading(
                         state.clone(),
                         basemap,
                         move || ctx.request_repaint(),
@@ -60,7 +61,9 @@ pub fn run(
                 start_live(&mut console, &cc.egui_ctx, demo, cameras_file, world)?;
             }
             let ctx = cc.egui_ctx.clone();
-            console.attach_checks(StartupChecks::spawn(move || ctx.request_repaint())?);
+            console.attach_checks(watchfloor_runtime::startup::start_checks(move || {
+                ctx.request_repaint()
+            })?);
             let window_shot = (!window_shots.is_empty())
                 .then(|| WindowShot::start(window_shots, cc.egui_ctx.clone()))
                 .transpose()?;
@@ -79,7 +82,7 @@ fn start_live(
     ctx: &egui::Context,
     demo: bool,
     cameras_file: Option<PathBuf>,
-    world: crate::wiring::world::WorldOptions,
+    world: watchfloor_runtime::world::WorldOptions,
 ) -> anyhow::Result<()> {
     let repaint = {
         let ctx = ctx.clone();
@@ -91,7 +94,7 @@ fn start_live(
         Cameras::default()
     };
     cameras.enable_detection(
-        crate::wiring::detection::rules_beside(world.site.as_deref()),
+        watchfloor_runtime::detection::rules_beside(world.site.as_deref()),
         world.journal.clone(),
         repaint.clone(),
     );
@@ -107,7 +110,7 @@ fn start_live(
         Ok(chime) => console.attach_chime(chime),
         Err(e) => tracing::warn!("critical alerts will not sound: {e}"),
     }
-    console.attach_world(crate::wiring::world::LiveWorld::start(world, repaint)?);
+    console.attach_world(watchfloor_runtime::world::LiveWorld::start(world, repaint)?);
     Ok(())
 }
 

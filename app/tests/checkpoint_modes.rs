@@ -11,12 +11,9 @@ use std::time::{Duration, Instant};
 use egui_kittest::kittest::{NodeT as _, Queryable};
 use egui_kittest::{Harness, SnapshotOptions};
 use watchfloor_app::console::area::Area;
-use watchfloor_app::console::cameras::Cameras;
 use watchfloor_app::console::modes::{Mode, Role};
 use watchfloor_app::console::{Console, ConsoleOptions, ListTab, theme};
-use watchfloor_app::feeds::FeedPorts;
 use watchfloor_app::i18n::Lang;
-use watchfloor_app::wiring::world::{LiveWorld, WorldOptions};
 use watchfloor_layers::AlertState;
 use watchfloor_layers::audit::AuditAction;
 use watchfloor_layers::event::{Event, UnitReport};
@@ -24,6 +21,9 @@ use watchfloor_layers::frame::LocalFrame;
 use watchfloor_layers::model::UnitKind;
 use watchfloor_media::camera::{Camera, CameraId, Source};
 use watchfloor_media::ingest::{CameraIngest, IngestOptions};
+use watchfloor_runtime::camera_set::Cameras;
+use watchfloor_runtime::feeds::FeedPorts;
+use watchfloor_runtime::world::{LiveWorld, WorldOptions};
 
 fn assets() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../assets")

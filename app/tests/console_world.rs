@@ -10,14 +10,15 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable};
 use watchfloor_app::console::modes::Role;
 use watchfloor_app::console::{Console, ConsoleOptions, theme};
-use watchfloor_app::feeds::{FeedPorts, now_us};
 use watchfloor_app::i18n::{Lang, Msg};
-use watchfloor_app::wiring::world::{LiveWorld, WorldOptions};
+use watchfloor_layers::clock::now_us;
 use watchfloor_layers::event::{Event, UnitReport};
 use watchfloor_layers::feeds::mavlink::DroneTelemetry;
 use watchfloor_layers::frame::LocalFrame;
 use watchfloor_layers::model::UnitKind;
 use watchfloor_layers::{AlertState, UnitStatus};
+use watchfloor_runtime::feeds::FeedPorts;
+use watchfloor_runtime::world::{LiveWorld, WorldOptions};
 
 const CENTRE: [f64; 2] = [71.4304, 51.1283];
 

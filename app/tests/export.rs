@@ -75,7 +75,7 @@ fn fixture() -> &'static Fixture {
         let root = tmp.join(format!("export-fixture-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&root);
         std::fs::create_dir_all(&root).expect("fixture folder");
-        let now = watchfloor_app::feeds::now_us();
+        let now = watchfloor_layers::clock::now_us();
         let t0 = (now / 1_000_000 - 3600) * 1_000_000;
         let (site, _) = Site::load(&assets().join("site/astana/site.toml")).expect("demo site");
         let origin = site.origin;
@@ -547,8 +547,8 @@ fn a_journal_in_use_is_named_and_nothing_is_written() {
 #[expect(clippy::too_many_lines, reason = "one trainer's session, start to end")]
 fn an_exported_package_opens_for_a_trainer_in_sync_and_keeps_notes() {
     use egui_kittest::Harness;
-    use watchfloor_app::console::cameras::Recorded;
     use watchfloor_app::console::{Console, ConsoleOptions, modes::Role, theme};
+    use watchfloor_runtime::camera_set::Recorded;
 
     let f = fixture();
     let journal = journal_copy("trainer-journal");
@@ -558,7 +558,7 @@ fn an_exported_package_opens_for_a_trainer_in_sync_and_keeps_notes() {
     assert!(made.status.success(), "{}", text(&made));
     assert!(verify(&out).0);
 
-    let opened = watchfloor_app::wiring::package::open(&out, &out_dir("trainer-work"))
+    let opened = watchfloor_runtime::package::open(&out, &out_dir("trainer-work"))
         .expect("a verified package opens");
     let (from, to) = (opened.from_us, opened.to_us);
     assert_eq!((from, to), (f.t0 + 2_000_000, f.t0 + 9_000_000));
@@ -761,13 +761,13 @@ fn a_supervisor_exports_from_the_console_and_it_is_audited() {
     let journal = journal_copy("console-export-journal");
     let out = out_dir("console-export-package");
     let audit = out_dir("console-export-audit");
-    let live = watchfloor_app::wiring::world::LiveWorld::start(
-        watchfloor_app::wiring::world::WorldOptions {
+    let live = watchfloor_runtime::world::LiveWorld::start(
+        watchfloor_runtime::world::WorldOptions {
             site: None,
             basemap: None,
             journal: Some(journal),
             recordings: f.recordings.clone(),
-            ports: watchfloor_app::feeds::FeedPorts {
+            ports: watchfloor_runtime::feeds::FeedPorts {
                 cot_udp: None,
                 cot_tcp: None,
                 mavlink_udp: None,
@@ -819,7 +819,7 @@ fn a_supervisor_exports_from_the_console_and_it_is_audited() {
     while h
         .state()
         .world()
-        .and_then(watchfloor_app::wiring::world::LiveWorld::journal)
+        .and_then(watchfloor_runtime::world::LiveWorld::journal)
         .is_none()
     {
         assert!(

@@ -12,17 +12,17 @@ use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use watchfloor_app::console::cameras::Cameras;
 use watchfloor_app::console::modes::Role;
 use watchfloor_app::console::{Console, ConsoleOptions, theme};
-use watchfloor_app::feeds::FeedPorts;
 use watchfloor_app::i18n::{Lang, Msg};
-use watchfloor_app::wiring::world::{LiveWorld, WorldOptions};
 use watchfloor_layers::audit::{AuditLog, AuditTrail, fallback_dirs};
 use watchfloor_layers::feeds::cot::{CotEvent, CotPoint, encode};
 use watchfloor_media::camera::{Camera, CameraId, Source};
 use watchfloor_media::detect::privacy::CameraPrivacy;
 use watchfloor_media::ingest::{CameraIngest, IngestOptions};
+use watchfloor_runtime::camera_set::Cameras;
+use watchfloor_runtime::feeds::FeedPorts;
+use watchfloor_runtime::world::{LiveWorld, WorldOptions};
 
 fn temp(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("fail-safe-{name}"));
@@ -140,14 +140,14 @@ fn privacy_unreadable_masks_blank_the_cameras_and_name_the_file_and_line() {
     shown.attach_cameras(clear_cameras);
     let good = dir.join("good.toml");
     std::fs::write(&good, "").expect("write");
-    shown.set_privacy(watchfloor_app::export::privacy_policy(Some(&good)));
+    shown.set_privacy(watchfloor_runtime::export::privacy_policy(Some(&good)));
     let visible = bar_pixels(&mut shown);
     assert!(visible > 1_000, "the pictures show: {visible} bar pixels");
     drop(shown);
 
     let mut blanked = console();
     blanked.attach_cameras(cameras);
-    let policy = watchfloor_app::export::privacy_policy(Some(&rules));
+    let policy = watchfloor_runtime::export::privacy_policy(Some(&rules));
     let CameraPrivacy::Unknown(why) = policy.for_camera("cam-b") else {
         panic!("masks must be unknown: {policy:?}")
     };
@@ -199,33 +199,44 @@ fn privacy_export_refuses_a_camera_with_unknown_masks_unless_redaction_is_lifted
          [[camera]]\nid = \"cam-b\"\n",
     )
     .expect("write");
-    let request = watchfloor_app::export::ExportRequest {
+    let request = watchfloor_runtime::export::ExportRequest {
         from_us: 0,
         to_us: 1,
         out: dir.join("out"),
         recordings: dir.join("recordings"),
         cameras: Vec::new(),
         redact: true,
-        privacy: watchfloor_app::export::privacy_policy(Some(&rules)),
+        privacy: watchfloor_runtime::export::privacy_policy(Some(&rules)),
         origin: None,
     };
-    let refused =
-        watchfloor_app::export::check_privacy(&request, &["cam-b".to_owned(), "cam-a".to_owned()])
-            .expect_err("cam-a's bow-tie mask is unreadable");
+    let refused = watchfloor_runtime::export::check_privacy(
+        &request.privacy,
+        request.redact,
+        &["cam-b".to_owned(), "cam-a".to_owned()],
+    )
+    .expect_err("cam-a's bow-tie mask is unreadable");
     let text = refused.to_string();
     assert!(
         text.starts_with("camera `cam-a`: privacy masks unreadable ("),
         "{text}"
     );
     assert!(text.contains("crosses itself"), "{text}");
-    watchfloor_app::export::check_privacy(&request, &["cam-b".to_owned()])
-        .expect("cam-b has no masks and exports");
-    let lifted = watchfloor_app::export::ExportRequest {
+    watchfloor_runtime::export::check_privacy(
+        &request.privacy,
+        request.redact,
+        &["cam-b".to_owned()],
+    )
+    .expect("cam-b has no masks and exports");
+    let lifted = watchfloor_runtime::export::ExportRequest {
         redact: false,
         ..request
     };
-    watchfloor_app::export::check_privacy(&lifted, &["cam-a".to_owned()])
-        .expect("a supervisor lifted redaction");
+    watchfloor_runtime::export::check_privacy(
+        &lifted.privacy,
+        lifted.redact,
+        &["cam-a".to_owned()],
+    )
+    .expect("a supervisor lifted redaction");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -4,10 +4,6 @@
 
 use std::time::{Duration, Instant};
 
-use watchfloor_app::console::cameras::CameraView;
-use watchfloor_app::feeds::FeedPorts;
-use watchfloor_app::wiring::detection::geofence_hits;
-use watchfloor_app::wiring::world::{LiveWorld, WorldOptions};
 use watchfloor_layers::event::Event;
 use watchfloor_layers::frame::LocalFrame;
 use watchfloor_layers::model::{AlertSource, Ring};
@@ -15,6 +11,10 @@ use watchfloor_media::detect::BBox;
 use watchfloor_media::detect::service::{CameraDetections, TrackBox};
 use watchfloor_media::health::CameraState;
 use watchfloor_media::stats::CameraStatus;
+use watchfloor_runtime::camera_set::CameraView;
+use watchfloor_runtime::detection::geofence_hits;
+use watchfloor_runtime::feeds::FeedPorts;
+use watchfloor_runtime::world::{LiveWorld, WorldOptions};
 
 const CENTRE: [f64; 2] = [71.4304, 51.1283];
 

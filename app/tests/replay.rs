@@ -11,16 +11,17 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use watchfloor_app::console::modes::Role;
 use watchfloor_app::console::{Console, ConsoleOptions, theme};
-use watchfloor_app::feeds::{FeedPorts, now_us};
 use watchfloor_app::i18n::{Lang, Msg};
-use watchfloor_app::wiring::replay::ReplayEngine;
-use watchfloor_app::wiring::world::{DEFAULT_ORIGIN, LiveWorld, WorldOptions};
+use watchfloor_layers::clock::now_us;
 use watchfloor_layers::event::{Event, Origin, UnitReport};
 use watchfloor_layers::frame::LocalFrame;
 use watchfloor_layers::journal::Journal;
 use watchfloor_layers::model::{AlertSource, UnitKind};
 use watchfloor_layers::world::{World, WorldState};
 use watchfloor_layers::{AlertSeverity, AlertState};
+use watchfloor_runtime::feeds::FeedPorts;
+use watchfloor_runtime::replay::ReplayEngine;
+use watchfloor_runtime::world::{DEFAULT_ORIGIN, LiveWorld, WorldOptions};
 
 fn report(id: usize, xy: [f64; 2], now: i64) -> Event {
     let frame = LocalFrame::new(DEFAULT_ORIGIN);
@@ -305,7 +306,7 @@ fn the_console_in_replay_shows_the_recorded_world_and_video_at_one_instant() {
             .camera_views()
             .first()
             .and_then(|v| v.recorded.clone());
-        if let Some(watchfloor_app::console::cameras::Recorded::At(at)) = tile {
+        if let Some(watchfloor_runtime::camera_set::Recorded::At(at)) = tile {
             let at_us = i64::try_from(at.duration_since(UNIX_EPOCH).expect("after").as_micros())
                 .expect("fits");
             assert!(
@@ -358,8 +359,7 @@ fn the_console_in_replay_shows_the_recorded_world_and_video_at_one_instant() {
         let c = h.state();
         let map_ok = c.world().expect("world").world().state() == then.state();
         let picture = c.camera_views().first().and_then(|v| v.recorded.clone());
-        if let (true, Some(watchfloor_app::console::cameras::Recorded::At(at))) = (map_ok, picture)
-        {
+        if let (true, Some(watchfloor_runtime::camera_set::Recorded::At(at))) = (map_ok, picture) {
             let at_us = i64::try_from(at.duration_since(UNIX_EPOCH).expect("after").as_micros())
                 .expect("fits");
             if (0..70_000).contains(&(moved - at_us)) {

@@ -8,12 +8,12 @@ use std::time::Duration;
 use egui::{PointerButton, Pos2, Role};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use watchfloor_app::console::cameras::Cameras;
 use watchfloor_app::console::modes::Role as OperatorRole;
 use watchfloor_app::console::{Console, ConsoleOptions, theme};
 use watchfloor_app::i18n::Lang;
 use watchfloor_media::camera::{Camera, CameraId, Source};
 use watchfloor_media::ingest::{CameraIngest, IngestOptions};
+use watchfloor_runtime::camera_set::Cameras;
 
 fn test_camera(id: &str, pattern: &str) -> CameraIngest {
     let camera = Camera {

@@ -10,11 +10,11 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use mavlink::dialects::common::{HEARTBEAT_DATA, MavMessage};
-use watchfloor_app::feeds::FeedPorts;
-use watchfloor_app::wiring::world::{LiveWorld, WorldOptions};
 use watchfloor_layers::journal::Journal;
 use watchfloor_layers::model::UnitKind;
 use watchfloor_layers::world::World;
+use watchfloor_runtime::feeds::FeedPorts;
+use watchfloor_runtime::world::{LiveWorld, WorldOptions};
 
 fn assets() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../assets")

@@ -7,8 +7,10 @@
 //! This crate knows nothing of egui, wgpu or GStreamer, and does no network
 //! I/O: sockets live in `app`, which hands bytes to [`feeds`].
 
+pub mod access;
 pub mod audit;
 pub mod basemap;
+pub mod clock;
 pub mod dispatch;
 pub mod event;
 pub mod feeds;

@@ -20,6 +20,10 @@
 //! A bad feature is reported — file, feature index and id, what is wrong —
 //! and the rest still load. Only an unreadable settings file stops loading.
 
+/// Astana's centre (Bayterek): the world frame's origin when no site is
+/// loaded.
+pub const DEFAULT_ORIGIN: [f64; 2] = [71.4304, 51.1283];
+
 use std::collections::BTreeSet;
 use std::fmt;
 use std::path::{Path, PathBuf};

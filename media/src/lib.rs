@@ -15,8 +15,10 @@ pub mod health;
 pub mod ingest;
 pub mod mailbox;
 pub mod playback;
+pub mod readiness;
 pub mod record;
 pub mod sim;
 pub mod stats;
+pub mod view;
 
 pub use error::MediaError;

@@ -14,6 +14,7 @@ pub mod map;
 pub mod video;
 
 pub use adapter::AdapterSummary;
+pub use egui_wgpu::RenderState;
 pub use error::RenderError;
 pub use headless::{FrameTiming, HeadlessRenderer};
 pub use image::RgbaImage;

@@ -6,6 +6,7 @@
 //! In the same run, on the same adapter and size: an empty frame (clear and
 //! the same copy to host memory) — the floor no console can beat.
 
+use crate::cli::bench::ConsoleBenchArgs;
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
@@ -17,32 +18,13 @@ use watchfloor_render::HeadlessRenderer;
 use super::cpu::process_cpu_time;
 use super::media::{SimProcess, start_sim_ingest};
 use super::report::{Report, Value, percentile};
-use crate::console::cameras::Cameras;
 use crate::console::modes::Role;
 use crate::console::{Console, ConsoleOptions, theme};
-use crate::feeds::{FeedPorts, now_us};
 use crate::i18n::Lang;
-use crate::wiring::world::{LiveWorld, WorldOptions};
-
-/// `bench console` options.
-#[derive(Debug, Clone, clap::Args)]
-pub struct ConsoleBenchArgs {
-    /// Live simulated camera tiles on the wall.
-    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=36))]
-    pub tiles: u16,
-    /// Units moving on the map.
-    #[arg(long, default_value_t = 2000)]
-    pub entities: u32,
-    /// Seconds measured for the console (and again for the empty frame).
-    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(2..=600))]
-    pub seconds: u64,
-    /// Frame size, `WIDTHxHEIGHT`.
-    #[arg(long, default_value = "1920x1080", value_parser = crate::cli::parse_size)]
-    pub size: (u32, u32),
-    /// Print one JSON object as the last line of stdout.
-    #[arg(long)]
-    pub json: bool,
-}
+use watchfloor_layers::clock::now_us;
+use watchfloor_runtime::camera_set::Cameras;
+use watchfloor_runtime::feeds::FeedPorts;
+use watchfloor_runtime::world::{LiveWorld, WorldOptions};
 
 /// How often every unit reports a new position (a busy fleet: twice a second).
 const REPORT_EVERY: Duration = Duration::from_millis(500);
@@ -146,8 +128,8 @@ fn setup(
     console.set_gpu(adapter.to_owned());
     watchfloor_render::video::install(renderer.render_state());
     console.set_video_ready();
-    let basemap = crate::sim_world::asset(crate::sim_world::ASTANA_BASEMAP)?;
-    console.attach_map(crate::wiring::map::MapLoader::start(
+    let basemap = watchfloor_runtime::paths::asset(watchfloor_runtime::paths::ASTANA_BASEMAP)?;
+    console.attach_map(watchfloor_runtime::map::start_loading(
         renderer.render_state().clone(),
         basemap.clone(),
         || {},
@@ -293,7 +275,7 @@ impl Fleet {
     fn new(n: u32) -> Self {
         let mut rng = fastrand::Rng::with_seed(5);
         Self {
-            frame: LocalFrame::new(crate::wiring::world::DEFAULT_ORIGIN),
+            frame: LocalFrame::new(watchfloor_layers::site::DEFAULT_ORIGIN),
             units: (0..n)
                 .map(|_| {
                     (

@@ -5,6 +5,7 @@
 //! pre-made tensors of the same model with the same thread count and batch —
 //! for the same time. `efficiency` = our inferences/s ÷ bare inferences/s.
 
+use crate::cli::bench::DetectBenchArgs;
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
@@ -17,26 +18,6 @@ use watchfloor_media::detect::service::{
 
 use super::media::{SimProcess, start_sim_ingest};
 use super::report::{Report, Value, percentile};
-
-/// `bench detect` options.
-#[derive(Debug, Clone, clap::Args)]
-pub struct DetectBenchArgs {
-    /// Number of simulated cameras.
-    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=64))]
-    pub cameras: u16,
-    /// Seconds measured in each phase (after a warm-up).
-    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(2..=600))]
-    pub seconds: u64,
-    /// ONNX Runtime threads (both phases).
-    #[arg(long, default_value_t = 2)]
-    pub threads: usize,
-    /// Most frames per inference (both phases use the batch ours used most).
-    #[arg(long, default_value_t = 4)]
-    pub batch: usize,
-    /// Print one JSON object as the last line of stdout.
-    #[arg(long)]
-    pub json: bool,
-}
 
 const WARM_UP: Duration = Duration::from_secs(3);
 

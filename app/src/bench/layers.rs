@@ -4,8 +4,8 @@
 //! work measured in the same run (a bare position table, a brute-force
 //! scan, bare sled inserts).
 
+use crate::cli::bench::LayersBenchArgs;
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::time::Instant;
 
 use watchfloor_layers::basemap::Basemap;
@@ -20,32 +20,6 @@ use watchfloor_layers::status::{AlertSeverity, AlertState, UnitStatus};
 use watchfloor_layers::world::World;
 
 use super::report::{Report, Value, percentile};
-
-/// `watchfloor bench layers` options.
-#[derive(Debug, clap::Args)]
-pub struct LayersBenchArgs {
-    /// Units in the index for the update and query figures.
-    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(10..=10_000_000))]
-    pub units: u32,
-    /// Position updates to time.
-    #[arg(long, default_value_t = 2_000_000)]
-    pub updates: u32,
-    /// Units in the journal rebuilt at random instants.
-    #[arg(long, default_value_t = 1000)]
-    pub journal_units: u32,
-    /// Seconds of journal at 1 report per unit per second.
-    #[arg(long, default_value_t = 3600)]
-    pub journal_seconds: u32,
-    /// Instants to rebuild.
-    #[arg(long, default_value_t = 50)]
-    pub instants: u32,
-    /// Where to put the journal (default: a temporary folder, removed after).
-    #[arg(long)]
-    pub dir: Option<PathBuf>,
-    /// Also print one JSON object as the last line.
-    #[arg(long)]
-    pub json: bool,
-}
 
 pub(crate) const ORIGIN: [f64; 2] = [71.4304, 51.1283];
 pub(crate) const T0: UnixMicros = 1_790_000_000_000_000;
@@ -253,7 +227,9 @@ fn queries(positions: &[[f64; 2]], rng: &mut fastrand::Rng, report: &mut Report)
 
 /// Dispatch suggestions with road ETAs on the Astana network.
 fn suggestions(rng: &mut fastrand::Rng, report: &mut Report) -> anyhow::Result<()> {
-    let map = Basemap::load(&crate::sim_world::asset(crate::sim_world::ASTANA_BASEMAP)?)?;
+    let map = Basemap::load(&watchfloor_runtime::paths::asset(
+        watchfloor_runtime::paths::ASTANA_BASEMAP,
+    )?)?;
     let frame = LocalFrame::new(ORIGIN);
     let t = Instant::now();
     let graph = RoadGraph::from_basemap(&map, frame);

@@ -4,6 +4,7 @@
 //! sync=false` pipelines. The simulator runs in its own process so its CPU
 //! is not counted; both phases are measured as this process's CPU time.
 
+use crate::cli::bench::MediaBenchArgs;
 use std::process::Child;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -18,26 +19,6 @@ use watchfloor_media::ingest::{CameraIngest, Codec, IngestOptions};
 
 use super::cpu::process_cpu_time;
 use super::report::{Report, Value, percentile};
-
-/// `bench media` options.
-#[derive(Debug, Clone, clap::Args)]
-pub struct MediaBenchArgs {
-    /// Number of simulated camera streams.
-    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=128))]
-    pub streams: u16,
-    /// Seconds measured in each phase (after a warm-up).
-    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(2..=600))]
-    pub seconds: u64,
-    /// Stream frame size, `WIDTHxHEIGHT`.
-    #[arg(long, default_value = "640x360", value_parser = crate::cli::parse_size)]
-    pub size: (u32, u32),
-    /// Stream frame rate.
-    #[arg(long, default_value_t = 15)]
-    pub fps: u32,
-    /// Print one JSON object as the last line of stdout.
-    #[arg(long)]
-    pub json: bool,
-}
 
 /// The RTP jitter-buffer latency used by both phases.
 const LATENCY_MS: u32 = 100;
@@ -353,7 +334,7 @@ pub(crate) struct SimProcess {
 impl SimProcess {
     /// Starts `streams` simulated cameras of `size` at `fps`.
     pub(crate) fn start(streams: u16, size: (u32, u32), fps: u32) -> anyhow::Result<Self> {
-        let mut child = crate::sim::spawn_child(&[
+        let mut child = watchfloor_runtime::sim_child::spawn_child(&[
             "--count".into(),
             streams.to_string(),
             "--size".into(),
@@ -368,7 +349,7 @@ impl SimProcess {
             child,
             urls: Vec::new(),
         };
-        sim.urls = crate::sim::read_announced(stdout)
+        sim.urls = watchfloor_runtime::sim_child::read_announced(stdout)
             .map_err(anyhow::Error::msg)?
             .into_iter()
             .map(|c| c.url)

@@ -5,6 +5,7 @@
 //! copy) on the same adapter and target in the same run: the floor no map
 //! can beat.
 
+use crate::cli::bench::RenderBenchArgs;
 use std::time::{Duration, Instant};
 
 use eframe::egui_wgpu::wgpu;
@@ -13,46 +14,20 @@ use watchfloor_render::map::{Camera, MapGpu, MapStyle, Marker, MarkerShape};
 
 use super::report::{Report, Value, percentile};
 
-/// `watchfloor bench render` options.
-#[derive(Debug, clap::Args)]
-pub struct RenderBenchArgs {
-    /// Moving entities (units) drawn over the basemap.
-    #[arg(long, default_value_t = 10_000)]
-    pub entities: u32,
-    /// Frames timed (after 10 warm-up frames), for the map and the empty frame each.
-    #[arg(long, default_value_t = 120)]
-    pub frames: u32,
-    /// Frame size, as `WIDTHxHEIGHT`.
-    #[arg(long, default_value = "1920x1080", value_parser = crate::cli::parse_size)]
-    pub size: (u32, u32),
-    /// Zoom (12.3 shows the whole city, 15 a district).
-    #[arg(long, default_value_t = 12.3)]
-    pub zoom: f64,
-    /// Skip copying each finished frame to host memory.
-    #[arg(long)]
-    pub no_present: bool,
-    /// Pan the camera every frame, so the basemap is rendered again each
-    /// frame (the cost while the operator drags the map).
-    #[arg(long)]
-    pub pan: bool,
-    /// Also print one JSON object as the last line.
-    #[arg(long)]
-    pub json: bool,
-}
-
 const WARM_UP: u32 = 10;
 const GPU_WAIT: Duration = Duration::from_secs(60);
 
 /// Runs the benchmark and prints its report.
 pub fn run(args: &RenderBenchArgs) -> anyhow::Result<()> {
     let renderer = HeadlessRenderer::new()?;
-    let (loaded, geometry) =
-        crate::wiring::map::load(&crate::sim_world::asset(crate::sim_world::ASTANA_BASEMAP)?)
-            .map_err(|e| anyhow::anyhow!(e))?;
+    let (loaded, geometry) = watchfloor_runtime::map::load(&watchfloor_runtime::paths::asset(
+        watchfloor_runtime::paths::ASTANA_BASEMAP,
+    )?)
+    .map_err(|e| anyhow::anyhow!(e))?;
     let frame = loaded.frame;
     let triangles = (geometry.fill_indices.len() + geometry.line_indices.len()) / 3;
     let camera = Camera {
-        centre: frame.scene(crate::wiring::world::DEFAULT_ORIGIN),
+        centre: frame.scene(watchfloor_layers::site::DEFAULT_ORIGIN),
         zoom: args.zoom,
         rotation: 0.0,
         viewport: [args.size.0 as f32, args.size.1 as f32],

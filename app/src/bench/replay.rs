@@ -9,7 +9,8 @@
 //! GStreamer pipeline per camera opened, sought and prerolled at the same
 //! instants (`media::record::decode_frame_at`, 16 at once).
 
-use std::path::{Path, PathBuf};
+use crate::cli::bench::ReplayBenchArgs;
+use std::path::Path;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -22,30 +23,7 @@ use watchfloor_media::playback::{Playback, Shown};
 use super::layers::{ORIGIN, T0, journal_events};
 use super::report::{Report, Value, percentile};
 use crate::console::replay::system_time;
-use crate::wiring::replay::ReplayEngine;
-
-/// Options of `bench replay`.
-#[derive(Debug, clap::Args)]
-pub struct ReplayBenchArgs {
-    /// Minutes recorded.
-    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..=240))]
-    pub minutes: u32,
-    /// Units reporting once a second.
-    #[arg(long, default_value_t = 1000)]
-    pub units: u32,
-    /// Cameras recorded (all visible on the wall).
-    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=36))]
-    pub cameras: u32,
-    /// Seeks timed.
-    #[arg(long, default_value_t = 30)]
-    pub seeks: u32,
-    /// Where the synthesised recording is kept (default: the cache).
-    #[arg(long, value_name = "DIR")]
-    pub dir: Option<PathBuf>,
-    /// Also print one JSON object as the last line.
-    #[arg(long)]
-    pub json: bool,
-}
+use watchfloor_runtime::replay::ReplayEngine;
 
 /// Runs the benchmark and prints its report.
 pub fn run(args: &ReplayBenchArgs) -> anyhow::Result<()> {
@@ -58,7 +36,7 @@ pub fn run(args: &ReplayBenchArgs) -> anyhow::Result<()> {
     let cameras: Vec<CameraId> = (1..=args.cameras)
         .map(|i| CameraId::new(&format!("cam-{i:02}")))
         .collect();
-    let footage = crate::sim_world::asset("footage/vtest-plaza.mp4")?;
+    let footage = watchfloor_runtime::paths::asset("footage/vtest-plaza.mp4")?;
     let started = Instant::now();
     let segment = watchfloor_media::playback::synthesise_recording(
         &footage,

@@ -6,9 +6,9 @@ use watchfloor_layers::UnitStatus;
 use watchfloor_layers::model::{AlertSource, Checkpoint};
 use watchfloor_layers::world::World;
 
-use super::cameras::CameraView;
 use super::{Console, empty_hint, theme};
 use crate::i18n::Msg;
+use watchfloor_runtime::camera_set::CameraView;
 
 /// Units this close to a checkpoint are on duty there.
 pub const ON_DUTY_RADIUS_M: f64 = 300.0;

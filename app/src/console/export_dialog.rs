@@ -34,7 +34,7 @@ impl Console {
     pub fn open_export(&mut self) {
         let now = self.now();
         let stamp = now.format("%Y%m%d-%H%M%S");
-        let out = crate::wiring::world::data_dir()
+        let out = watchfloor_runtime::paths::data_dir()
             .join("exports")
             .join(format!("incident-{stamp}"));
         let (from, to) = match self.replay.as_ref().and_then(|r| r.locked) {
@@ -102,9 +102,9 @@ impl Console {
         let journal = self
             .world
             .as_ref()
-            .and_then(crate::wiring::world::LiveWorld::journal)
+            .and_then(watchfloor_runtime::world::LiveWorld::journal)
             .ok_or_else(|| self.t(Msg::ExportNoJournal).to_owned())?;
-        let request = crate::export::package::ExportRequest {
+        let request = watchfloor_runtime::export::package::ExportRequest {
             from_us,
             to_us,
             out: PathBuf::from(d.out.trim()),
@@ -124,9 +124,9 @@ impl Console {
         std::thread::Builder::new()
             .name("export".into())
             .spawn(move || {
-                let outcome = crate::export::package::export(&request, &journal)
+                let outcome = watchfloor_runtime::export::package::export(&request, &journal)
                     .and_then(|report| {
-                        let check = crate::export::verify::verify(&report.dir)?;
+                        let check = watchfloor_runtime::export::verify::verify(&report.dir)?;
                         anyhow::ensure!(check.is_intact(), "the package written does not verify");
                         Ok(Exported {
                             summary: format!(

@@ -25,7 +25,10 @@ pub(super) const START_ZOOM: f64 = 12.3;
 pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
     let rect = ui.max_rect();
     super::name_area(ui, console.t(Area::Map.title()));
-    let scene = console.map.as_ref().and_then(|m| m.ready()).cloned();
+    let scene = console
+        .map
+        .as_ref()
+        .and_then(watchfloor_runtime::map::ready);
     match scene {
         Some(loaded) => live_map(console, ui, rect, &loaded),
         None => placeholder(console, ui, rect),
@@ -34,7 +37,12 @@ pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
         .inner_margin(egui::Margin::same(12))
         .show(ui, |ui| {
             area_heading(console, ui, Area::Map);
-            if console.map.as_ref().is_some_and(|m| m.ready().is_some()) {
+            if console
+                .map
+                .as_ref()
+                .and_then(watchfloor_runtime::map::ready)
+                .is_some()
+            {
                 layer_toggles(console, ui);
             }
         });
@@ -89,7 +97,7 @@ fn placeholder(console: &Console, ui: &mut egui::Ui, rect: egui::Rect) {
     let text = match console
         .map
         .as_ref()
-        .and_then(super::super::wiring::map::MapLoader::error)
+        .and_then(watchfloor_runtime::map::error)
     {
         Some(e) => format!("{}\n{e}", console.t(Msg::MapEmpty)),
         None => console.t(Msg::MapEmpty).to_owned(),
@@ -103,13 +111,13 @@ fn live_map(
     console: &mut Console,
     ui: &mut egui::Ui,
     rect: egui::Rect,
-    loaded: &crate::wiring::map::LoadedMap,
+    loaded: &watchfloor_runtime::map::LoadedMap,
 ) {
     let (frame, attribution) = (&loaded.frame, loaded.attribution.as_str());
     let origin = console
         .world
         .as_ref()
-        .map_or(crate::wiring::world::DEFAULT_ORIGIN, |w| {
+        .map_or(watchfloor_layers::site::DEFAULT_ORIGIN, |w| {
             w.world().frame().origin()
         });
     let camera = console.camera.get_or_insert_with(|| Camera {
@@ -198,8 +206,8 @@ fn live_map(
 
 /// The live camera (by index) whose site marker is under `cursor`, if any.
 fn live_camera_at(
-    world: Option<&crate::wiring::world::LiveWorld>,
-    cameras: &super::cameras::Cameras,
+    world: Option<&watchfloor_runtime::world::LiveWorld>,
+    cameras: &watchfloor_runtime::camera_set::Cameras,
     layers: Layers,
     camera: &Camera,
     frame: &SceneFrame,
@@ -221,7 +229,11 @@ fn live_camera_at(
 }
 
 /// The name of the camera being dragged from the map, at the pointer.
-fn carried_camera_label(views: &[super::cameras::CameraView], ui: &egui::Ui, index: usize) {
+fn carried_camera_label(
+    views: &[watchfloor_runtime::camera_set::CameraView],
+    ui: &egui::Ui,
+    index: usize,
+) {
     let (Some(view), Some(at)) = (views.get(index), ui.input(|i| i.pointer.hover_pos())) else {
         return;
     };
@@ -634,7 +646,7 @@ fn labels(
     rect: egui::Rect,
     camera: &Camera,
     frame: &SceneFrame,
-    labels: &[crate::wiring::map::Label],
+    labels: &[watchfloor_runtime::map::Label],
     markers: &[Marker],
 ) {
     let painter = ui.painter_at(rect);

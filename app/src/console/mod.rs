@@ -3,7 +3,6 @@
 //! screenshot and the tests drive the very same function.
 
 pub mod area;
-pub mod cameras;
 pub mod fonts;
 pub mod theme;
 
@@ -24,13 +23,15 @@ mod status_bar;
 mod timeline;
 mod top_bar;
 mod units_list;
+pub mod video;
 pub mod wall;
 
+use crate::console::modes::ModeLook as _;
 use std::time::Duration;
 
 use crate::i18n::{Lang, Msg};
-use crate::wiring::startup::{StartupChecks, SystemReport};
 use area::Area;
+use watchfloor_runtime::startup::{StartupChecks, SystemReport};
 
 /// Which list the units & cameras panel shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -77,11 +78,11 @@ pub struct Console {
     checks: Option<StartupChecks>,
     gpu: Option<String>,
     clock: Clock,
-    cameras: cameras::Cameras,
+    cameras: watchfloor_runtime::camera_set::Cameras,
     video_ready: bool,
-    world: Option<crate::wiring::world::LiveWorld>,
+    world: Option<watchfloor_runtime::world::LiveWorld>,
     operator: String,
-    map: Option<crate::wiring::map::MapLoader>,
+    map: Option<watchfloor_runtime::map::MapLoader>,
     camera: Option<watchfloor_render::map::Camera>,
     layers: map_panel::Layers,
     selected_alert: Option<String>,
@@ -172,7 +173,7 @@ impl Console {
             checks: None,
             gpu: None,
             clock: Clock::System,
-            cameras: cameras::Cameras::default(),
+            cameras: watchfloor_runtime::camera_set::Cameras::default(),
             video_ready: false,
             world: None,
             operator: std::env::var("USER").unwrap_or_else(|_| "operator".into()),
@@ -431,7 +432,7 @@ impl Console {
     }
 
     /// Takes over the basemap loader (the map draws once it is ready).
-    pub fn attach_map(&mut self, map: crate::wiring::map::MapLoader) {
+    pub fn attach_map(&mut self, map: watchfloor_runtime::map::MapLoader) {
         self.map = Some(map);
     }
 
@@ -445,16 +446,18 @@ impl Console {
 
     /// Waits (bounded) for the basemap: headless renders only.
     pub fn wait_for_map(&self, timeout: Duration) -> bool {
-        self.map.as_ref().is_some_and(|m| m.wait(timeout))
+        self.map
+            .as_ref()
+            .is_some_and(|m| m.wait_done(timeout) && watchfloor_runtime::map::ready(m).is_some())
     }
 
     /// Takes over the live world (units, drones, alerts, feeds, journal).
-    pub fn attach_world(&mut self, world: crate::wiring::world::LiveWorld) {
+    pub fn attach_world(&mut self, world: watchfloor_runtime::world::LiveWorld) {
         self.world = Some(world);
     }
 
     /// The live world, if attached.
-    pub fn world(&self) -> Option<&crate::wiring::world::LiveWorld> {
+    pub fn world(&self) -> Option<&watchfloor_runtime::world::LiveWorld> {
         self.world.as_ref()
     }
 
@@ -467,7 +470,7 @@ impl Console {
     /// Waits (bounded) for the start-up report: for headless renders only,
     /// never in a live window.
     pub fn wait_for_checks(&mut self, timeout: Duration) {
-        if let Some(report) = self.checks.as_ref().and_then(|c| c.wait_report(timeout)) {
+        if let Some(report) = self.checks.as_mut().and_then(|c| c.wait_take(timeout)) {
             self.system = Some(report);
             self.checks = None;
         }
@@ -510,17 +513,17 @@ impl Console {
     }
 
     /// Takes over live cameras (the wall and lists show them).
-    pub fn attach_cameras(&mut self, cameras: cameras::Cameras) {
+    pub fn attach_cameras(&mut self, cameras: watchfloor_runtime::camera_set::Cameras) {
         self.cameras = cameras;
     }
 
     /// This frame's view of every camera.
-    pub fn camera_views(&self) -> &[cameras::CameraView] {
+    pub fn camera_views(&self) -> &[watchfloor_runtime::camera_set::CameraView] {
         self.cameras.views()
     }
 
     /// The live cameras.
-    pub fn cameras_mut(&mut self) -> &mut cameras::Cameras {
+    pub fn cameras_mut(&mut self) -> &mut watchfloor_runtime::camera_set::Cameras {
         &mut self.cameras
     }
 
@@ -600,7 +603,7 @@ impl Console {
         };
         for alert in &alerts {
             let camera = self.cameras.views().iter().find(|v| v.id == alert.camera);
-            match crate::wiring::detection::forward_alert(world, alert, camera) {
+            match watchfloor_runtime::detection::forward_alert(world, alert, camera) {
                 Ok(id) => {
                     if let Some(t) = &alert.thumbnail {
                         let image =
@@ -623,7 +626,7 @@ impl Console {
         }
         // Geofences drawn on the map apply to every camera with a ground
         // homography: a tracked object inside an emergency ring alerts once.
-        for (camera, track, ring) in crate::wiring::detection::geofence_hits(
+        for (camera, track, ring) in watchfloor_runtime::detection::geofence_hits(
             world,
             &self.cameras.live_views(),
             &mut self.geofenced,
@@ -730,7 +733,12 @@ impl Console {
             .visible_tiles()
             .into_iter()
             .filter_map(|t| self.wall.camera_of(t, views.len()))
-            .filter_map(|c| views[c].frame.as_ref().map(|f| f.0.age()))
+            .filter_map(|c| {
+                views[c]
+                    .frame
+                    .as_ref()
+                    .map(watchfloor_media::ingest::Frame::age)
+            })
             .collect()
     }
 
@@ -850,7 +858,7 @@ impl Console {
     }
 
     fn poll_checks(&mut self) {
-        if let Some(report) = self.checks.as_ref().and_then(StartupChecks::try_report) {
+        if let Some(report) = self.checks.as_mut().and_then(StartupChecks::try_take) {
             self.system = Some(report);
             self.checks = None;
         }

@@ -7,53 +7,25 @@
 //! actions are allowed.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
-use std::thread::JoinHandle;
-use std::time::Duration;
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
+use watchfloor_runtime::writer::{WriteError, Writer, read_regular};
 
 use crate::i18n::Msg;
 
-/// Who is at the console.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
-#[serde(rename_all = "kebab-case")]
-pub enum Role {
-    /// Works the alert queue and dispatches units.
-    Dispatcher,
-    /// Watches one checkpoint (or a ring of them).
-    Supervisor,
-    /// Reviews and replays incidents; takes no operational action.
-    Trainer,
-}
+pub use watchfloor_layers::access::{Action, Mode, Role};
 
-/// What an operator may do to an alert.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    /// Acknowledge a new alert.
-    Acknowledge,
-    /// Send units to it.
-    Dispatch,
-    /// Close it with a note.
-    Resolve,
-}
-
-impl Role {
-    /// Every role, in the order the start dialog offers them.
-    pub const ALL: [Self; 3] = [Self::Dispatcher, Self::Supervisor, Self::Trainer];
-
-    /// Its id on the command line and in the audit trail.
-    pub fn id(self) -> &'static str {
-        match self {
-            Self::Dispatcher => "dispatcher",
-            Self::Supervisor => "supervisor",
-            Self::Trainer => "trainer",
-        }
-    }
-
+/// What operators read of a role.
+pub trait RoleText {
     /// Its name.
-    pub fn name(self) -> Msg {
+    fn name(self) -> Msg;
+    /// What it does, for the start dialog.
+    fn about(self) -> Msg;
+}
+
+impl RoleText for Role {
+    fn name(self) -> Msg {
         match self {
             Self::Dispatcher => Msg::RoleDispatcher,
             Self::Supervisor => Msg::RoleSupervisor,
@@ -61,64 +33,27 @@ impl Role {
         }
     }
 
-    /// What it does, for the start dialog.
-    pub fn about(self) -> Msg {
+    fn about(self) -> Msg {
         match self {
             Self::Dispatcher => Msg::RoleDispatcherAbout,
             Self::Supervisor => Msg::RoleSupervisorAbout,
             Self::Trainer => Msg::RoleTrainerAbout,
         }
     }
-
-    /// Whether this role may take `action`: dispatchers everything,
-    /// supervisors acknowledge and resolve (units are the dispatcher's to
-    /// send), trainers nothing (they watch, the room operates).
-    pub fn may(self, action: Action) -> bool {
-        match self {
-            Self::Dispatcher => true,
-            Self::Supervisor => action != Action::Dispatch,
-            Self::Trainer => false,
-        }
-    }
 }
 
-/// The room's operating mode.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, clap::ValueEnum,
-)]
-#[serde(rename_all = "kebab-case")]
-pub enum Mode {
-    /// Day-to-day watch.
-    Normal,
-    /// An incident in progress.
-    Emergency,
-    /// A major event under security (crowds, many cameras).
-    MajorEvent,
-    /// A planned special operation (units and drones).
-    SpecialOperation,
-}
-
-impl Mode {
-    /// Every mode, in menu and shortcut order (F5 … F8).
-    pub const ALL: [Self; 4] = [
-        Self::Normal,
-        Self::Emergency,
-        Self::MajorEvent,
-        Self::SpecialOperation,
-    ];
-
-    /// Its id on the command line, in `layouts.json` and the audit trail.
-    pub fn id(self) -> &'static str {
-        match self {
-            Self::Normal => "normal",
-            Self::Emergency => "emergency",
-            Self::MajorEvent => "major-event",
-            Self::SpecialOperation => "special-operation",
-        }
-    }
-
+/// How a mode looks on the console: its name, its key, its first layout.
+pub trait ModeLook {
     /// Its name.
-    pub fn name(self) -> Msg {
+    fn name(self) -> Msg;
+    /// The key that switches to it.
+    fn shortcut(self) -> egui::KeyboardShortcut;
+    /// The layout a mode starts with before anyone changes it.
+    fn default_layout(self) -> Layout;
+}
+
+impl ModeLook for Mode {
+    fn name(self) -> Msg {
         match self {
             Self::Normal => Msg::ModeNormal,
             Self::Emergency => Msg::ModeEmergency,
@@ -127,8 +62,7 @@ impl Mode {
         }
     }
 
-    /// The key that switches to it.
-    pub fn shortcut(self) -> egui::KeyboardShortcut {
+    fn shortcut(self) -> egui::KeyboardShortcut {
         let key = match self {
             Self::Normal => egui::Key::F5,
             Self::Emergency => egui::Key::F6,
@@ -138,8 +72,7 @@ impl Mode {
         egui::KeyboardShortcut::new(egui::Modifiers::NONE, key)
     }
 
-    /// The layout a mode starts with before anyone changes it.
-    pub fn default_layout(self) -> Layout {
+    fn default_layout(self) -> Layout {
         let base = Layout::default();
         match self {
             Self::Normal => base,
@@ -297,68 +230,56 @@ impl Saved {
             .unwrap_or_else(|| mode.default_layout())
     }
 
-    /// Reads `path`; a missing file gives the defaults, an unreadable one
-    /// the defaults and a message naming the file.
-    pub fn load(path: &Path) -> (Self, Option<String>) {
-        match std::fs::read_to_string(path) {
-            Ok(text) => match serde_json::from_str(&text) {
-                Ok(saved) => (saved, None),
-                Err(e) => (
-                    Self::default(),
-                    Some(format!(
-                        "{}: not a layouts file ({e}); using the default layouts",
-                        path.display()
-                    )),
-                ),
-            },
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Self::default(), None),
-            Err(e) => (
+    /// Reads a `layouts.json` text (`None`: no file yet gives the
+    /// defaults); a broken one gives the defaults and a message naming
+    /// `source`.
+    pub fn from_json(text: Option<&str>, source: &Path) -> (Self, Option<String>) {
+        match text.map(serde_json::from_str::<Self>) {
+            None => (Self::default(), None),
+            Some(Ok(saved)) => (saved, None),
+            Some(Err(e)) => (
                 Self::default(),
                 Some(format!(
-                    "{}: cannot read ({e}); using the default layouts",
-                    path.display()
+                    "{}: not a layouts file ({e}); using the default layouts",
+                    source.display()
                 )),
             ),
         }
     }
+
+    /// The text `layouts.json` holds.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
 }
 
-/// The default folder for `layouts.json`: `$XDG_CONFIG_HOME/watchfloor`,
-/// else `~/.config/watchfloor`.
-pub fn default_config_dir() -> PathBuf {
-    crate::wiring::world::xdg_dir("XDG_CONFIG_HOME", ".config")
-}
-
-/// Writes `layouts.json` on its own thread: the UI sends the newest state,
-/// the thread writes it (to a temporary file, then renamed) once changes
-/// pause. Dropping the store writes what is pending.
+/// Keeps `layouts.json`: what it held at start, and the runtime's writer
+/// for every change (written off the UI thread, coalesced).
 pub struct LayoutStore {
-    path: PathBuf,
+    writer: Writer,
     last_sent: Option<Saved>,
-    tx: Option<SyncSender<Saved>>,
-    writer: Option<JoinHandle<()>>,
 }
-
-/// How long the writer waits for more changes before writing.
-const WRITE_PAUSE: Duration = Duration::from_millis(300);
 
 impl LayoutStore {
     /// A store for `dir/layouts.json`, and what it holds now (with a message
     /// if the file could not be used).
     pub fn open(dir: &Path) -> std::io::Result<(Self, Saved, Option<String>)> {
         let path = dir.join("layouts.json");
-        let (saved, problem) = Saved::load(&path);
-        let (tx, rx) = mpsc::sync_channel(4);
-        let target = path.clone();
-        let writer = std::thread::Builder::new()
-            .name("layout-writer".into())
-            .spawn(move || write_loop(&rx, &target))?;
+        let (saved, problem) = match read_regular(&path) {
+            Ok(text) => Saved::from_json(text.as_deref(), &path),
+            Err(e) => (
+                Saved::default(),
+                Some(format!(
+                    "{}: cannot read ({e}); using the default layouts",
+                    path.display()
+                )),
+            ),
+        };
+        let writer = Writer::replacing("layout-writer", path)?;
         Ok((
             Self {
-                path,
+                writer,
                 last_sent: Some(saved.clone()),
-                tx: Some(tx),
-                writer: Some(writer),
             },
             saved,
             problem,
@@ -367,7 +288,7 @@ impl LayoutStore {
 
     /// Where the layouts are kept.
     pub fn path(&self) -> &Path {
-        &self.path
+        self.writer.path()
     }
 
     /// Hands `saved` to the writer if it differs from what was last handed;
@@ -376,81 +297,20 @@ impl LayoutStore {
         if self.last_sent.as_ref() == Some(saved) {
             return;
         }
-        let Some(tx) = &self.tx else {
-            return;
-        };
-        match tx.try_send(saved.clone()) {
+        match self.writer.send(saved.to_json()) {
             Ok(()) => self.last_sent = Some(saved.clone()),
-            Err(TrySendError::Full(_)) => {}
-            Err(TrySendError::Disconnected(_)) => {
-                tracing::error!(file = %self.path.display(), "the layout writer has stopped");
-                self.tx = None;
+            Err(WriteError::Behind(_)) => {}
+            Err(e @ WriteError::Stopped(_)) => {
+                tracing::error!("{e}");
+                self.last_sent = Some(saved.clone());
             }
         }
-    }
-}
-
-impl Drop for LayoutStore {
-    fn drop(&mut self) {
-        self.tx = None;
-        if let Some(writer) = self.writer.take() {
-            let _ = writer.join();
-        }
-    }
-}
-
-fn write_loop(rx: &Receiver<Saved>, path: &Path) {
-    while let Ok(mut newest) = rx.recv() {
-        // Coalesce a burst of changes into one write.
-        loop {
-            match rx.recv_timeout(WRITE_PAUSE) {
-                Ok(next) => newest = next,
-                Err(mpsc::RecvTimeoutError::Timeout) => break,
-                Err(mpsc::RecvTimeoutError::Disconnected) => {
-                    write_atomically(path, &newest);
-                    return;
-                }
-            }
-        }
-        write_atomically(path, &newest);
-    }
-}
-
-fn write_atomically(path: &Path, saved: &Saved) {
-    let result = (|| -> std::io::Result<()> {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        let text = serde_json::to_string_pretty(saved).map_err(std::io::Error::other)?;
-        let tmp = path.with_extension("json.tmp");
-        std::fs::write(&tmp, text)?;
-        std::fs::rename(&tmp, path)
-    })();
-    if let Err(e) = result {
-        tracing::error!(file = %path.display(), "layouts not saved: {e}");
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn roles_allow_what_they_should() {
-        use Action::{Acknowledge, Dispatch, Resolve};
-        assert!(
-            [Acknowledge, Dispatch, Resolve]
-                .iter()
-                .all(|&a| Role::Dispatcher.may(a))
-        );
-        assert!(Role::Supervisor.may(Acknowledge) && Role::Supervisor.may(Resolve));
-        assert!(!Role::Supervisor.may(Dispatch));
-        assert!(
-            ![Acknowledge, Dispatch, Resolve]
-                .iter()
-                .any(|&a| Role::Trainer.may(a))
-        );
-    }
 
     #[test]
     fn layouts_survive_a_restart_and_a_broken_file_is_named() {

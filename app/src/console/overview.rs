@@ -6,9 +6,9 @@
 use watchfloor_layers::world::{EntityKind, World};
 use watchfloor_layers::{AlertState, FeedHealth, UnitStatus};
 
-use super::cameras::CameraView;
 use super::{Console, theme};
 use crate::i18n::Msg;
+use watchfloor_runtime::camera_set::CameraView;
 
 /// Response targets, seconds: 1, 3 and 5 minutes.
 pub const RESPONSE_TARGETS_S: [i64; 3] = [60, 180, 300];
@@ -83,7 +83,7 @@ pub fn summarise(
         })
         .count();
     for view in cameras {
-        let i = match view.health() {
+        let i = match super::video::health(view) {
             FeedHealth::Live => 0,
             FeedHealth::Connecting => 1,
             FeedHealth::Stalled => 2,

@@ -74,7 +74,7 @@ pub fn collect(console: &Console) -> Vec<Problem> {
             }
         }
     }
-    if let super::cameras::DetectionState::Running { problems, .. } =
+    if let watchfloor_runtime::camera_set::DetectionState::Running { problems, .. } =
         console.cameras.detection_state()
     {
         for p in problems {

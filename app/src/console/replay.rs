@@ -4,10 +4,12 @@
 //! wall (recorded segments played on `playback-*` threads) from the same
 //! instant. Everything else in the console reads the same clock.
 
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
+
+pub use watchfloor_layers::clock::system_time;
 
 use super::Console;
-use crate::wiring::replay::{Mark, ReplayEngine};
+use watchfloor_runtime::replay::{Mark, ReplayEngine};
 
 /// Playback speeds offered.
 pub const SPEEDS: [f32; 7] = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0];
@@ -87,7 +89,7 @@ impl Console {
 
     /// Trains on an opened incident package: its world, its clips, its
     /// notes (kept in the package's `notes.jsonl`), replay only.
-    pub fn train_on(&mut self, opened: crate::wiring::package::OpenedPackage) {
+    pub fn train_on(&mut self, opened: watchfloor_runtime::package::OpenedPackage) {
         match NotesFile::open(opened.dir.join("notes.jsonl")) {
             Ok((notes, existing)) => {
                 self.bookmarks = existing;
@@ -95,7 +97,7 @@ impl Console {
             }
             Err(e) => tracing::error!("trainer notes cannot be saved: {e}"),
         }
-        self.attach_world(crate::wiring::world::LiveWorld::offline(
+        self.attach_world(watchfloor_runtime::world::LiveWorld::offline(
             &opened.journal,
             opened.origin,
         ));
@@ -247,7 +249,7 @@ impl Console {
         let bookmarks = self.bookmarks.iter().map(|b| b.at_us);
         let mut instants: Vec<i64> = marks
             .iter()
-            .filter(|m| !matches!(m.kind, crate::wiring::replay::MarkKind::Outage { .. }))
+            .filter(|m| !matches!(m.kind, watchfloor_runtime::replay::MarkKind::Outage { .. }))
             .map(|m| m.at)
             .chain(bookmarks)
             .collect();
@@ -272,7 +274,7 @@ impl Console {
             text: text.trim().to_owned(),
             by: self.operator.clone(),
         };
-        if let Some(notes) = &self.notes {
+        if let Some(notes) = &mut self.notes {
             notes.append(&bookmark);
         }
         self.bookmarks.push(bookmark);
@@ -357,103 +359,55 @@ impl Console {
     /// Now by the system (or frozen) clock, whatever is replayed.
     pub(super) fn real_now_us(&self) -> i64 {
         match self.clock {
-            super::Clock::System => crate::feeds::now_us(),
+            super::Clock::System => watchfloor_layers::clock::now_us(),
             super::Clock::Fixed(at) => at.timestamp_micros(),
         }
     }
 }
 
-/// Unix µs as a system time (before 1970: the epoch).
-pub fn system_time(us: i64) -> SystemTime {
-    UNIX_EPOCH + Duration::from_micros(u64::try_from(us).unwrap_or(0))
-}
-
-/// Trainer notes appended to `notes.jsonl` in a package, on their own
-/// `notes-writer` thread.
+/// Trainer notes kept in a package's `notes.jsonl`: the ones there at
+/// start, and the runtime's appending writer for new ones.
 pub struct NotesFile {
-    sender: Option<std::sync::mpsc::SyncSender<Bookmark>>,
-    thread: Option<std::thread::JoinHandle<()>>,
-    path: std::path::PathBuf,
+    writer: watchfloor_runtime::writer::Writer,
 }
 
 impl NotesFile {
     /// The notes in `path` so far (a bad line is named in the log and
-    /// skipped), and a writer appending new ones.
+    /// skipped), and a writer appending new ones. A package is untrusted
+    /// input: a link or a pipe there is never read or written.
     pub fn open(path: std::path::PathBuf) -> std::io::Result<(Self, Vec<Bookmark>)> {
-        // A package is untrusted input: never follow a link or open a pipe.
-        if let Ok(meta) = std::fs::symlink_metadata(&path)
-            && !meta.file_type().is_file()
-        {
-            return Err(std::io::Error::other(format!(
-                "{} is not a regular file; notes are not read or written",
-                path.display()
-            )));
-        }
-        let mut notes = Vec::new();
-        if let Ok(text) = std::fs::read_to_string(&path) {
-            for (i, line) in text
-                .lines()
-                .enumerate()
-                .filter(|(_, l)| !l.trim().is_empty())
-            {
-                match serde_json::from_str::<Bookmark>(line) {
-                    Ok(n) => notes.push(n),
-                    Err(e) => tracing::error!("{}: line {}: {e}", path.display(), i + 1),
-                }
-            }
-        }
-        let (sender, receiver) = std::sync::mpsc::sync_channel::<Bookmark>(64);
-        let file = path.clone();
-        let thread = std::thread::Builder::new()
-            .name("notes-writer".into())
-            .spawn(move || {
-                for note in receiver {
-                    if let Err(e) = append_line(&file, &note) {
-                        tracing::error!("{}: note not saved: {e}", file.display());
-                    }
-                }
-            })?;
-        Ok((
-            Self {
-                sender: Some(sender),
-                thread: Some(thread),
-                path,
-            },
-            notes,
-        ))
+        let text = watchfloor_runtime::writer::read_regular(&path)?;
+        let notes = parse_notes(text.as_deref().unwrap_or_default(), &path);
+        let writer = watchfloor_runtime::writer::Writer::appending("notes-writer", path)?;
+        Ok((Self { writer }, notes))
     }
 
     /// Queues a note to be appended (never waits; a full queue is logged).
-    pub fn append(&self, note: &Bookmark) {
-        if let Some(s) = &self.sender
-            && s.try_send(note.clone()).is_err()
-        {
-            tracing::error!("{}: note not saved (writer behind)", self.path.display());
+    pub fn append(&mut self, note: &Bookmark) {
+        match serde_json::to_string(note) {
+            Ok(line) => {
+                if let Err(e) = self.writer.send(line) {
+                    tracing::error!("note not saved: {e}");
+                }
+            }
+            Err(e) => tracing::error!("note not saved: {e}"),
         }
     }
 }
 
-fn append_line(path: &std::path::Path, note: &Bookmark) -> std::io::Result<()> {
-    use std::io::Write as _;
-    use std::os::unix::fs::OpenOptionsExt as _;
-    let mut file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        // O_NOFOLLOW: a link put there meanwhile is refused, not followed.
-        .custom_flags(0o400_000)
-        .open(path)?;
-    let line = serde_json::to_string(note).map_err(std::io::Error::other)?;
-    writeln!(file, "{line}")?;
-    file.sync_data()
-}
-
-impl Drop for NotesFile {
-    fn drop(&mut self) {
-        self.sender = None;
-        if let Some(t) = self.thread.take()
-            && t.join().is_err()
-        {
-            tracing::error!("the notes writer panicked");
+/// The notes of a `notes.jsonl` text; a bad line is named (by `source`
+/// and line) in the log and skipped.
+pub fn parse_notes(text: &str, source: &std::path::Path) -> Vec<Bookmark> {
+    let mut notes = Vec::new();
+    for (i, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        match serde_json::from_str::<Bookmark>(line) {
+            Ok(n) => notes.push(n),
+            Err(e) => tracing::error!("{}: line {}: {e}", source.display(), i + 1),
         }
     }
+    notes
 }

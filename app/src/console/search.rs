@@ -84,7 +84,11 @@ pub fn find(console: &Console, query: &str) -> Vec<Match> {
             });
         }
     }
-    if let Some(map) = console.map.as_ref().and_then(|m| m.ready()) {
+    if let Some(map) = console
+        .map
+        .as_ref()
+        .and_then(watchfloor_runtime::map::ready)
+    {
         let mut seen = std::collections::BTreeSet::new();
         for l in map.labels.iter().filter(|l| hit(&l.text)) {
             if seen.insert(l.text.clone()) {

@@ -5,8 +5,8 @@ use std::fmt::Write as _;
 
 use super::{Console, theme};
 use crate::i18n::Msg;
-use crate::wiring::startup::Check;
 use watchfloor_layers::FeedHealth;
+use watchfloor_runtime::startup::Check;
 
 pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
     egui::Panel::bottom("status_bar").show(ui, |ui| {
@@ -78,7 +78,7 @@ pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
 /// rules-file problems, if any), or why it failed.
 /// (The rules file's problems are listed in the problems window.)
 fn detection(console: &Console, ui: &mut egui::Ui) {
-    use super::cameras::DetectionState;
+    use watchfloor_runtime::camera_set::DetectionState;
     match console.cameras.detection_state() {
         DetectionState::Starting => {
             ui.label(
@@ -142,7 +142,7 @@ fn feeds(console: &Console, ui: &mut egui::Ui) {
             }
             let skews = world
                 .feed_stats()
-                .map(crate::feeds::FeedStats::clock_skews)
+                .map(watchfloor_runtime::feeds::FeedStats::clock_skews)
                 .unwrap_or_default();
             if let Some(first) = skews.first() {
                 let more = if skews.len() > 1 {
@@ -185,10 +185,10 @@ fn feed(
     ui: &mut egui::Ui,
     name: &str,
     c: watchfloor_layers::feeds::ingest::FeedCounters,
-    bound: &crate::feeds::FeedPorts,
+    bound: &watchfloor_runtime::feeds::FeedPorts,
 ) {
     let health = match c.last_good_at {
-        Some(t) if crate::feeds::now_us() - t < 5_000_000 => FeedHealth::Live,
+        Some(t) if watchfloor_layers::clock::now_us() - t < 5_000_000 => FeedHealth::Live,
         Some(_) => FeedHealth::Stalled,
         None => FeedHealth::Connecting,
     };

@@ -8,7 +8,7 @@ use chrono::TimeZone as _;
 use super::replay::SPEEDS;
 use super::{Area, Console, area_heading, empty_hint, theme, track_focus};
 use crate::i18n::Msg;
-use crate::wiring::replay::MarkKind;
+use watchfloor_runtime::replay::MarkKind;
 
 /// Shortest and longest span the ruler shows, seconds.
 const SPAN_RANGE_S: (f64, f64) = (60.0, 24.0 * 3600.0);

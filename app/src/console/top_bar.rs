@@ -3,6 +3,7 @@
 
 use super::modes::{Mode, Role};
 use super::{Console, area, theme};
+use crate::console::modes::{ModeLook as _, RoleText as _};
 use crate::i18n::{Lang, Msg};
 
 pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {

@@ -45,7 +45,7 @@ pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
         }
         ListTab::Cameras => {
             for (index, view) in console.cameras.views().iter().enumerate() {
-                let look = theme::feed_look(view.health());
+                let look = theme::feed_look(super::video::health(view));
                 // Drag a camera onto a wall tile to show it there.
                 let drag_id = egui::Id::unique(("camera-drag", index));
                 ui.dnd_drag_source(drag_id, super::wall::CameraDrag(index), |ui| {

@@ -4,10 +4,10 @@
 //! enlarged by double-click, and empty tiles saying where cameras go. Only
 //! the tiles shown cost display work.
 
-use super::cameras::{CameraView, Recorded};
 use super::{Area, Console, area_heading, empty_hint, theme, track_focus};
 use crate::i18n::Msg;
 use watchfloor_media::detect::privacy::CameraPrivacy;
+use watchfloor_runtime::camera_set::{CameraView, Recorded};
 
 /// Largest layout: 6×6 tiles.
 pub const MAX_SIDE: usize = 6;
@@ -345,7 +345,7 @@ pub(super) fn camera_tile(
 ) {
     let painter = ui.painter_at(tile);
     picture(console, ui, &painter, tile, index, view);
-    let look = theme::feed_look(view.health());
+    let look = theme::feed_look(super::video::health(view));
     let small = egui::TextStyle::Small.resolve(ui.style());
     let band = |top: f32, text: String, color: egui::Color32| {
         let galley = painter.layout_no_wrap(text, small.clone(), color);
@@ -529,12 +529,13 @@ fn picture(
             &format!("{}: {why}", console.t(Msg::PrivacyMasksUnreadable)),
         );
     } else if let (Some(frame), true) = (&view.frame, console.video_ready) {
-        let (w, h) = (frame.0.width() as f32, frame.0.height() as f32);
+        let (w, h) = (frame.width() as f32, frame.height() as f32);
         let scale = (tile.width() / w).min(tile.height() / h);
         let video = egui::Rect::from_center_size(tile.center(), egui::vec2(w * scale, h * scale));
         letterbox(painter, tile, video);
-        let frame_id = frame.0.seq();
-        let frame: std::sync::Arc<dyn watchfloor_render::video::YuvFrame> = frame.clone();
+        let frame_id = frame.seq();
+        let frame: std::sync::Arc<dyn watchfloor_render::video::YuvFrame> =
+            std::sync::Arc::new(super::video::TileFrame(frame.clone()));
         painter.add(watchfloor_render::video::tile_callback(
             video, index, frame_id, frame,
         ));

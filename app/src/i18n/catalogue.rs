@@ -4,7 +4,7 @@
 //! Strings never carry placeholders: the UI puts values beside them
 //! (`label: value`), so word order never needs to change between languages.
 
-use super::Lang;
+use super::lang::Lang;
 
 macro_rules! catalogue {
     ($($key:ident => $en:literal, $zh:literal;)+) => {

@@ -8,8 +8,9 @@
 mod drones;
 mod units;
 
+use crate::cli::bench::SimWorldArgs;
 use std::io::Write as _;
-use std::net::{SocketAddr, TcpStream, UdpSocket};
+use std::net::{TcpStream, UdpSocket};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -27,45 +28,6 @@ use units::SimUnit;
 
 /// Simulation steps per second.
 const TICKS_PER_S: u32 = 10;
-
-/// `watchfloor sim world` options.
-#[derive(Debug, Clone, clap::Args)]
-pub struct SimWorldArgs {
-    /// Where to send CoT datagrams (cars, motorbikes, alarms).
-    #[arg(long, default_value = "127.0.0.1:4242")]
-    pub cot_udp: SocketAddr,
-    /// Where to stream CoT over TCP (foot patrols, robots); unreachable
-    /// falls back to UDP.
-    #[arg(long, default_value = "127.0.0.1:8087")]
-    pub cot_tcp: SocketAddr,
-    /// Where to send MAVLink datagrams.
-    #[arg(long, default_value = "127.0.0.1:14550")]
-    pub mavlink_udp: SocketAddr,
-    /// Patrol units (mostly cars; a tenth each motorbikes and foot, two robots).
-    #[arg(long, default_value_t = 44, value_parser = clap::value_parser!(u16).range(1..=5000))]
-    pub units: u16,
-    /// Drones.
-    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u8).range(0..=20))]
-    pub drones: u8,
-    /// Mean seconds between one-click alarms (0: none).
-    #[arg(long, default_value_t = 40)]
-    pub alarm_every_s: u32,
-    /// Site settings (checkpoints press the alarms); default: the Astana demo site.
-    #[arg(long)]
-    pub site: Option<PathBuf>,
-    /// Basemap with the road network; default: the Astana basemap.
-    #[arg(long)]
-    pub basemap: Option<PathBuf>,
-    /// Random seed (same seed, same scenario).
-    #[arg(long, default_value_t = 7)]
-    pub seed: u64,
-    /// Stop after this many seconds (default: run until stopped).
-    #[arg(long)]
-    pub seconds: Option<f64>,
-    /// Exit when standard input closes (the parent console pipes it).
-    #[arg(long)]
-    pub exit_on_stdin_eof: bool,
-}
 
 /// The demo site's settings file, under the assets folder.
 pub const DEMO_SITE: &str = "site/astana/site.toml";

@@ -68,7 +68,7 @@ pub fn demo_site(basemap_file: &Path, out_dir: &Path) -> anyhow::Result<()> {
     use watchfloor_layers::frame::LocalFrame;
 
     let map = Basemap::load(basemap_file)?;
-    let origin = crate::wiring::world::DEFAULT_ORIGIN;
+    let origin = watchfloor_layers::site::DEFAULT_ORIGIN;
     let frame = LocalFrame::new(origin);
     let [sw, ne] = map
         .bounds()

@@ -1,137 +1,58 @@
 //! Loading the basemap for the GPU map: read the compact basemap, turn its
 //! features into scene geometry, tessellate, and install the buffers into
-//! the wgpu renderer — all on a thread named `map-load`, never on the UI
+//! the wgpu renderer — all as a job on a thread named `map-load`, never on the UI
 //! thread. The console draws a placeholder until it is ready.
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
-use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Instant;
 
-use eframe::egui_wgpu::RenderState;
+use crate::job::Job;
 use watchfloor_layers::basemap::{Basemap, FeatureClass, MapGeometry, RoadClass};
+use watchfloor_render::RenderState;
 use watchfloor_render::map::{FillClass, LineClass, MapFeatures, MapStyle, SceneFrame};
+pub use watchfloor_render::map::{Label, LoadedMap};
 
 /// The overview outlines (countries, provinces), beside the city basemap.
 pub const REGIONS_FILE: &str = "regions.wfmap";
 
-/// A name to write on the map: where, what, and from which zoom.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Label {
-    /// Lon/lat anchor.
-    pub lonlat: [f64; 2],
-    /// The name.
-    pub text: String,
-    /// Shown from this zoom in.
-    pub min_zoom: f64,
-    /// A district or town (larger type) rather than a road.
-    pub place: bool,
+/// The basemap on its way to the GPU: the loaded map, or why not.
+pub type MapLoader = Job<Result<LoadedMap, String>>;
+
+/// Starts loading `basemap` into `render_state` on a thread named
+/// `map-load`; `repaint` is called when done.
+pub fn start_loading(
+    render_state: RenderState,
+    basemap: PathBuf,
+    repaint: impl FnOnce() + Send + 'static,
+) -> std::io::Result<MapLoader> {
+    Job::start(
+        "map-load",
+        move || {
+            let started = Instant::now();
+            let (loaded, geometry) =
+                load(&basemap).inspect_err(|err| tracing::error!("basemap: {err}"))?;
+            watchfloor_render::map::gpu::install(&render_state, &geometry, &MapStyle::default());
+            tracing::info!(
+                triangles = (geometry.fill_indices.len() + geometry.line_indices.len()) / 3,
+                skipped_polygons = geometry.skipped_polygons,
+                ms = started.elapsed().as_millis(),
+                "basemap on the GPU"
+            );
+            Ok(loaded)
+        },
+        repaint,
+    )
 }
 
-/// What the loader hands the console: the scene frame, the attribution
-/// line, and the labels.
-#[derive(Debug, Clone)]
-pub struct LoadedMap {
-    /// Scene frame of the GPU geometry.
-    pub frame: SceneFrame,
-    /// Attribution to show.
-    pub attribution: String,
-    /// Place and major-road names.
-    pub labels: Arc<Vec<Label>>,
+/// The loaded map, once it is on the GPU.
+pub fn ready(loader: &MapLoader) -> Option<LoadedMap> {
+    loader.with(|r| r.and_then(|r| r.as_ref().ok()).cloned())
 }
 
-/// The basemap on its way to the GPU.
-pub struct MapLoader {
-    ready: Arc<AtomicBool>,
-    scene: Arc<OnceLock<LoadedMap>>,
-    error: Arc<Mutex<Option<String>>>,
-    thread: Option<JoinHandle<()>>,
-}
-
-impl MapLoader {
-    /// Starts loading `basemap` into `render_state`; `repaint` is called when
-    /// done.
-    pub fn start(
-        render_state: RenderState,
-        basemap: PathBuf,
-        repaint: impl Fn() + Send + 'static,
-    ) -> std::io::Result<Self> {
-        let ready = Arc::new(AtomicBool::new(false));
-        let scene = Arc::new(OnceLock::new());
-        let error = Arc::new(Mutex::new(None));
-        let (r, s, e) = (Arc::clone(&ready), Arc::clone(&scene), Arc::clone(&error));
-        let thread = std::thread::Builder::new()
-            .name("map-load".into())
-            .spawn(move || {
-                let started = Instant::now();
-                match load(&basemap) {
-                    Ok((loaded, geometry)) => {
-                        watchfloor_render::map::gpu::install(
-                            &render_state,
-                            &geometry,
-                            &MapStyle::default(),
-                        );
-                        tracing::info!(
-                            triangles =
-                                (geometry.fill_indices.len() + geometry.line_indices.len()) / 3,
-                            skipped_polygons = geometry.skipped_polygons,
-                            ms = started.elapsed().as_millis(),
-                            "basemap on the GPU"
-                        );
-                        let _ = s.set(loaded);
-                        r.store(true, Ordering::Release);
-                    }
-                    Err(err) => {
-                        tracing::error!("basemap: {err}");
-                        *e.lock().unwrap_or_else(PoisonError::into_inner) = Some(err);
-                    }
-                }
-                repaint();
-            })?;
-        Ok(Self {
-            ready,
-            scene,
-            error,
-            thread: Some(thread),
-        })
-    }
-
-    /// The scene frame, attribution and labels once the map is on the GPU.
-    pub fn ready(&self) -> Option<&LoadedMap> {
-        self.ready
-            .load(Ordering::Acquire)
-            .then(|| self.scene.get())
-            .flatten()
-    }
-
-    /// Why the map could not load, if it could not.
-    pub fn error(&self) -> Option<String> {
-        self.error
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
-    }
-
-    /// Waits (bounded) for the map: headless renders only.
-    pub fn wait(&self, timeout: Duration) -> bool {
-        let deadline = Instant::now() + timeout;
-        while Instant::now() < deadline {
-            if self.ready().is_some() || self.error().is_some() {
-                return self.ready().is_some();
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        false
-    }
-}
-
-impl Drop for MapLoader {
-    fn drop(&mut self) {
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
+/// Why the map could not load, if it could not.
+pub fn error(loader: &MapLoader) -> Option<String> {
+    loader.with(|r| r.and_then(|r| r.as_ref().err()).cloned())
 }
 
 /// Reads the city basemap and the region outlines beside it, and

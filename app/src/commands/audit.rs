@@ -11,7 +11,7 @@ use crate::cli::AuditCommand;
 
 /// The console's default audit log.
 pub fn default_dir() -> PathBuf {
-    crate::wiring::world::data_dir().join("audit")
+    watchfloor_runtime::paths::data_dir().join("audit")
 }
 
 /// Runs an audit subcommand: 0 when fine, 1 when the chain is broken.
@@ -195,9 +195,8 @@ pub fn parse_when(flag: &str, text: &str) -> anyhow::Result<i64> {
         _ => 0,
     };
     match number.parse::<i64>() {
-        Ok(n) if seconds > 0 && n >= 0 => {
-            Ok(crate::feeds::now_us() - n.saturating_mul(seconds).saturating_mul(1_000_000))
-        }
+        Ok(n) if seconds > 0 && n >= 0 => Ok(watchfloor_layers::clock::now_us()
+            - n.saturating_mul(seconds).saturating_mul(1_000_000)),
         _ => anyhow::bail!(
             "{flag} `{text}`: give an RFC 3339 time (2026-11-23T08:00:00+06:00) or an age (30m, 8h, 2d)"
         ),
@@ -215,7 +214,7 @@ mod tests {
             1_795_420_800_000_000
         );
         let hour_ago = parse_since("1h").expect("age");
-        let expect = crate::feeds::now_us() - 3_600_000_000;
+        let expect = watchfloor_layers::clock::now_us() - 3_600_000_000;
         assert!((hour_ago - expect).abs() < 5_000_000);
         assert!(
             parse_since("8ч").is_err(),

@@ -1,52 +1,25 @@
-//! Incident packages: `watchfloor export` and `watchfloor export verify`.
-//!
-//! An export of `[from, to]` writes into one folder:
-//! - `clips/<camera>/<start_ms>.mkv`: each recorded segment overlapping the
-//!   range, cut to it, named by its first frame's wall-clock Unix ms (the
-//!   recordings' layout). People are blurred and privacy masks filled grey
-//!   (re-encoded) unless redaction is lifted and the camera has no masks
-//!   (then remuxed, the recorded H.264 unchanged);
-//! - `events.jsonl`: every journal event with time in `[from, to]`, one
-//!   `Envelope::to_json` object a line (`{"v": 1, "envelope": …}`);
-//! - `state.json`: the `WorldState` at `from` (events at `from` included);
-//! - `tracks.geojson`: one `LineString` per unit and drone over the range;
-//! - `layers.geojson`: checkpoints, cameras, rings and grid cells at `from`;
-//! - `manifest.json`: range, cameras, redaction, and every other file with
-//!   its size and SHA-256.
-//!
-//! [`verify`] checks a package against its manifest; a trainer's
-//! `notes.jsonl` is the one file that may be added afterwards.
-
-pub mod geojson;
-pub mod manifest;
-pub mod package;
-pub mod verify;
+//! `watchfloor export …` and `watchfloor export verify DIR`: the command
+//! line over the runtime's export writing and verifying.
 
 use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
-use watchfloor_layers::audit::{AuditAction, AuditLog};
-use watchfloor_layers::journal::Journal;
-use watchfloor_media::detect::config;
-use watchfloor_media::detect::descriptor::ModelDescriptor;
+use watchfloor_layers::access::Role;
+use watchfloor_layers::audit::AuditAction;
+use watchfloor_layers::clock::now_us;
 use watchfloor_media::detect::privacy::PrivacyPolicy;
+use watchfloor_runtime::export::{
+    ExportReport, ExportRequest, cameras_to_export, check_privacy, export, manifest, open_audit,
+    open_journal, privacy_policy, verify,
+};
+use watchfloor_runtime::paths::{audit_dir, data_dir};
 
-pub use manifest::{FORMAT, Manifest, ManifestFile, TRAINER_NOTES};
-pub use package::{CameraExport, ExportReport, ExportRequest, cameras_to_export, export};
-pub use verify::{FileCheck, FileState, VerifyReport, verify};
-
-use crate::audit_cli::parse_when;
 use crate::cli::{ExportArgs, ExportCommand};
-use crate::console::modes::Role;
-use crate::wiring::world::data_dir;
+use crate::commands::audit::parse_when;
 
 /// Exit status of a refused export (nothing written).
 const EXIT_REFUSED: u8 = 2;
-
-/// The demo site's detection rules (with its privacy masks), under the
-/// assets folder.
-const DEMO_RULES: &str = "site/astana/detection.toml";
 
 /// Runs `watchfloor export …`: 0 when written (or verified), 1 when a
 /// package does not verify, 2 when lifting redaction is refused.
@@ -69,11 +42,12 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
         privacy: privacy_policy(args.rules.as_deref()),
         ..request
     };
-    check_privacy(&request, &cameras_to_export(&request)?)?;
-    let audit_dir = args
-        .audit
-        .clone()
-        .unwrap_or_else(crate::audit_cli::default_dir);
+    check_privacy(
+        &request.privacy,
+        request.redact,
+        &cameras_to_export(&request)?,
+    )?;
+    let audit_dir = args.audit.clone().unwrap_or_else(audit_dir);
     let audit = open_audit(&audit_dir)?;
     let journal_dir = args
         .journal
@@ -84,7 +58,7 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
     let role = Some(args.role.id());
     if args.unredacted {
         audit.append(
-            crate::feeds::now_us(),
+            now_us(),
             &operator,
             role,
             AuditAction::RedactionLifted {
@@ -100,7 +74,7 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
     }
     let report = export(&request, &journal)?;
     audit.append(
-        crate::feeds::now_us(),
+        now_us(),
         &operator,
         role,
         AuditAction::Exported {
@@ -124,7 +98,7 @@ fn request_of(args: &ExportArgs) -> anyhow::Result<ExportRequest> {
     let from_us = parse_when("--from", from)?;
     let to_us = match args.to.as_deref() {
         Some(to) => parse_when("--to", to)?,
-        None => crate::feeds::now_us(),
+        None => now_us(),
     };
     anyhow::ensure!(
         from_us <= to_us,
@@ -144,105 +118,6 @@ fn request_of(args: &ExportArgs) -> anyhow::Result<ExportRequest> {
         privacy: PrivacyPolicy::clear(),
         origin: None,
     })
-}
-
-/// The privacy policy from `rules` (default: the demo site's): every
-/// camera's masks, or why they are unknown (then the camera is blanked in
-/// the console and refused by an export that keeps redaction). Never
-/// fails: an unreadable file makes every camera's masks unknown.
-pub fn privacy_policy(rules: Option<&Path>) -> PrivacyPolicy {
-    let path = match rules {
-        Some(p) => p.to_path_buf(),
-        None => match crate::sim_world::asset(DEMO_RULES) {
-            Ok(p) if p.is_file() => {
-                tracing::info!(
-                    rules = %p.display(),
-                    "privacy masks from the demo site's rules (give --rules for a real site's)"
-                );
-                p
-            }
-            _ => {
-                tracing::warn!("no demo detection rules found: no privacy masks applied");
-                return PrivacyPolicy::clear();
-            }
-        },
-    };
-    let model = match ModelDescriptor::bundled() {
-        Ok(m) => m,
-        Err(e) => return PrivacyPolicy::unreadable(format!("{}: {e}", path.display())),
-    };
-    let loaded = config::load(&path, &model);
-    if let Some(why) = loaded.privacy.all_unknown() {
-        tracing::error!("privacy masks unreadable, every camera is blanked: {why}");
-    }
-    for (camera, why) in loaded.privacy.unknown() {
-        tracing::error!(camera, "privacy masks unreadable, camera blanked: {why}");
-    }
-    loaded.privacy
-}
-
-/// Refuses an export that would show a camera whose masks are unknown,
-/// unless redaction is lifted (a supervisor's audited decision).
-pub fn check_privacy(request: &ExportRequest, cameras: &[String]) -> anyhow::Result<()> {
-    for camera in cameras {
-        if let Err(why) = request.privacy.masks_of(camera) {
-            if request.redact {
-                anyhow::bail!(
-                    "camera `{camera}`: privacy masks unreadable ({why}), so it is not exported; \
-                     fix the rules file, leave the camera out (--cameras), or have a supervisor \
-                     lift redaction with a reason"
-                );
-            }
-            tracing::warn!(
-                camera,
-                "privacy masks unreadable ({why}): exported unmasked, redaction lifted"
-            );
-        }
-    }
-    Ok(())
-}
-
-/// Opens the journal read-for-export; names the console holding it.
-fn open_journal(dir: &Path) -> anyhow::Result<Journal> {
-    anyhow::ensure!(
-        dir.is_dir(),
-        "no journal at {} (give --journal DIR; the demo's is {})",
-        dir.display(),
-        data_dir().join("demo-journal").display()
-    );
-    Journal::open(dir).map_err(|e| {
-        if is_locked(&e.to_string()) {
-            anyhow::anyhow!(
-                "the journal {} is in use (is the console running?): close it first, \
-                 or export from the console ({e})",
-                dir.display()
-            )
-        } else {
-            e.into()
-        }
-    })
-}
-
-/// Opens the audit log every export is recorded in.
-fn open_audit(dir: &Path) -> anyhow::Result<AuditLog> {
-    std::fs::create_dir_all(dir).with_context(|| format!("audit log {}", dir.display()))?;
-    AuditLog::open(dir).map_err(|e| {
-        if is_locked(&e.to_string()) {
-            anyhow::anyhow!(
-                "the audit log {} is in use (is the console running?): exports are audited, \
-                 so close it first ({e})",
-                dir.display()
-            )
-        } else {
-            e.into()
-        }
-    })
-}
-
-/// Whether a sled error says another process holds the database.
-fn is_locked(message: &str) -> bool {
-    let m = message.to_lowercase();
-    m.contains("lock") || m.contains("resource temporarily unavailable")
 }
 
 /// `watchfloor export verify DIR`: the table, then the verdict.

@@ -9,7 +9,8 @@ use std::time::Duration;
 use watchfloor_layers::event::{Envelope, Event, Origin};
 use watchfloor_layers::model::{DRONE_LINK_TIMEOUT_US, UnixMicros};
 
-use super::{EventSender, now_us};
+use super::serve::EventSender;
+use watchfloor_layers::clock::now_us;
 
 /// When each drone was last heard, and whether its loss was announced.
 #[derive(Debug, Clone, Default)]

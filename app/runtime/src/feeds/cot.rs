@@ -9,7 +9,9 @@ use watchfloor_layers::event::Origin;
 use watchfloor_layers::feeds::cot::MAX_MESSAGE_BYTES;
 use watchfloor_layers::feeds::ingest::{CotStreamFramer, Outcome, decode_cot};
 
-use super::{EventSender, FeedStats, forward, now_us};
+use super::serve::{EventSender, forward};
+use super::stats::FeedStats;
+use watchfloor_layers::clock::now_us;
 
 /// Most TCP senders served at once; more are refused (and logged).
 const MAX_TCP_CLIENTS: usize = 256;
@@ -21,7 +23,7 @@ pub(super) async fn start_udp(
     stats: FeedStats,
 ) -> anyhow::Result<SocketAddr> {
     // One byte over the limit, so an oversized datagram is seen as such.
-    super::serve_udp(
+    super::serve::serve_udp(
         addr,
         "cot/udp",
         MAX_MESSAGE_BYTES + 1,

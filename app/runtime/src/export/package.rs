@@ -99,7 +99,7 @@ pub fn export(request: &ExportRequest, journal: &Journal) -> anyhow::Result<Expo
         request.from_us
     );
     let cameras = cameras_to_export(request)?;
-    super::check_privacy(request, &cameras)?;
+    super::privacy::check_privacy(&request.privacy, request.redact, &cameras)?;
     prepare_out(&request.out)?;
     let result = write_package(request, journal, &cameras, started);
     if result.is_err() {
@@ -186,7 +186,7 @@ fn write_package(
         format: FORMAT.to_owned(),
         from_us: request.from_us,
         to_us: request.to_us,
-        created_us: crate::feeds::now_us(),
+        created_us: watchfloor_layers::clock::now_us(),
         cameras: exported
             .iter()
             .filter(|c| !c.clips.is_empty())
@@ -220,7 +220,7 @@ pub fn site_origin(journal: &Journal) -> anyhow::Result<LonLat> {
             return Ok(site.origin);
         }
     }
-    Ok(crate::wiring::world::DEFAULT_ORIGIN)
+    Ok(watchfloor_layers::site::DEFAULT_ORIGIN)
 }
 
 /// `events.jsonl`: every event in the range, one JSON envelope a line

@@ -1,16 +1,18 @@
-//! The console's live cameras: the ingests it drains each frame, and the
-//! newest frame of each for the wall. Draining never waits.
+//! The console's live cameras: the ingests drained each frame, detection
+//! over them, recorded players while replaying, and the newest view of
+//! each for the wall. Draining never waits.
 
 use std::sync::Arc;
 
-use watchfloor_layers::FeedHealth;
 use watchfloor_media::health::CameraState;
 use watchfloor_media::ingest::CameraIngest;
 use watchfloor_media::stats::CameraStatus;
 
-use crate::wiring::cameras::{ConfiguredCameras, DemoCameras, TileFrame};
-use crate::wiring::detection::LiveDetection;
+use crate::camera_start::{ConfiguredCameras, DemoCameras};
+use crate::detection::LiveDetection;
+use crate::job::Reaper;
 use watchfloor_media::detect::service::{CameraDetections, DetectionAlert, DetectionService};
+pub use watchfloor_media::view::{CameraView, Recorded};
 
 /// Requests a repaint (from any thread).
 type Repaint = Arc<dyn Fn() + Send + Sync>;
@@ -21,50 +23,6 @@ struct DetectSetup {
     rules: Option<std::path::PathBuf>,
     evidence_dir: Option<std::path::PathBuf>,
     repaint: Repaint,
-}
-
-/// What the wall and lists show of one camera this frame.
-#[derive(Clone)]
-pub struct CameraView {
-    /// Name for operators.
-    pub name: String,
-    /// Free-text note (e.g. that it is simulated footage).
-    pub note: Option<String>,
-    /// State and counters.
-    pub status: CameraStatus,
-    /// The newest decoded frame, for the tile.
-    pub frame: Option<Arc<TileFrame>>,
-    /// Camera id.
-    pub id: String,
-    /// The latest detection result (boxes, freshness), when detection runs.
-    pub detections: Option<CameraDetections>,
-    /// Where the camera stands, when configured.
-    pub lonlat: Option<[f64; 2]>,
-    /// In replay: when the picture shown was recorded, or why there is none.
-    pub recorded: Option<Recorded>,
-    /// Whether its recording is being written (`None`: not recorded).
-    pub recording: Option<watchfloor_media::record::RecordingHealth>,
-}
-
-/// What a tile shows in replay.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Recorded {
-    /// A picture recorded at this instant.
-    At(std::time::SystemTime),
-    /// Nothing recorded then (or unreadable: why).
-    Missing(String),
-}
-
-impl CameraView {
-    /// The camera state in the console's shared health vocabulary.
-    pub fn health(&self) -> FeedHealth {
-        match self.status.state {
-            CameraState::Connecting => FeedHealth::Connecting,
-            CameraState::Live => FeedHealth::Live,
-            CameraState::Stalled => FeedHealth::Stalled,
-            CameraState::Offline => FeedHealth::Offline,
-        }
-    }
 }
 
 /// Cameras being started, running, or failed to start.
@@ -243,12 +201,7 @@ impl Cameras {
         // Players may be mid-decode: they stop on a thread of their own,
         // never holding up the UI.
         if let Some(players) = self.playback.take() {
-            let stopper = std::thread::Builder::new()
-                .name("playback-stop".into())
-                .spawn(move || drop(players));
-            if let Err(e) = stopper {
-                tracing::error!("recorded video players stop on the UI thread: {e}");
-            }
+            Reaper::drop_later("playback-stop", players);
         }
         self.views.truncate(self.ingests.len());
         for view in &mut self.views {
@@ -327,7 +280,7 @@ impl Cameras {
             view.recording = ingest.recording();
             if self.playback.is_none() {
                 if let Some(frame) = latest {
-                    view.frame = Some(Arc::new(TileFrame(frame)));
+                    view.frame = Some(frame);
                 }
                 view.detections = results.remove(&view.id);
             }
@@ -496,7 +449,7 @@ fn poll_recorded(playback: &Playback, views: &mut [CameraView]) {
         };
         match player.take() {
             Some(Shown::Frame { frame, at, .. }) => {
-                view.frame = Some(Arc::new(TileFrame(frame)));
+                view.frame = Some(frame);
                 view.recorded = Some(Recorded::At(at));
             }
             Some(Shown::Nothing { why, .. }) => {

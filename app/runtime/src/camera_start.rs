@@ -8,7 +8,9 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use watchfloor_media::camera::{Camera, CameraId, RtspTransport, Source};
-use watchfloor_media::ingest::{CameraIngest, Frame, IngestOptions};
+use watchfloor_media::ingest::{CameraIngest, IngestOptions};
+
+use crate::paths::DEMO_RECORDINGS;
 use watchfloor_media::record::{RecordOptions, Recorder};
 
 /// The demo site's cameras that the simulated streams stand in for, in the
@@ -85,7 +87,7 @@ fn start_demo(
     child_slot: &Mutex<(Option<Child>, bool)>,
     repaint: impl Fn() + Send + Sync + Clone + 'static,
 ) -> Result<Vec<CameraIngest>, String> {
-    let mut child = crate::sim::spawn_child(&["--count".into(), DEMO_CAMERAS.to_string()])
+    let mut child = crate::sim_child::spawn_child(&["--count".into(), DEMO_CAMERAS.to_string()])
         .map_err(|e| format!("cannot start the camera simulator: {e}"))?;
     let stdout = child.stdout.take().ok_or("simulator has no stdout")?;
     {
@@ -100,7 +102,7 @@ fn start_demo(
     }
 
     let mut cameras = Vec::new();
-    for (announced, place) in crate::sim::read_announced(stdout)?
+    for (announced, place) in crate::sim_child::read_announced(stdout)?
         .into_iter()
         .zip(DEMO_PLACES)
     {
@@ -250,40 +252,5 @@ impl Drop for ConfiguredCameras {
         if let Some(starter) = self.starter.take() {
             let _ = starter.join();
         }
-    }
-}
-
-/// The demo's recordings folder, under the cache.
-pub const DEMO_RECORDINGS: &str = "demo-recordings";
-
-/// Adapts a decoded frame to what the tile renderer uploads.
-pub struct TileFrame(pub Frame);
-
-impl watchfloor_render::video::YuvFrame for TileFrame {
-    fn width(&self) -> u32 {
-        self.0.width()
-    }
-
-    fn height(&self) -> u32 {
-        self.0.height()
-    }
-
-    fn layout(&self) -> watchfloor_render::video::YuvLayout {
-        match self.0.format() {
-            watchfloor_media::ingest::PixelFormat::I420 => {
-                watchfloor_render::video::YuvLayout::I420
-            }
-            watchfloor_media::ingest::PixelFormat::Nv12 => {
-                watchfloor_render::video::YuvLayout::Nv12
-            }
-        }
-    }
-
-    fn plane(&self, i: usize) -> &[u8] {
-        self.0.plane(i).unwrap_or_default()
-    }
-
-    fn stride(&self, i: usize) -> usize {
-        self.0.stride(i).unwrap_or(0)
     }
 }

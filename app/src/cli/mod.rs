@@ -3,6 +3,12 @@
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
+use watchfloor_layers::access::{Mode, Role};
+
+pub mod bench;
+mod parse;
+
+use parse::{parse_mode, parse_role, parse_size, parse_zoom};
 
 use crate::i18n::Lang;
 
@@ -77,13 +83,13 @@ pub struct Cli {
     /// Who is at the console: `dispatcher`, `supervisor` or `trainer`
     /// (default: asked at start, the last role offered first; a headless
     /// render uses `dispatcher`).
-    #[arg(long, value_name = "ROLE", value_enum)]
-    pub role: Option<crate::console::modes::Role>,
+    #[arg(long, value_name = "ROLE", value_parser = parse_role)]
+    pub role: Option<Role>,
 
     /// Operating mode to start in: `normal`, `emergency`, `major-event` or
     /// `special-operation` (default: the last one used).
-    #[arg(long, value_name = "MODE", value_enum)]
-    pub mode: Option<crate::console::modes::Mode>,
+    #[arg(long, value_name = "MODE", value_parser = parse_mode)]
+    pub mode: Option<Mode>,
 
     /// A checkpoint to show at start in place of the wall (its site id, e.g.
     /// `cp-01`): a supervisor's own checkpoint.
@@ -188,17 +194,17 @@ pub enum ImportCommand {
 #[derive(Debug, Subcommand)]
 pub enum BenchCommand {
     /// Camera ingest over RTSP vs bare decode of the same streams.
-    Media(crate::bench::media::MediaBenchArgs),
+    Media(bench::MediaBenchArgs),
     /// The world's spatial index, queries, journal and state rebuild.
-    Layers(crate::bench::layers::LayersBenchArgs),
+    Layers(bench::LayersBenchArgs),
     /// The GPU map with N moving entities vs an empty frame, offscreen.
-    Render(crate::bench::render::RenderBenchArgs),
+    Render(bench::RenderBenchArgs),
     /// Detection on N simulated cameras vs a bare ONNX Runtime loop.
-    Detect(crate::bench::detect::DetectBenchArgs),
+    Detect(bench::DetectBenchArgs),
     /// The whole console with N live tiles and M moving units vs an empty frame.
-    Console(crate::bench::console::ConsoleBenchArgs),
+    Console(bench::ConsoleBenchArgs),
     /// Seeking in a 1-hour recording: map state and first video frames.
-    Replay(crate::bench::replay::ReplayBenchArgs),
+    Replay(bench::ReplayBenchArgs),
 }
 
 /// What to simulate.
@@ -209,7 +215,7 @@ pub enum SimCommand {
     Cameras(SimCamerasArgs),
     /// Units on real roads, drones and one-click alarms, spoken over CoT and
     /// MAVLink to loopback.
-    World(crate::sim_world::SimWorldArgs),
+    World(bench::SimWorldArgs),
 }
 
 /// `watchfloor sim cameras` options.
@@ -282,8 +288,8 @@ pub struct ExportArgs {
     #[arg(long, value_name = "TEXT")]
     pub reason: Option<String>,
     /// Who is exporting (recorded in the audit trail).
-    #[arg(long, value_name = "ROLE", value_enum, default_value = "dispatcher")]
-    pub role: crate::console::modes::Role,
+    #[arg(long, value_name = "ROLE", value_parser = parse_role, default_value = "dispatcher")]
+    pub role: Role,
     /// The audit log (default: `$XDG_DATA_HOME/watchfloor/audit`).
     #[arg(long, value_name = "DIR")]
     pub audit: Option<PathBuf>,
@@ -298,27 +304,6 @@ pub enum ExportCommand {
         /// The package folder.
         dir: PathBuf,
     },
-}
-
-fn parse_zoom(s: &str) -> Result<f64, String> {
-    s.parse::<f64>()
-        .ok()
-        .filter(|z| (3.0..=19.0).contains(z))
-        .ok_or_else(|| format!("zoom `{s}` must be a number from 3 to 19"))
-}
-
-pub(crate) fn parse_size(s: &str) -> Result<(u32, u32), String> {
-    let (w, h) = s
-        .split_once(['x', 'X'])
-        .ok_or_else(|| format!("size `{s}` is not WIDTHxHEIGHT, e.g. 1920x1080"))?;
-    let parse = |v: &str| {
-        v.trim()
-            .parse::<u32>()
-            .ok()
-            .filter(|n| (64..=8192).contains(n))
-            .ok_or_else(|| format!("size `{s}`: each side must be 64–8192 pixels"))
-    };
-    Ok((parse(w)?, parse(h)?))
 }
 
 #[cfg(test)]

@@ -16,26 +16,9 @@ use watchfloor_layers::roads::RoadGraph;
 use watchfloor_layers::site::Site;
 use watchfloor_layers::world::{Notice, World};
 
-use crate::feeds::{DroneClock, FeedPorts, FeedServer, FeedStats, now_us};
-
-/// The user's data folder: `$XDG_DATA_HOME/watchfloor`, else
-/// `~/.local/share/watchfloor`.
-pub fn data_dir() -> PathBuf {
-    xdg_dir("XDG_DATA_HOME", ".local/share")
-}
-
-/// `$<var>/watchfloor`, else `~/<home_relative>/watchfloor` (the XDG base
-/// directory rules), else under the temporary folder.
-pub fn xdg_dir(var: &str, home_relative: &str) -> PathBuf {
-    std::env::var_os(var)
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(home_relative)))
-        .unwrap_or_else(std::env::temp_dir)
-        .join("watchfloor")
-}
-
-/// Astana's centre (Bayterek): the frame's origin when no site is loaded.
-pub const DEFAULT_ORIGIN: [f64; 2] = [71.4304, 51.1283];
+use crate::feeds::{DroneClock, FeedPorts, FeedServer, FeedStats};
+use watchfloor_layers::clock::now_us;
+pub use watchfloor_layers::site::DEFAULT_ORIGIN;
 
 /// Events queued from the feeds before they wait for the hub.
 const HUB_CAPACITY: usize = 16_384;
@@ -100,60 +83,6 @@ struct Parts {
     simulator: Option<Child>,
     feeds: Option<FeedServer>,
     stopping: bool,
-}
-
-impl WorldOptions {
-    /// The options the command line asks for: the demo runs the Astana site
-    /// with its simulator on free loopback ports and a fresh demo journal;
-    /// otherwise the feeds listen on the standard ports of `listen`.
-    pub fn from_cli(cli: &crate::cli::Cli) -> Self {
-        let asset = |p: &str| crate::sim_world::asset(p).ok().filter(|p| p.exists());
-        let site = cli.site.clone().or_else(|| {
-            if cli.demo {
-                asset(crate::sim_world::DEMO_SITE)
-            } else {
-                None
-            }
-        });
-        let data = data_dir();
-        let journal = if cli.no_journal {
-            None
-        } else if let Some(dir) = &cli.journal {
-            Some(dir.clone())
-        } else if cli.demo {
-            // Each demo run starts from an empty world.
-            let dir = data.join("demo-journal");
-            let _ = std::fs::remove_dir_all(&dir);
-            Some(dir)
-        } else {
-            Some(data.join("journal"))
-        };
-        let ports = if cli.demo {
-            FeedPorts::any_free()
-        } else {
-            let at = |port| Some(std::net::SocketAddr::new(cli.listen, port));
-            FeedPorts {
-                cot_udp: at(4242),
-                cot_tcp: at(8087),
-                mavlink_udp: at(14550),
-            }
-        };
-        let recordings = cli.recordings.clone().unwrap_or_else(|| {
-            if cli.demo {
-                watchfloor_media::assets::cache_dir().join(crate::wiring::cameras::DEMO_RECORDINGS)
-            } else {
-                data.join("recordings")
-            }
-        });
-        Self {
-            site,
-            basemap: asset(crate::sim_world::ASTANA_BASEMAP),
-            journal,
-            recordings,
-            ports,
-            simulate: cli.demo,
-        }
-    }
 }
 
 impl LiveWorld {

@@ -189,7 +189,7 @@ fn open(
 pub fn forward_alert(
     world: &LiveWorld,
     alert: &DetectionAlert,
-    camera: Option<&crate::console::cameras::CameraView>,
+    camera: Option<&watchfloor_media::view::CameraView>,
 ) -> Result<String, String> {
     let id = alert.id.clone();
     let lonlat = alert
@@ -248,7 +248,7 @@ fn severity(s: Severity) -> AlertSeverity {
 /// Returns (camera, track, ring) of the new ones; `done` remembers them.
 pub fn geofence_hits(
     world: &LiveWorld,
-    views: &[crate::console::cameras::CameraView],
+    views: &[watchfloor_media::view::CameraView],
     done: &mut std::collections::BTreeSet<(String, u64, String)>,
 ) -> Vec<(String, u64, String)> {
     let rings: Vec<watchfloor_layers::model::Ring> = world

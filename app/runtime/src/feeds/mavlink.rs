@@ -6,8 +6,9 @@ use watchfloor_layers::event::{Event, Origin};
 use watchfloor_layers::feeds::ingest::{Decoded, Outcome, mavlink_to_events};
 use watchfloor_layers::feeds::mavlink::MAX_DATAGRAM_BYTES;
 
+use super::serve::EventSender;
+use super::stats::FeedStats;
 use super::watchdog::DroneClock;
-use super::{EventSender, FeedStats};
 
 /// Binds the socket and starts its task; returns the bound address.
 pub(super) async fn start_udp(
@@ -27,7 +28,7 @@ pub(super) async fn start_udp(
         }
         Decoded::from(outcome)
     };
-    super::serve_udp(
+    super::serve::serve_udp(
         addr,
         "mavlink/udp",
         MAX_DATAGRAM_BYTES,

@@ -1,0 +1,129 @@
+//! Feed listeners on the app's tokio runtime: Cursor on Target over UDP and
+//! TCP for units, MAVLink over UDP for drones, and the drone link watchdog.
+//! Bytes go to the pure decoders in `watchfloor_layers::feeds::ingest`;
+//! events go to the world hub over a bounded channel. Hostile input is
+//! counted and logged once per source per interval; no task ever panics on
+//! it, and one bad sender never blocks another.
+
+mod cot;
+mod mavlink;
+mod serve;
+mod stats;
+mod watchdog;
+
+pub use serve::EventSender;
+pub use stats::FeedStats;
+pub use watchdog::DroneClock;
+
+use std::net::SocketAddr;
+
+/// Where to listen. `None` turns a feed off; port 0 picks a free port.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedPorts {
+    /// CoT datagrams (TAK's default mesh port is 4242 unicast / 6969 multicast).
+    pub cot_udp: Option<SocketAddr>,
+    /// CoT stream, as from a TAK server or client (8087 plain TCP).
+    pub cot_tcp: Option<SocketAddr>,
+    /// MAVLink 2 datagrams (the ground-station port, 14550).
+    pub mavlink_udp: Option<SocketAddr>,
+}
+
+impl FeedPorts {
+    /// The standard ports on loopback.
+    pub fn standard() -> Self {
+        Self {
+            cot_udp: Some(SocketAddr::from(([127, 0, 0, 1], 4242))),
+            cot_tcp: Some(SocketAddr::from(([127, 0, 0, 1], 8087))),
+            mavlink_udp: Some(SocketAddr::from(([127, 0, 0, 1], 14550))),
+        }
+    }
+
+    /// Free ports on loopback (demo and tests).
+    pub fn any_free() -> Self {
+        let any = Some(SocketAddr::from(([127, 0, 0, 1], 0)));
+        Self {
+            cot_udp: any,
+            cot_tcp: any,
+            mavlink_udp: any,
+        }
+    }
+}
+
+/// The running feeds. Dropping it stops every task.
+pub struct FeedServer {
+    runtime: Option<tokio::runtime::Runtime>,
+    bound: FeedPorts,
+    stats: FeedStats,
+}
+
+impl std::fmt::Debug for FeedServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FeedServer")
+            .field("bound", &self.bound)
+            .finish_non_exhaustive()
+    }
+}
+
+impl FeedServer {
+    /// Binds every configured port and starts listening. A port that cannot
+    /// be bound is an error naming it; nothing is left running then.
+    /// `drones` lets the link watchdog see when each drone was last heard.
+    pub fn start(
+        ports: &FeedPorts,
+        events: EventSender,
+        drones: watchdog::DroneClock,
+    ) -> anyhow::Result<Self> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("feeds")
+            .enable_all()
+            .build()?;
+        let stats = FeedStats::default();
+        let bound = runtime.block_on(async {
+            let cot_udp = match ports.cot_udp {
+                Some(addr) => Some(cot::start_udp(addr, events.clone(), stats.clone()).await?),
+                None => None,
+            };
+            let cot_tcp = match ports.cot_tcp {
+                Some(addr) => Some(cot::start_tcp(addr, events.clone(), stats.clone()).await?),
+                None => None,
+            };
+            let mavlink_udp = match ports.mavlink_udp {
+                Some(addr) => Some(
+                    mavlink::start_udp(addr, events.clone(), stats.clone(), drones.clone()).await?,
+                ),
+                None => None,
+            };
+            watchdog::start(drones, events);
+            anyhow::Ok(FeedPorts {
+                cot_udp,
+                cot_tcp,
+                mavlink_udp,
+            })
+        })?;
+        tracing::info!(?bound, "feeds listening");
+        Ok(Self {
+            runtime: Some(runtime),
+            bound,
+            stats,
+        })
+    }
+
+    /// The addresses actually bound (ports resolved).
+    pub fn bound(&self) -> &FeedPorts {
+        &self.bound
+    }
+
+    /// Feed counters.
+    pub fn stats(&self) -> &FeedStats {
+        &self.stats
+    }
+}
+
+impl Drop for FeedServer {
+    fn drop(&mut self) {
+        if let Some(rt) = self.runtime.take() {
+            rt.shutdown_background();
+        }
+    }
+}
