@@ -22,6 +22,7 @@ pub mod roads;
 pub mod site;
 pub mod spatial;
 pub mod status;
+pub mod timeline;
 pub mod world;
 
 pub use status::{AlertSeverity, AlertState, FeedHealth, UnitStatus};

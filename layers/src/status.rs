@@ -137,3 +137,16 @@ mod tests {
         assert_eq!(free, vec![UnitStatus::Available]);
     }
 }
+
+/// What the starter found, for the status bar.
+#[derive(Debug, Clone, Default)]
+pub struct WorldStatus {
+    /// Feeds bound, or why not.
+    pub feeds: Option<Result<crate::feeds::ports::FeedPorts, String>>,
+    /// Journal directory in use, or why there is none.
+    pub journal: Option<Result<std::path::PathBuf, String>>,
+    /// Problems in the site configuration (each names file and feature).
+    pub site_issues: Vec<String>,
+    /// The simulator's state, if one was asked for.
+    pub simulator: Option<Result<(), String>>,
+}

@@ -38,3 +38,24 @@ pub enum Recorded {
     /// Nothing recorded then (or unreadable: why).
     Missing(String),
 }
+
+/// Where detection stands.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum DetectionState {
+    /// Not asked for.
+    #[default]
+    Off,
+    /// Waiting for cameras.
+    Waiting,
+    /// Opening the model.
+    Starting,
+    /// Running; inference runs so far, and problems in the rules file.
+    Running {
+        /// Inference runs.
+        runs: u64,
+        /// Rules-file problems.
+        problems: Vec<String>,
+    },
+    /// Could not start, and why.
+    Failed(String),
+}

@@ -12,7 +12,7 @@ use crate::camera_start::{ConfiguredCameras, DemoCameras};
 use crate::detection::LiveDetection;
 use crate::job::Reaper;
 use watchfloor_media::detect::service::{CameraDetections, DetectionAlert, DetectionService};
-pub use watchfloor_media::view::{CameraView, Recorded};
+pub use watchfloor_media::view::{CameraView, DetectionState, Recorded};
 
 /// Requests a repaint (from any thread).
 type Repaint = Arc<dyn Fn() + Send + Sync>;
@@ -375,25 +375,6 @@ impl Cameras {
     }
 }
 
-/// Where detection stands.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DetectionState {
-    /// Not asked for.
-    Off,
-    /// Waiting for cameras.
-    Waiting,
-    /// Opening the model.
-    Starting,
-    /// Running; inference runs so far, and problems in the rules file.
-    Running {
-        /// Inference runs.
-        runs: u64,
-        /// Rules-file problems.
-        problems: Vec<String>,
-    },
-    /// Could not start, and why.
-    Failed(String),
-}
 
 impl Cameras {
     /// Waits (until `end`) for detection to have inferred every camera once,

@@ -19,6 +19,7 @@ use watchfloor_layers::world::{Notice, World};
 use crate::feeds::{DroneClock, FeedPorts, FeedServer, FeedStats};
 use watchfloor_layers::clock::now_us;
 pub use watchfloor_layers::site::DEFAULT_ORIGIN;
+pub use watchfloor_layers::status::WorldStatus;
 
 /// Events queued from the feeds before they wait for the hub.
 const HUB_CAPACITY: usize = 16_384;
@@ -46,18 +47,6 @@ pub struct WorldOptions {
     pub simulate: bool,
 }
 
-/// What the starter found, for the status bar.
-#[derive(Debug, Clone, Default)]
-pub struct WorldStatus {
-    /// Feeds bound, or why not.
-    pub feeds: Option<Result<FeedPorts, String>>,
-    /// Journal directory in use, or why there is none.
-    pub journal: Option<Result<PathBuf, String>>,
-    /// Problems in the site configuration (each names file and feature).
-    pub site_issues: Vec<String>,
-    /// The simulator's state, if one was asked for.
-    pub simulator: Option<Result<(), String>>,
-}
 
 /// The shared world and everything feeding it. Dropping it stops the feeds,
 /// the simulator and the hub, and flushes the journal.

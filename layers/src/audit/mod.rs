@@ -24,6 +24,7 @@
 //! fallback file and says so ([`AuditHealth`]), never running unaudited in
 //! silence.
 
+mod of_events;
 mod trail;
 pub mod verify;
 
@@ -35,6 +36,7 @@ use sha2::{Digest as _, Sha256};
 
 use crate::model::UnixMicros;
 
+pub use of_events::actions_of;
 pub use trail::{AuditHealth, AuditTrail, fallback_dirs};
 
 /// The hash before the first entry.

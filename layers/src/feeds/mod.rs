@@ -5,3 +5,4 @@
 pub mod cot;
 pub mod ingest;
 pub mod mavlink;
+pub mod ports;

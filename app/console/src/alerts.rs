@@ -6,23 +6,24 @@
 use std::fmt::Write as _;
 
 use super::modes::Action;
-use super::{Area, Console, area_heading, empty_hint, legend_row, theme, track_focus};
+use super::{
+    Area, Command, Console, FrameCtx, area_heading, empty_hint, legend_row, theme, track_focus,
+};
 use crate::i18n::Msg;
 use watchfloor_layers::event::Event;
 use watchfloor_layers::model::Alert;
-use watchfloor_layers::{AlertSeverity, AlertState, dispatch};
+use watchfloor_layers::{AlertSeverity, AlertState};
 
 /// Suggestions offered per alert.
 const SUGGESTIONS: usize = 3;
 
-pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
+pub(super) fn show(console: &mut Console, ctx: &FrameCtx, ui: &mut egui::Ui) {
     let rect = ui.max_rect();
     super::name_area(ui, console.t(Area::Alerts.title()));
     area_heading(console, ui, Area::Alerts);
     ui.separator();
-    let mut alerts: Vec<Alert> = console.world.as_ref().map_or_else(Vec::new, |w| {
-        w.world()
-            .state()
+    let mut alerts: Vec<Alert> = ctx.world.map_or_else(Vec::new, |w| {
+        w.state()
             .alerts
             .values()
             .filter(|a| a.state.is_open())
@@ -33,35 +34,35 @@ pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
     if alerts.is_empty() {
         empty_hint(ui, console.t(Msg::AlertsEmpty));
     }
-    let mut actions: Vec<Event> = Vec::new();
+    let mut actions: Vec<Vec<Event>> = Vec::new();
     let mut selected: Option<String> = None;
+    let mut wanted: Option<String> = None;
     egui::ScrollArea::vertical()
         .max_height((ui.available_height() - 150.0).max(80.0))
         .auto_shrink([false, false])
         .show(ui, |ui| {
             for alert in &alerts {
-                let (events, select) = alert_card(console, ui, alert);
-                actions.extend(events);
+                let (events, select) = alert_card(console, ctx, ui, alert, &mut wanted);
+                if !events.is_empty() {
+                    actions.push(events);
+                }
                 if select {
                     selected = Some(alert.id.clone());
                 }
             }
         });
     if let Some(id) = selected {
-        console.select_alert(&id);
+        console.select_alert(&id, ctx);
     }
-    // Audited only once the world has taken them.
-    let mut applied = Vec::new();
-    if let Some(world) = &console.world {
-        for event in actions {
-            match world.submit(event.clone(), &console.operator) {
-                Ok(()) => applied.push(event),
-                Err(e) => tracing::error!("operator action not applied: {e}"),
-            }
-        }
+    if let Some(alert) = wanted {
+        console.commands.push(Command::WantSuggestions { alert });
     }
-    for action in super::audit::actions_of(&applied) {
-        console.audit(action);
+    // The program applies them to the live world, and audits them once
+    // the world has taken them.
+    if ctx.world.is_some() {
+        console
+            .commands
+            .extend(actions.into_iter().map(Command::Act));
     }
     ui.with_layout(egui::Layout::bottom_up(egui::Align::Min), |ui| {
         for severity in AlertSeverity::ALL.iter().rev() {
@@ -93,7 +94,13 @@ fn card_frame(ui: &egui::Ui, alert: &Alert, now: i64, color: egui::Color32) -> e
 
 /// One alert; returns the operator's actions on it, and whether its title
 /// was clicked (select it on the map).
-fn alert_card(console: &Console, ui: &mut egui::Ui, alert: &Alert) -> (Vec<Event>, bool) {
+fn alert_card(
+    console: &Console,
+    ctx: &FrameCtx,
+    ui: &mut egui::Ui,
+    alert: &Alert,
+    wanted: &mut Option<String>,
+) -> (Vec<Event>, bool) {
     let now = console.now_us();
     let look = theme::severity_look(alert.severity);
     let mut action = None;
@@ -150,7 +157,7 @@ fn alert_card(console: &Console, ui: &mut egui::Ui, alert: &Alert) -> (Vec<Event
             );
         }
         ui.label(egui::RichText::new(line).color(theme::TEXT_WEAK));
-        action_row(console, ui, alert, &mut action, &mut resolved);
+        action_row(console, ctx, ui, alert, &mut action, &mut resolved, wanted);
     });
     (action.into_iter().chain(resolved).collect(), select)
 }
@@ -158,10 +165,12 @@ fn alert_card(console: &Console, ui: &mut egui::Ui, alert: &Alert) -> (Vec<Event
 /// The card's buttons, each allowed or not by the operator's role.
 fn action_row(
     console: &Console,
+    ctx: &FrameCtx,
     ui: &mut egui::Ui,
     alert: &Alert,
     action: &mut Option<Event>,
     resolved: &mut Vec<Event>,
+    wanted: &mut Option<String>,
 ) {
     // Wraps in a narrow queue rather than pushing buttons out of sight;
     // each button keeps its words on one line.
@@ -192,7 +201,8 @@ fn action_row(
         if alert.state < AlertState::OnScene {
             if dispatch_allowed {
                 ui.menu_button(console.t(Msg::Dispatch), |ui| {
-                    if let Some(a) = dispatch_menu(console, ui, alert) {
+                    *wanted = Some(alert.id.clone());
+                    if let Some(a) = dispatch_menu(console, ctx, ui, alert) {
                         *action = Some(a);
                         ui.close();
                     }
@@ -201,7 +211,7 @@ fn action_row(
                 refused(ui, console.t(Msg::Dispatch), not_allowed);
             }
         }
-        if let Some(ring) = emergency_ring(console, alert)
+        if let Some(ring) = emergency_ring(ctx, alert)
             && ui
                 .add_enabled(
                     dispatch_allowed,
@@ -215,7 +225,7 @@ fn action_row(
         }
         if may(Action::Resolve) {
             ui.menu_button(console.t(Msg::Resolve), |ui| {
-                if let Some(events) = resolve_form(console, ui, alert) {
+                if let Some(events) = resolve_form(console, ctx, ui, alert) {
                     *resolved = events;
                     ui.close();
                 }
@@ -235,7 +245,12 @@ fn refused(ui: &mut egui::Ui, text: &str, why: &str) {
 /// Resolving: a note (what was found, what was done), then one click.
 /// Returns the events once confirmed: the note (if any), the state change,
 /// and the lifting of the alert's emergency ring.
-fn resolve_form(console: &Console, ui: &mut egui::Ui, alert: &Alert) -> Option<Vec<Event>> {
+fn resolve_form(
+    console: &Console,
+    ctx: &FrameCtx,
+    ui: &mut egui::Ui,
+    alert: &Alert,
+) -> Option<Vec<Event>> {
     let key = egui::Id::unique(("resolve-note", alert.id.as_str()));
     let mut note: String = ui.data_mut(|d| d.get_temp(key)).unwrap_or_default();
     let label = ui.label(console.t(Msg::ResolveNote));
@@ -265,10 +280,9 @@ fn resolve_form(console: &Console, ui: &mut egui::Ui, alert: &Alert) -> Option<V
     });
     // Its emergency ring is lifted with it.
     let ring = format!("ring:{}", alert.id);
-    let exists = console
+    let exists = ctx
         .world
-        .as_ref()
-        .is_some_and(|w| w.world().state().rings.contains_key(&ring));
+        .is_some_and(|w| w.state().rings.contains_key(&ring));
     if exists {
         events.push(Event::RingRemoved { id: ring });
     }
@@ -290,8 +304,8 @@ pub(super) fn title(console: &Console, alert: &Alert) -> String {
 const EMERGENCY_RING_M: f64 = 1000.0;
 
 /// The emergency ring this alert would get, unless it has one already.
-fn emergency_ring(console: &Console, alert: &Alert) -> Option<watchfloor_layers::model::Ring> {
-    let world = console.world.as_ref()?.world();
+fn emergency_ring(ctx: &FrameCtx, alert: &Alert) -> Option<watchfloor_layers::model::Ring> {
+    let world = ctx.world?;
     let id = format!("ring:{}", alert.id);
     (!world.state().rings.contains_key(&id)).then(|| {
         watchfloor_layers::model::Ring::circle(
@@ -305,17 +319,22 @@ fn emergency_ring(console: &Console, alert: &Alert) -> Option<watchfloor_layers:
 }
 
 /// The nearest available units by travel time; clicking one dispatches it.
-fn dispatch_menu(console: &Console, ui: &mut egui::Ui, alert: &Alert) -> Option<Event> {
-    let world = console.world.as_ref()?;
-    let suggestions = {
-        let w = world.world();
-        dispatch::suggest(&w, world.roads(), &alert.id, SUGGESTIONS)
-    };
+/// The suggestions are prepared off the UI thread while the menu is open.
+fn dispatch_menu(
+    console: &Console,
+    ctx: &FrameCtx,
+    ui: &mut egui::Ui,
+    alert: &Alert,
+) -> Option<Event> {
     ui.label(egui::RichText::new(console.t(Msg::DispatchNearest)).strong());
+    let Some((_, suggestions)) = ctx.suggestions.filter(|(id, _)| *id == alert.id) else {
+        ui.spinner();
+        return None;
+    };
     if suggestions.is_empty() {
         ui.label(console.t(Msg::DispatchNone));
     }
-    for s in suggestions {
+    for s in suggestions.iter().take(SUGGESTIONS) {
         let how = if s.eta.by_road {
             Msg::ByRoad
         } else {
@@ -331,7 +350,7 @@ fn dispatch_menu(console: &Console, ui: &mut egui::Ui, alert: &Alert) -> Option<
         if ui.button(text).clicked() {
             return Some(Event::Dispatched {
                 alert: alert.id.clone(),
-                units: vec![s.unit],
+                units: vec![s.unit.clone()],
                 by: console.operator.clone(),
                 etas_s: vec![s.eta.seconds],
             });

@@ -1,9 +1,16 @@
-//! The console window's contents, independent of how they reach the screen:
-//! eframe drives [`Console::ui`] in a real window, and the headless
+//! The console window's contents, independent of how they reach the screen
+//! and of what runs behind it: [`Console::ui`] draws one frame from a
+//! [`FrameCtx`] (one read of the world and what the runtime prepared) and
+//! returns the [`Command`]s the operator gave. It starts no thread and
+//! touches no file or socket (its `clippy.toml` bans them): the program
+//! applies the commands. eframe drives it in a real window; the headless
 //! screenshot and the tests drive the very same function.
 
 pub mod area;
+pub mod command;
 pub mod fonts;
+pub mod frame;
+pub mod i18n;
 pub mod theme;
 
 mod alerts;
@@ -26,12 +33,14 @@ mod units_list;
 pub mod video;
 pub mod wall;
 
-use crate::console::modes::ModeLook as _;
+use crate::modes::ModeLook as _;
 use std::time::Duration;
 
-use crate::i18n::{Lang, Msg};
 use area::Area;
-use watchfloor_runtime::startup::{StartupChecks, SystemReport};
+pub use command::{Command, ExportAsk};
+pub use frame::{CameraSet, ExportProgress, FeedSummary, FrameCtx, Timeline};
+use i18n::{Lang, Msg};
+use watchfloor_layers::timeline::Mark;
 
 /// Which list the units & cameras panel shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -54,6 +63,10 @@ pub struct ConsoleOptions {
     pub demo: bool,
     /// Who is at the console; `None`: asked at start.
     pub role: Option<modes::Role>,
+    /// The operator's name (audit trail, notes, dispatches).
+    pub operator: String,
+    /// Where the export dialog offers to write packages.
+    pub exports: std::path::PathBuf,
     /// The operating mode to start in; `None`: the last one used.
     pub mode: Option<modes::Mode>,
     /// A checkpoint to show at start (a supervisor's own).
@@ -74,23 +87,12 @@ pub struct Console {
     problems_open: bool,
     list_tab: ListTab,
     help_open: bool,
-    system: Option<SystemReport>,
-    checks: Option<StartupChecks>,
-    gpu: Option<String>,
     clock: Clock,
-    cameras: watchfloor_runtime::camera_set::Cameras,
-    video_ready: bool,
-    world: Option<watchfloor_runtime::world::LiveWorld>,
     operator: String,
-    map: Option<watchfloor_runtime::map::MapLoader>,
     camera: Option<watchfloor_render::map::Camera>,
     layers: map_panel::Layers,
     selected_alert: Option<String>,
     start_zoom: f64,
-    reach: Option<(String, Vec<watchfloor_layers::roads::Reach>)>,
-    /// (camera, track, ring) already alerted: a tracked object inside an
-    /// emergency ring raises one alert, not one per frame.
-    geofenced: std::collections::BTreeSet<(String, u64, String)>,
     /// The video wall's layout and placements.
     wall: wall::WallState,
     /// Where the map should centre next frame (an alert just selected).
@@ -107,8 +109,10 @@ pub struct Console {
     /// The operating mode, and every mode's layout.
     mode: modes::Mode,
     saved: modes::Saved,
-    /// Where layouts are written, when they are kept.
-    store: Option<modes::LayoutStore>,
+    /// Whether layouts are kept (then changes go out as commands), and
+    /// what was last handed out.
+    layouts_kept: bool,
+    layouts_sent: Option<modes::Saved>,
     /// Wall placements by camera id still waiting for their camera.
     pending_wall: std::collections::BTreeMap<usize, String>,
     /// Whether the wall is in its own window, and where it opened.
@@ -119,31 +123,36 @@ pub struct Console {
     /// A supervisor without a checkpoint yet: the first one opens once the
     /// site is loaded.
     seat_checkpoint: bool,
-    /// The alert chime, when the console has audio, and whether it sounds.
-    chime: Option<watchfloor_media::chime::Chime>,
+    /// Whether the chime sounds, and the critical alerts already announced.
     sound: bool,
-    /// Critical alerts already announced.
     chimed: std::collections::BTreeSet<String>,
-    /// The audit trail, when kept, and the cameras on screen last frame.
-    audit: Option<watchfloor_layers::audit::AuditTrail>,
+    /// The cameras on screen last frame (for the audit trail).
     viewed: std::collections::BTreeSet<String>,
-    /// Replay: the clock and engine while replaying, a start waiting for
-    /// the UI, where recorded video is, and the package being trained on.
+    /// Replay: the clock while replaying, and a start waiting for the
+    /// runtime's timeline; the package being trained on.
     replay: Option<replay::ReplayClock>,
-    timeline: Option<replay::Timeline>,
     pending_replay: Option<replay::PendingReplay>,
-    recordings: Option<std::path::PathBuf>,
     package: Option<std::path::PathBuf>,
-    /// Bookmarks (and, in a package, trainer notes), and the note typed.
+    /// Bookmarks (and, in a package, trainer notes), whether notes are kept
+    /// in the package, and the note typed.
     bookmarks: Vec<replay::Bookmark>,
-    notes: Option<replay::NotesFile>,
+    notes_kept: bool,
     note_text: String,
     /// How much time the timeline shows, seconds.
     timeline_span_s: f64,
     /// Privacy masks painted over camera pictures, by camera id.
     privacy: watchfloor_media::detect::privacy::PrivacyPolicy,
-    /// The export dialog, while open.
+    /// The export dialog, while open, and where it offers to write.
     export: Option<export_dialog::ExportDialog>,
+    exports: std::path::PathBuf,
+    /// What the last frame was given, kept for actions between frames:
+    /// the cameras' ids (wall placements by id), the timeline's marks and
+    /// start (stepping and clamping replay).
+    camera_ids: Vec<String>,
+    marks: Vec<Mark>,
+    journal_start: Option<i64>,
+    /// Commands given this frame.
+    commands: Vec<Command>,
 }
 
 /// Alert pictures kept for the alert queue.
@@ -169,21 +178,16 @@ impl Console {
             problems_open: false,
             list_tab: ListTab::default(),
             help_open: false,
-            system: None,
-            checks: None,
-            gpu: None,
             clock: Clock::System,
-            cameras: watchfloor_runtime::camera_set::Cameras::default(),
-            video_ready: false,
-            world: None,
-            operator: std::env::var("USER").unwrap_or_else(|_| "operator".into()),
-            map: None,
+            operator: if options.operator.is_empty() {
+                "operator".to_owned()
+            } else {
+                options.operator.clone()
+            },
             camera: None,
             layers: map_panel::Layers::default(),
             selected_alert: None,
             start_zoom: map_panel::START_ZOOM,
-            reach: None,
-            geofenced: std::collections::BTreeSet::new(),
             thumbnails: std::collections::VecDeque::new(),
             wall: wall::WallState::default(),
             centre_on: None,
@@ -193,28 +197,30 @@ impl Console {
             role: None,
             mode: options.mode.unwrap_or(modes::Mode::Normal),
             saved: modes::Saved::default(),
-            store: None,
+            layouts_kept: false,
+            layouts_sent: None,
             pending_wall: std::collections::BTreeMap::new(),
             wall_window: false,
             wall_window_at: None,
             layout_checked: std::time::Instant::now(),
             seat_checkpoint: false,
-            chime: None,
             sound: true,
             chimed: std::collections::BTreeSet::new(),
-            audit: None,
             viewed: std::collections::BTreeSet::new(),
             replay: None,
-            timeline: None,
             pending_replay: None,
-            recordings: None,
             package: None,
             bookmarks: Vec::new(),
-            notes: None,
+            notes_kept: false,
             note_text: String::new(),
             timeline_span_s: 3600.0,
             privacy: watchfloor_media::detect::privacy::PrivacyPolicy::clear(),
             export: None,
+            exports: options.exports.clone(),
+            camera_ids: Vec::new(),
+            marks: Vec::new(),
+            journal_start: None,
+            commands: Vec::new(),
         };
         console.apply_layout(&console.saved.layout(console.mode));
         if let Some(role) = options.role {
@@ -226,71 +232,54 @@ impl Console {
         console
     }
 
-    /// Keeps layouts in `dir/layouts.json`: the saved ones are used now
-    /// (the last mode unless one was asked for) and changes are written
-    /// back. A broken file is named in the log and the defaults are used.
-    pub fn keep_layouts(&mut self, dir: &std::path::Path, mode: Option<modes::Mode>) {
-        match modes::LayoutStore::open(dir) {
-            Ok((store, saved, problem)) => {
-                if let Some(p) = problem {
-                    tracing::error!("{p}");
-                }
-                tracing::info!(file = %store.path().display(), "layouts kept here");
-                self.saved = saved;
-                if let Some(role) = self.role {
-                    self.saved.role = Some(role);
-                }
-                self.mode = mode.unwrap_or(self.saved.mode);
-                self.saved.mode = self.mode;
-                let checkpoint = self.checkpoint.clone();
-                self.apply_layout(&self.saved.layout(self.mode));
-                if checkpoint.is_some() {
-                    self.checkpoint = checkpoint;
-                }
-                self.store = Some(store);
-            }
-            Err(e) => tracing::error!(dir = %dir.display(), "layouts cannot be kept: {e}"),
+    /// Uses the layouts kept in `layouts.json` (its text, `None` when there
+    /// is none yet; `source` names the file in messages): the saved ones
+    /// are used now (the last mode unless one was asked for) and every
+    /// change goes out as [`Command::SaveLayouts`]. A broken file is named
+    /// in the log and the defaults are used.
+    pub fn keep_layouts(
+        &mut self,
+        text: Option<&str>,
+        source: &std::path::Path,
+        mode: Option<modes::Mode>,
+    ) {
+        let (saved, problem) = modes::Saved::from_json(text, source);
+        if let Some(p) = problem {
+            tracing::error!("{p}");
         }
-    }
-
-    /// Records operator actions in `trail` from now on (the role, if
-    /// already chosen, first).
-    pub fn attach_audit(&mut self, trail: watchfloor_layers::audit::AuditTrail) {
-        tracing::info!(log = %trail.path().display(), "operator actions are audited");
-        self.audit = Some(trail);
+        self.saved = saved;
         if let Some(role) = self.role {
-            self.audit(watchfloor_layers::audit::AuditAction::RoleChosen {
-                role: role.id().to_owned(),
-            });
+            self.saved.role = Some(role);
         }
+        self.mode = mode.unwrap_or(self.saved.mode);
+        self.saved.mode = self.mode;
+        let checkpoint = self.checkpoint.clone();
+        self.apply_layout(&self.saved.layout(self.mode));
+        if checkpoint.is_some() {
+            self.checkpoint = checkpoint;
+        }
+        self.layouts_sent = Some(self.saved.clone());
+        self.layouts_kept = true;
     }
 
-    /// Appends an action to the audit trail (never waits).
-    fn audit(&self, action: watchfloor_layers::audit::AuditAction) {
-        if let Some(trail) = &self.audit {
-            trail.record(
-                self.real_now_us(),
-                &self.operator,
-                self.role.map(modes::Role::id),
-                action,
-            );
-        }
+    /// The role offered first at start (the last one chosen).
+    pub fn last_role(&self) -> Option<modes::Role> {
+        self.saved.role
     }
 
-    /// Sounds `chime` when a new critical alert arrives (while sound is on).
-    pub fn attach_chime(&mut self, chime: watchfloor_media::chime::Chime) {
-        self.chime = Some(chime);
+    /// Appends an action to the audit trail (as a command).
+    fn audit(&mut self, action: watchfloor_layers::audit::AuditAction) {
+        self.commands.push(Command::Audit(action));
     }
 
     /// Rings once for critical alerts not yet acknowledged and not yet
-    /// announced.
-    fn announce_critical(&mut self) {
-        let Some(world) = &self.world else {
+    /// announced (live alerts ring even while the operator replays).
+    fn announce_critical(&mut self, ctx: &FrameCtx) {
+        let Some(world) = ctx.live_world() else {
             return;
         };
-        // Live alerts ring even while the operator replays the past.
         let mut fresh = false;
-        for a in world.live_world().state().alerts.values() {
+        for a in world.state().alerts.values() {
             if a.severity == watchfloor_layers::AlertSeverity::Critical
                 && a.state == watchfloor_layers::AlertState::New
                 && self.chimed.insert(a.id.clone())
@@ -298,11 +287,8 @@ impl Console {
                 fresh = true;
             }
         }
-        if fresh
-            && self.sound
-            && let Some(chime) = &self.chime
-        {
-            chime.ring();
+        if fresh && self.sound {
+            self.commands.push(Command::Chime);
         }
     }
 
@@ -354,14 +340,13 @@ impl Console {
 
     /// The arrangement on screen now, as a mode's layout.
     pub fn capture_layout(&self) -> modes::Layout {
-        let views = self.cameras.views();
         // Still-pending saved placements, then what is on the tiles now.
         let mut wall_cameras = self.pending_wall.clone();
         wall_cameras.extend(
             self.wall
                 .placed
                 .iter()
-                .filter_map(|(&tile, &camera)| Some((tile, views.get(camera)?.id.clone()))),
+                .filter_map(|(&tile, &camera)| Some((tile, self.camera_ids.get(camera)?.clone()))),
         );
         modes::Layout {
             list_open: self.list_open,
@@ -399,7 +384,7 @@ impl Console {
     /// Puts saved wall cameras on their tiles once they are live.
     fn place_pending_wall(&mut self) {
         let tiles = self.wall.side * self.wall.side;
-        let cameras = &self.cameras;
+        let ids = &self.camera_ids;
         let wall = &mut self.wall;
         self.pending_wall.retain(|&tile, id| {
             if wall.placed.contains_key(&tile) {
@@ -409,7 +394,7 @@ impl Console {
             if tile >= tiles {
                 return true;
             }
-            match cameras.index_of(id) {
+            match ids.iter().position(|c| c == id) {
                 Some(index) => {
                     wall.placed.insert(tile, index);
                     false
@@ -419,21 +404,26 @@ impl Console {
         });
     }
 
-    /// Hands the layouts to the writer if they changed.
+    /// Hands the layouts out if they changed.
     fn save_layouts(&mut self) {
-        if self.store.is_none() {
-            return;
-        }
-        let current = self.capture_layout();
-        self.saved.layouts.insert(self.mode, current);
-        if let Some(store) = &mut self.store {
-            store.save(&self.saved);
+        if let Some(text) = self.changed_layouts() {
+            self.commands.push(Command::SaveLayouts(text));
         }
     }
 
-    /// Takes over the basemap loader (the map draws once it is ready).
-    pub fn attach_map(&mut self, map: watchfloor_runtime::map::MapLoader) {
-        self.map = Some(map);
+    /// The text of `layouts.json` if the layouts are kept and changed since
+    /// last handed out (the program asks once more as it closes).
+    pub fn changed_layouts(&mut self) -> Option<String> {
+        if !self.layouts_kept {
+            return None;
+        }
+        let current = self.capture_layout();
+        self.saved.layouts.insert(self.mode, current);
+        if self.layouts_sent.as_ref() == Some(&self.saved) {
+            return None;
+        }
+        self.layouts_sent = Some(self.saved.clone());
+        Some(self.saved.to_json())
     }
 
     /// Sets the map's zoom (0 = the world in 256 px; ~12 a city, ~16 a street).
@@ -441,38 +431,6 @@ impl Console {
         self.start_zoom = zoom;
         if let Some(camera) = &mut self.camera {
             camera.zoom = zoom;
-        }
-    }
-
-    /// Waits (bounded) for the basemap: headless renders only.
-    pub fn wait_for_map(&self, timeout: Duration) -> bool {
-        self.map
-            .as_ref()
-            .is_some_and(|m| m.wait_done(timeout) && watchfloor_runtime::map::ready(m).is_some())
-    }
-
-    /// Takes over the live world (units, drones, alerts, feeds, journal).
-    pub fn attach_world(&mut self, world: watchfloor_runtime::world::LiveWorld) {
-        self.world = Some(world);
-    }
-
-    /// The live world, if attached.
-    pub fn world(&self) -> Option<&watchfloor_runtime::world::LiveWorld> {
-        self.world.as_ref()
-    }
-
-    /// Takes over the background start-up checks; their report shows in the
-    /// status bar when it arrives.
-    pub fn attach_checks(&mut self, checks: StartupChecks) {
-        self.checks = Some(checks);
-    }
-
-    /// Waits (bounded) for the start-up report: for headless renders only,
-    /// never in a live window.
-    pub fn wait_for_checks(&mut self, timeout: Duration) {
-        if let Some(report) = self.checks.as_mut().and_then(|c| c.wait_take(timeout)) {
-            self.system = Some(report);
-            self.checks = None;
         }
     }
 
@@ -490,8 +448,8 @@ impl Console {
     }
 
     /// Every problem the console knows of (what its problems window lists).
-    pub fn problems(&self) -> Vec<problems::Problem> {
-        problems::collect(self)
+    pub fn problems(&self, ctx: &FrameCtx) -> Vec<problems::Problem> {
+        problems::collect(self, ctx)
     }
 
     /// Opens the problems window (as the status bar's button does).
@@ -499,42 +457,9 @@ impl Console {
         self.problems_open = true;
     }
 
-    /// Whether operator actions reach the audit log (`None`: not audited,
-    /// as in a headless render).
-    pub fn audit_health(&self) -> Option<watchfloor_layers::audit::AuditHealth> {
-        self.audit
-            .as_ref()
-            .map(watchfloor_layers::audit::AuditTrail::health)
-    }
-
     /// The privacy policy camera pictures are shown under.
     pub fn privacy(&self) -> &watchfloor_media::detect::privacy::PrivacyPolicy {
         &self.privacy
-    }
-
-    /// Takes over live cameras (the wall and lists show them).
-    pub fn attach_cameras(&mut self, cameras: watchfloor_runtime::camera_set::Cameras) {
-        self.cameras = cameras;
-    }
-
-    /// This frame's view of every camera.
-    pub fn camera_views(&self) -> &[watchfloor_runtime::camera_set::CameraView] {
-        self.cameras.views()
-    }
-
-    /// The live cameras.
-    pub fn cameras_mut(&mut self) -> &mut watchfloor_runtime::camera_set::Cameras {
-        &mut self.cameras
-    }
-
-    /// Marks the video tile renderer as installed on the wgpu renderer in use.
-    pub fn set_video_ready(&mut self) {
-        self.video_ready = true;
-    }
-
-    /// Sets the GPU adapter description shown in the status bar.
-    pub fn set_gpu(&mut self, description: String) {
-        self.gpu = Some(description);
     }
 
     /// Shows a fixed time instead of the system clock.
@@ -594,87 +519,77 @@ impl Console {
         }
     }
 
-    /// Detection alerts become world events (journaled, with evidence);
-    /// cameras near open detection alerts and on the wall get priority.
-    fn forward_detection_alerts(&mut self, ctx: &egui::Context) {
-        let alerts = self.cameras.drain_detection_alerts();
-        let Some(world) = &self.world else {
-            return;
-        };
-        for alert in &alerts {
-            let camera = self.cameras.views().iter().find(|v| v.id == alert.camera);
-            match watchfloor_runtime::detection::forward_alert(world, alert, camera) {
-                Ok(id) => {
-                    if let Some(t) = &alert.thumbnail {
-                        let image =
-                            egui::ColorImage::from_rgba_unmultiplied([t.width, t.height], &t.rgba);
-                        let texture = ctx.load_texture(
-                            format!("alert-{id}"),
-                            image,
-                            egui::TextureOptions::LINEAR,
-                        );
-                        self.thumbnails.push_back((id, texture));
-                        if self.thumbnails.len() > THUMBNAILS {
-                            self.thumbnails.pop_front();
-                        }
-                    }
-                }
-                Err(e) => {
-                    tracing::error!(camera = %alert.camera, rule = %alert.rule, "detection alert not recorded: {e}");
-                }
+    /// Detection alerts' pictures become textures for their cards.
+    fn load_thumbnails(&mut self, egui_ctx: &egui::Context, ctx: &FrameCtx) {
+        for (id, t) in ctx.thumbnails {
+            let image = egui::ColorImage::from_rgba_unmultiplied([t.width, t.height], &t.rgba);
+            let texture =
+                egui_ctx.load_texture(format!("alert-{id}"), image, egui::TextureOptions::LINEAR);
+            self.thumbnails.push_back((id.clone(), texture));
+            if self.thumbnails.len() > THUMBNAILS {
+                self.thumbnails.pop_front();
             }
         }
-        // Geofences drawn on the map apply to every camera with a ground
-        // homography: a tracked object inside an emergency ring alerts once.
-        for (camera, track, ring) in watchfloor_runtime::detection::geofence_hits(
-            world,
-            &self.cameras.live_views(),
-            &mut self.geofenced,
-        ) {
-            tracing::info!(%camera, track, %ring, "tracked object inside an emergency ring");
+    }
+
+    /// Cameras near open detection alerts and on the wall get detection's
+    /// priority.
+    fn detection_priorities(&mut self, ctx: &FrameCtx) {
+        let Some(world) = ctx.live_world() else {
+            return;
+        };
+        if ctx.camera_set.detection == watchfloor_media::view::DetectionState::Off {
+            return;
         }
-        let hot: std::collections::HashSet<String> = world
-            .live_world()
+        let hot: std::collections::HashSet<&str> = world
             .state()
             .alerts
             .values()
             .filter(|a| !matches!(a.state, watchfloor_layers::AlertState::Resolved))
             .filter_map(|a| match &a.source {
                 watchfloor_layers::model::AlertSource::Detection { camera, .. } => {
-                    Some(camera.clone())
+                    Some(camera.as_str())
                 }
                 _ => None,
             })
             .collect();
-        let cameras = self.cameras.views().len();
-        let wall = &self.wall;
-        self.cameras
-            .set_priorities(|index, id| watchfloor_media::detect::scheduler::Priority {
-                near_open_alert: hot.contains(id),
-                checkpoint: false,
-                on_wall: wall.shows(index, cameras),
-            });
+        let cameras = ctx.cameras.len();
+        let priorities = ctx
+            .cameras
+            .iter()
+            .enumerate()
+            .map(|(index, v)| {
+                (
+                    v.id.clone(),
+                    watchfloor_media::detect::scheduler::Priority {
+                        near_open_alert: hot.contains(v.id.as_str()),
+                        checkpoint: false,
+                        on_wall: self.wall.shows(index, cameras),
+                    },
+                )
+            })
+            .collect();
+        self.commands.push(Command::SetPriorities(priorities));
     }
 
     /// Selects an alert (a second time: clears the selection). A new
     /// selection centres the map on it and puts its cameras on the wall: the
     /// one that raised it, then the nearest.
-    pub fn select_alert(&mut self, id: &str) {
+    pub fn select_alert(&mut self, id: &str, ctx: &FrameCtx) {
         if self.selected_alert.as_deref() == Some(id) {
             self.selected_alert = None;
             return;
         }
-        let Some(world) = &self.world else {
+        let Some(world) = ctx.world else {
             return;
         };
-        let Some(alert) = world.world().state().alerts.get(id).cloned() else {
+        let Some(alert) = world.state().alerts.get(id).cloned() else {
             return;
         };
         // The checkpoint view stays for its own alerts; any other alert
         // brings the wall back with the alert's cameras.
         let own = self.checkpoint.as_ref().is_some_and(|cp| {
-            let world = world.world();
-            checkpoint_view::summarise(&world, self.cameras.views(), cp)
+            checkpoint_view::summarise(world, ctx.cameras, cp)
                 .is_some_and(|s| s.alerts.contains(&alert.id))
         });
         if !own {
@@ -688,18 +603,18 @@ impl Console {
             }
             _ => None,
         };
-        let cameras = wall::cameras_for_alert(self.cameras.views(), source, alert.lonlat);
+        let cameras = wall::cameras_for_alert(ctx.cameras, source, alert.lonlat);
         if !cameras.is_empty() {
             self.wall.show_first(&cameras);
         }
     }
 
-    /// Shows checkpoint `id` in place of the wall (`None`: the wall again).
-    pub fn open_checkpoint(&mut self, id: Option<&str>) {
+    /// Shows checkpoint `id` in place of the wall (`None`: the wall again),
+    /// centring the map on it.
+    pub fn open_checkpoint(&mut self, id: Option<&str>, world: Option<&watchfloor_layers::world::World>) {
         self.checkpoint = id.map(str::to_owned);
         if let Some(id) = id
-            && let Some(world) = &self.world
-            && let Some(c) = world.world().state().checkpoints.get(id)
+            && let Some(c) = world.and_then(|w| w.state().checkpoints.get(id))
         {
             self.centre_on = Some(c.lonlat);
         }
@@ -727,18 +642,13 @@ impl Console {
     }
 
     /// How old the picture on each visible wall tile is now.
-    pub fn wall_frame_ages(&self) -> Vec<std::time::Duration> {
-        let views = self.cameras.views();
+    pub fn wall_frame_ages(&self, ctx: &FrameCtx) -> Vec<std::time::Duration> {
+        let views = ctx.cameras;
         self.wall
             .visible_tiles()
             .into_iter()
             .filter_map(|t| self.wall.camera_of(t, views.len()))
-            .filter_map(|c| {
-                views[c]
-                    .frame
-                    .as_ref()
-                    .map(watchfloor_media::ingest::Frame::age)
-            })
+            .filter_map(|c| views[c].frame.as_ref().map(watchfloor_media::ingest::Frame::age))
             .collect()
     }
 
@@ -761,31 +671,47 @@ impl Console {
             .map(|(_, t)| t)
     }
 
-    /// Builds one frame of the whole console into `ui`.
-    pub fn ui(&mut self, ui: &mut egui::Ui) {
-        self.poll_checks();
-        self.tick_replay(ui.ctx());
-        self.cameras.poll();
-        if let Some(world) = &self.world
-            && self.cameras.views().iter().any(|v| v.lonlat.is_none())
+    /// Keeps what actions between frames need of this frame's inputs.
+    fn remember(&mut self, ctx: &FrameCtx) {
+        if self.camera_ids.len() != ctx.cameras.len()
+            || self.camera_ids.iter().zip(ctx.cameras).any(|(a, v)| *a != v.id)
         {
-            self.cameras.place_from_site(&world.world().state().cameras);
+            self.camera_ids = ctx.cameras.iter().map(|v| v.id.clone()).collect();
         }
-        self.forward_detection_alerts(ui.ctx());
+        if self.marks.len() != ctx.timeline.marks.len()
+            || self.marks.last() != ctx.timeline.marks.last()
+        {
+            self.marks = ctx.timeline.marks.to_vec();
+        }
+        if ctx.timeline.start.is_some() {
+            self.journal_start = ctx.timeline.start;
+        }
+        // Tiles placed on cameras no longer there (recorded-only ones after
+        // replay) are free again.
+        let cameras = ctx.cameras.len();
+        self.wall.placed.retain(|_, camera| *camera < cameras);
+    }
+
+    /// Builds one frame of the whole console into `ui` from `ctx`, and
+    /// returns what the operator asked for.
+    pub fn ui(&mut self, ui: &mut egui::Ui, ctx: &FrameCtx) -> Vec<Command> {
+        self.remember(ctx);
+        self.load_thumbnails(ui.ctx(), ctx);
+        self.tick_replay(ui.ctx(), ctx);
+        self.detection_priorities(ctx);
         self.handle_shortcuts(ui.ctx());
         if !self.pending_wall.is_empty() {
             self.place_pending_wall();
         }
-        self.announce_critical();
+        self.announce_critical(ctx);
         if self.seat_checkpoint
-            && let Some(first) = self
+            && let Some(first) = ctx
                 .world
-                .as_ref()
-                .and_then(|w| w.world().state().checkpoints.keys().next().cloned())
+                .and_then(|w| w.state().checkpoints.keys().next().cloned())
         {
             self.seat_checkpoint = false;
             if self.checkpoint.is_none() {
-                self.open_checkpoint(Some(&first));
+                self.open_checkpoint(Some(&first), ctx.world);
             }
         }
         if self.layout_checked.elapsed() >= Duration::from_secs(1) {
@@ -793,22 +719,22 @@ impl Console {
             self.save_layouts();
         }
 
-        top_bar::show(self, ui);
-        audit::banner(self, ui);
-        status_bar::show(self, ui);
-        timeline::show(self, ui);
+        top_bar::show(self, ctx, ui);
+        audit::banner(self, ctx, ui);
+        status_bar::show(self, ctx, ui);
+        timeline::show(self, ctx, ui);
         let mut list_open = self.list_open;
         egui::Panel::left("units_list")
             .resizable(true)
             .default_size(300.0)
             .min_size(220.0)
-            .show_collapsible(ui, &mut list_open, |ui| units_list::show(self, ui));
+            .show_collapsible(ui, &mut list_open, |ui| units_list::show(self, ctx, ui));
         self.list_open = list_open;
         egui::Panel::right("alert_queue")
             .resizable(true)
             .default_size(360.0)
             .min_size(260.0)
-            .show(ui, |ui| alerts::show(self, ui));
+            .show(ui, |ui| alerts::show(self, ctx, ui));
         egui::CentralPanel::no_frame().show(ui, |ui| {
             if !self.wall_window {
                 let wall_width = (ui.available_width() * 0.46).max(400.0);
@@ -817,51 +743,45 @@ impl Console {
                     .default_size(wall_width)
                     .min_size(280.0)
                     .frame(egui::Frame::new())
-                    .show(ui, |ui| wall::show(self, ui));
+                    .show(ui, |ui| wall::show(self, ctx, ui));
             }
-            egui::CentralPanel::no_frame().show(ui, |ui| map_panel::show(self, ui));
+            egui::CentralPanel::no_frame().show(ui, |ui| map_panel::show(self, ctx, ui));
         });
         if self.wall_window {
-            wall::show_window(self, ui.ctx());
+            wall::show_window(self, ctx, ui.ctx());
         }
         help::show(self, ui.ctx());
-        search::show(self, ui.ctx());
-        export_dialog::show(self, ui.ctx());
-        problems::show(self, ui.ctx());
+        search::show(self, ctx, ui.ctx());
+        export_dialog::show(self, ctx, ui.ctx());
+        problems::show(self, ctx, ui.ctx());
         role_dialog::show(self, ui.ctx());
-        audit::cameras_viewed(self);
+        audit::cameras_viewed(self, ctx);
 
         // The clock ticks once a second; nothing else here needs a timer.
         let subsec = Duration::from_millis(u64::from(self.now().timestamp_subsec_millis()));
         ui.ctx()
             .request_repaint_after(Duration::from_secs(1).saturating_sub(subsec));
+        std::mem::take(&mut self.commands)
     }
 
     /// Draws one area alone into `ui` (documentation and test snapshots):
     /// the map, the wall (or the checkpoint view), the alert queue, the
     /// units & cameras list (or the overview), or the timeline.
-    pub fn area_ui(&mut self, ui: &mut egui::Ui, area: Area) {
-        self.poll_checks();
-        self.cameras.poll();
+    pub fn area_ui(&mut self, ui: &mut egui::Ui, area: Area, ctx: &FrameCtx) -> Vec<Command> {
+        self.remember(ctx);
         match area {
-            Area::Map => map_panel::show(self, ui),
-            Area::Wall => wall::show(self, ui),
-            Area::Alerts => alerts::show(self, ui),
-            Area::Units => units_list::show(self, ui),
-            Area::Timeline => timeline::show(self, ui),
+            Area::Map => map_panel::show(self, ctx, ui),
+            Area::Wall => wall::show(self, ctx, ui),
+            Area::Alerts => alerts::show(self, ctx, ui),
+            Area::Units => units_list::show(self, ctx, ui),
+            Area::Timeline => timeline::show(self, ctx, ui),
         }
+        std::mem::take(&mut self.commands)
     }
 
     /// Shows a tab of the units & cameras list.
     pub fn set_list_tab(&mut self, tab: ListTab) {
         self.list_tab = tab;
-    }
-
-    fn poll_checks(&mut self) {
-        if let Some(report) = self.checks.as_mut().and_then(StartupChecks::try_take) {
-            self.system = Some(report);
-            self.checks = None;
-        }
     }
 
     fn handle_shortcuts(&mut self, ctx: &egui::Context) {
@@ -900,13 +820,6 @@ impl Console {
             self.list_open = true;
         }
         self.focus = area;
-    }
-}
-
-impl Drop for Console {
-    /// The layout as left is kept (the store writes it as it closes).
-    fn drop(&mut self) {
-        self.save_layouts();
     }
 }
 

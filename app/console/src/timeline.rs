@@ -6,14 +6,14 @@
 use chrono::TimeZone as _;
 
 use super::replay::SPEEDS;
-use super::{Area, Console, area_heading, empty_hint, theme, track_focus};
+use super::{Area, Console, FrameCtx, area_heading, empty_hint, theme, track_focus};
 use crate::i18n::Msg;
-use watchfloor_runtime::replay::MarkKind;
+use watchfloor_layers::timeline::MarkKind;
 
 /// Shortest and longest span the ruler shows, seconds.
 const SPAN_RANGE_S: (f64, f64) = (60.0, 24.0 * 3600.0);
 
-pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
+pub(super) fn show(console: &mut Console, ctx: &FrameCtx, ui: &mut egui::Ui) {
     egui::Panel::bottom("timeline")
         .resizable(false)
         .exact_size(132.0)
@@ -38,7 +38,7 @@ pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
                     empty_hint(ui, console.t(Msg::TimelineScrubHint));
                 }
             });
-            ruler(console, ui);
+            ruler(console, ctx, ui);
             keys(console, ui);
             track_focus(console, ui, Area::Timeline, rect);
         });
@@ -218,7 +218,7 @@ fn span(console: &Console) -> (i64, i64) {
 }
 
 /// Ticks, marks, bookmarks and the playhead; clicks and drags seek.
-fn ruler(console: &mut Console, ui: &mut egui::Ui) {
+fn ruler(console: &mut Console, ctx: &FrameCtx, ui: &mut egui::Ui) {
     let (rect, response) = ui.allocate_exact_size(
         egui::vec2(ui.available_width(), ui.available_height().max(40.0)),
         egui::Sense::click_and_drag(),
@@ -230,7 +230,7 @@ fn ruler(console: &mut Console, ui: &mut egui::Ui) {
     let painter = ui.painter_at(rect);
     painter.rect_filled(rect, 2.0, theme::CANVAS_FILL);
     ticks(console, ui, &painter, rect, (start, end), &x_of);
-    if let Some(label) = marks(console, &painter, rect, &x_of, &response) {
+    if let Some(label) = marks(console, ctx, &painter, rect, &x_of, &response) {
         response.clone().on_hover_text(label);
     }
     let head = console.replay_at().map_or(rect.right() - 1.0, x_of);
@@ -299,6 +299,7 @@ fn ticks(
 /// one under the pointer is.
 fn marks(
     console: &Console,
+    ctx: &FrameCtx,
     painter: &egui::Painter,
     rect: egui::Rect,
     x_of: &dyn Fn(i64) -> f32,
@@ -318,8 +319,8 @@ fn marks(
             }
         }
     };
-    if let Some(t) = &console.timeline {
-        for m in &t.marks {
+    {
+        for m in ctx.timeline.marks {
             let x = x_of(m.at);
             if let MarkKind::Outage { until } = m.kind {
                 let (x, x2) = (x.max(rect.left()), x_of(until).min(rect.right()));

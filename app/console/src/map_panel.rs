@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use watchfloor_render::map::{Camera, Marker, MarkerShape, SceneFrame};
 
-use super::{Area, Console, area_heading, empty_hint, theme, track_focus};
+use super::{Area, Command, Console, FrameCtx, area_heading, empty_hint, theme, track_focus};
 use crate::i18n::Msg;
 
 /// Spacing of the placeholder graticule, in points.
@@ -16,32 +16,22 @@ const GRID_STEP: f32 = 64.0;
 /// Which live layers the map draws (saved with each mode's layout).
 pub type Layers = super::modes::MapLayers;
 
-/// Travel-time bands drawn around the selected alert, seconds.
-const REACH_BANDS_S: [f64; 3] = [60.0, 180.0, 300.0];
 
 /// Zoom the map opens at (the whole city).
 pub(super) const START_ZOOM: f64 = 12.3;
 
-pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
+pub(super) fn show(console: &mut Console, ctx: &FrameCtx, ui: &mut egui::Ui) {
     let rect = ui.max_rect();
     super::name_area(ui, console.t(Area::Map.title()));
-    let scene = console
-        .map
-        .as_ref()
-        .and_then(watchfloor_runtime::map::ready);
-    match scene {
-        Some(loaded) => live_map(console, ui, rect, &loaded),
-        None => placeholder(console, ui, rect),
+    match ctx.map {
+        Some(loaded) => live_map(console, ctx, ui, rect, loaded),
+        None => placeholder(console, ctx, ui, rect),
     }
     egui::Frame::new()
         .inner_margin(egui::Margin::same(12))
         .show(ui, |ui| {
             area_heading(console, ui, Area::Map);
-            if console
-                .map
-                .as_ref()
-                .and_then(watchfloor_runtime::map::ready)
-                .is_some()
+            if ctx.map.is_some()
             {
                 layer_toggles(console, ui);
             }
@@ -76,7 +66,7 @@ fn layer_toggles(console: &mut Console, ui: &mut egui::Ui) {
     });
 }
 
-fn placeholder(console: &Console, ui: &mut egui::Ui, rect: egui::Rect) {
+fn placeholder(console: &Console, ctx: &FrameCtx, ui: &mut egui::Ui, rect: egui::Rect) {
     let painter = ui.painter_at(rect);
     painter.rect_filled(rect, 0.0, theme::CANVAS_FILL);
     let line = egui::Stroke::new(1.0, theme::LINE.gamma_multiply(0.6));
@@ -94,11 +84,7 @@ fn placeholder(console: &Console, ui: &mut egui::Ui, rect: egui::Rect) {
         rect.center(),
         egui::vec2(rect.width().min(560.0) - 40.0, 120.0),
     );
-    let text = match console
-        .map
-        .as_ref()
-        .and_then(watchfloor_runtime::map::error)
-    {
+    let text = match ctx.map_error {
         Some(e) => format!("{}\n{e}", console.t(Msg::MapEmpty)),
         None => console.t(Msg::MapEmpty).to_owned(),
     };
@@ -109,17 +95,15 @@ fn placeholder(console: &Console, ui: &mut egui::Ui, rect: egui::Rect) {
 
 fn live_map(
     console: &mut Console,
+    ctx: &FrameCtx,
     ui: &mut egui::Ui,
     rect: egui::Rect,
-    loaded: &watchfloor_runtime::map::LoadedMap,
+    loaded: &watchfloor_render::map::LoadedMap,
 ) {
     let (frame, attribution) = (&loaded.frame, loaded.attribution.as_str());
-    let origin = console
+    let origin = ctx
         .world
-        .as_ref()
-        .map_or(watchfloor_layers::site::DEFAULT_ORIGIN, |w| {
-            w.world().frame().origin()
-        });
+        .map_or(watchfloor_layers::site::DEFAULT_ORIGIN, |w| w.frame().origin());
     let camera = console.camera.get_or_insert_with(|| Camera {
         centre: frame.scene(origin),
         zoom: console.start_zoom,
@@ -140,8 +124,7 @@ fn live_map(
     if response.drag_started()
         && let Some(press) = ui.input(|i| i.pointer.press_origin())
         && let Some(index) = live_camera_at(
-            console.world.as_ref(),
-            &console.cameras,
+            ctx,
             console.layers,
             camera,
             frame,
@@ -154,7 +137,7 @@ fn live_map(
     }
     let carrying = egui::DragAndDrop::payload::<super::wall::CameraDrag>(ui.ctx());
     if let Some(drag) = &carrying {
-        carried_camera_label(console.cameras.views(), ui, drag.0);
+        carried_camera_label(ctx.cameras, ui, drag.0);
     } else if response.dragged() {
         let d = response.drag_delta();
         camera.pan_pixels([d.x, d.y]);
@@ -173,10 +156,9 @@ fn live_map(
     }
     let camera = *camera;
 
-    let markers = markers(console, frame);
-    let pulsing = console.world.as_ref().is_some_and(|w| {
-        w.world()
-            .state()
+    let markers = markers(console, ctx, frame);
+    let pulsing = ctx.world.is_some_and(|w| {
+        w.state()
             .alerts
             .values()
             .any(|a| a.state == watchfloor_layers::AlertState::New)
@@ -193,21 +175,20 @@ fn live_map(
         camera,
         Arc::new(markers.clone()),
     ));
-    overlays(console, ui, rect, &camera, frame);
+    overlays(console, ctx, ui, rect, &camera, frame);
     labels(ui, rect, &camera, frame, &loaded.labels, &markers);
     scale_and_attribution(ui, rect, &camera, attribution);
-    hover(console, ui, &response, rect, &camera, frame);
+    hover(console, ctx, &response, rect, &camera, frame);
     if response.clicked()
         && let Some(pos) = response.interact_pointer_pos()
     {
-        click(console, &camera, frame, pos - rect.min);
+        click(console, ctx, &camera, frame, pos - rect.min);
     }
 }
 
 /// The live camera (by index) whose site marker is under `cursor`, if any.
 fn live_camera_at(
-    world: Option<&watchfloor_runtime::world::LiveWorld>,
-    cameras: &watchfloor_runtime::camera_set::Cameras,
+    ctx: &FrameCtx,
     layers: Layers,
     camera: &Camera,
     frame: &SceneFrame,
@@ -217,7 +198,7 @@ fn live_camera_at(
         return None;
     }
     hits(
-        &world?.world(),
+        ctx.world?,
         camera,
         frame,
         [cursor.x, cursor.y],
@@ -225,12 +206,12 @@ fn live_camera_at(
     )
     .into_iter()
     .filter(|h| h.kind == watchfloor_layers::world::EntityKind::Camera)
-    .find_map(|h| cameras.index_of(&h.id))
+    .find_map(|h| ctx.camera_index(&h.id))
 }
 
 /// The name of the camera being dragged from the map, at the pointer.
 fn carried_camera_label(
-    views: &[watchfloor_runtime::camera_set::CameraView],
+    views: &[watchfloor_media::view::CameraView],
     ui: &egui::Ui,
     index: usize,
 ) {
@@ -253,13 +234,18 @@ fn carried_camera_label(
 
 /// A click on a marker: a checkpoint opens its view, an alert is selected,
 /// a camera with live video goes to the wall.
-fn click(console: &mut Console, camera: &Camera, frame: &SceneFrame, cursor: egui::Vec2) {
+fn click(
+    console: &mut Console,
+    ctx: &FrameCtx,
+    camera: &Camera,
+    frame: &SceneFrame,
+    cursor: egui::Vec2,
+) {
     use watchfloor_layers::world::EntityKind;
     let hit = {
-        let Some(world) = &console.world else {
+        let Some(world) = ctx.world else {
             return;
         };
-        let world = world.world();
         // What a click is for, first: an alert, a checkpoint, then a camera
         // with live video; markers of hidden layers are not clickable.
         let rank = |k: EntityKind| match k {
@@ -268,20 +254,20 @@ fn click(console: &mut Console, camera: &Camera, frame: &SceneFrame, cursor: egu
             EntityKind::Camera => 2,
             EntityKind::Unit | EntityKind::Drone => 3,
         };
-        hits(&world, camera, frame, [cursor.x, cursor.y], PICK_RADIUS_PX)
+        hits(world, camera, frame, [cursor.x, cursor.y], PICK_RADIUS_PX)
             .into_iter()
             .filter(|h| shown(console.layers, h.kind))
-            .filter(|h| h.kind != EntityKind::Camera || console.cameras.index_of(&h.id).is_some())
+            .filter(|h| h.kind != EntityKind::Camera || ctx.camera_index(&h.id).is_some())
             .min_by_key(|h| rank(h.kind))
     };
     let Some(hit) = hit else {
         return;
     };
     match hit.kind {
-        EntityKind::Checkpoint => console.open_checkpoint(Some(&hit.id)),
-        EntityKind::Alert => console.select_alert(&hit.id),
+        EntityKind::Checkpoint => console.open_checkpoint(Some(&hit.id), ctx.world),
+        EntityKind::Alert => console.select_alert(&hit.id, ctx),
         EntityKind::Camera => {
-            if let Some(index) = console.cameras.index_of(&hit.id) {
+            if let Some(index) = ctx.camera_index(&hit.id) {
                 console.checkpoint = None;
                 console.wall.show_first(&[index]);
             }
@@ -330,11 +316,10 @@ fn color(c: egui::Color32) -> [u8; 4] {
 }
 
 /// Every marker: checkpoints, alerts, units, drones (drawn in that order).
-fn markers(console: &Console, frame: &SceneFrame) -> Vec<Marker> {
-    let Some(world) = &console.world else {
+fn markers(console: &Console, ctx: &FrameCtx, frame: &SceneFrame) -> Vec<Marker> {
+    let Some(world) = ctx.world else {
         return Vec::new();
     };
-    let world = world.world();
     let state = world.state();
     let now = console.now_us();
     let mut out =
@@ -388,7 +373,7 @@ fn markers(console: &Console, frame: &SceneFrame) -> Vec<Marker> {
         });
     }
     // Objects tracked by cameras with a ground homography, where they stand.
-    for view in console.cameras.views().iter().filter(|_| layers.cameras) {
+    for view in ctx.cameras.iter().filter(|_| layers.cameras) {
         let boxes = view.detections.iter().flat_map(|d| &d.boxes);
         for b in boxes {
             if let Some(ground) = b.ground {
@@ -428,14 +413,15 @@ fn markers(console: &Console, frame: &SceneFrame) -> Vec<Marker> {
 /// outlines, drawn by egui over the map.
 fn overlays(
     console: &mut Console,
+    ctx: &FrameCtx,
     ui: &egui::Ui,
     rect: egui::Rect,
     camera: &Camera,
     frame: &SceneFrame,
 ) {
-    update_reach(console);
+    want_reach(console, ctx);
     let layers = console.layers;
-    let Some(world) = &console.world else {
+    let Some(world) = ctx.world else {
         return;
     };
     let painter = ui.painter_at(rect);
@@ -443,9 +429,8 @@ fn overlays(
         let p = camera.screen(frame.scene(ll));
         rect.min + egui::vec2(p[0], p[1])
     };
-    let world = world.world();
     if layers.reach
-        && let Some((_, reach)) = &console.reach
+        && let Some((_, reach)) = ctx.reach
     {
         for (band, color) in reach
             .iter()
@@ -470,16 +455,11 @@ fn overlays(
         }
     }
     if layers.grid {
-        grid(&painter, &to_screen, &world, camera.zoom);
+        grid(&painter, &to_screen, world, camera.zoom);
     }
     if layers.units {
-        drop(world);
-        trails(console, &painter, &to_screen);
+        trails(world, &painter, &to_screen);
     }
-    let Some(world) = &console.world else {
-        return;
-    };
-    let world = world.world();
     for camera_site in world.state().cameras.values().filter(|_| layers.cameras) {
         let f = world.frame();
         let half = camera_site.fov_deg / 2.0;
@@ -646,7 +626,7 @@ fn labels(
     rect: egui::Rect,
     camera: &Camera,
     frame: &SceneFrame,
-    labels: &[watchfloor_runtime::map::Label],
+    labels: &[watchfloor_render::map::Label],
     markers: &[Marker],
 ) {
     let painter = ui.painter_at(rect);
@@ -729,13 +709,13 @@ impl Occupied {
 /// Fading trails behind units (most recent brightest), at most a few
 /// thousand segments; segments off screen or under 1.5 px (a zoomed-out
 /// city, where a trail would be a smudge under its marker) are not drawn.
-fn trails(console: &Console, painter: &egui::Painter, to_screen: &dyn Fn([f64; 2]) -> egui::Pos2) {
+fn trails(
+    world: &watchfloor_layers::world::World,
+    painter: &egui::Painter,
+    to_screen: &dyn Fn([f64; 2]) -> egui::Pos2,
+) {
     const MAX_SEGMENTS: usize = 6000;
     const MIN_PIXELS: f32 = 1.5;
-    let Some(world) = &console.world else {
-        return;
-    };
-    let world = world.world();
     let clip = painter.clip_rect();
     let mut drawn = 0;
     for unit in world.state().units.values() {
@@ -760,48 +740,35 @@ fn trails(console: &Console, painter: &egui::Painter, to_screen: &dyn Fn([f64; 2
     }
 }
 
-/// Recomputes the 1-3-5-minute areas when the alert they are for changes
-/// (once per alert: one bounded road search). They are for the selected
-/// alert, or else the top of the queue (most severe, then oldest).
-fn update_reach(console: &mut Console) {
-    let Some(world) = &console.world else {
+/// Asks for the 1-3-5-minute areas (one bounded road search, prepared off
+/// the UI thread) for the selected alert, or else the top of the queue
+/// (most severe, then oldest), when the ones shown are for another.
+fn want_reach(console: &mut Console, ctx: &FrameCtx) {
+    let Some(w) = ctx.world else {
         return;
     };
-    let target = {
-        let w = world.world();
-        let alerts = &w.state().alerts;
-        console
-            .selected_alert
-            .as_ref()
-            .and_then(|id| alerts.get(id))
-            .filter(|a| a.state.is_open())
-            .or_else(|| {
-                alerts
-                    .values()
-                    .filter(|a| a.state.is_open())
-                    .min_by_key(|a| (a.severity, a.raised_at()))
-            })
-            .map(|a| (a.id.clone(), a.lonlat))
-    };
-    let Some((id, lonlat)) = target else {
-        console.reach = None;
-        return;
-    };
-    if console
-        .reach
+    let alerts = &w.state().alerts;
+    let target = console
+        .selected_alert
         .as_ref()
-        .is_some_and(|(known, _)| *known == id)
-    {
+        .and_then(|id| alerts.get(id))
+        .filter(|a| a.state.is_open())
+        .or_else(|| {
+            alerts
+                .values()
+                .filter(|a| a.state.is_open())
+                .min_by_key(|a| (a.severity, a.raised_at()))
+        });
+    let Some(alert) = target else {
+        return;
+    };
+    if ctx.reach.is_some_and(|(known, _)| *known == alert.id) {
         return;
     }
-    if let Some(roads) = world.roads() {
-        let reach = roads.reachability(
-            lonlat,
-            watchfloor_layers::roads::TravelMode::CAR,
-            &REACH_BANDS_S,
-        );
-        console.reach = Some((id, reach));
-    }
+    console.commands.push(Command::WantReach {
+        alert: alert.id.clone(),
+        lonlat: alert.lonlat,
+    });
 }
 
 /// How far from the cursor a marker is still "under" it, pixels.
@@ -851,7 +818,7 @@ fn shown(layers: Layers, kind: watchfloor_layers::world::EntityKind) -> bool {
 /// A tooltip for the marker under the cursor.
 fn hover(
     console: &Console,
-    _ui: &egui::Ui,
+    ctx: &FrameCtx,
     response: &egui::Response,
     rect: egui::Rect,
     camera: &Camera,
@@ -861,11 +828,10 @@ fn hover(
         return;
     };
     let cursor = pos - rect.min;
-    let Some(world) = &console.world else {
+    let Some(world) = ctx.world else {
         return;
     };
-    let world = world.world();
-    let Some(hit) = pick(&world, camera, frame, [cursor.x, cursor.y], PICK_RADIUS_PX) else {
+    let Some(hit) = pick(world, camera, frame, [cursor.x, cursor.y], PICK_RADIUS_PX) else {
         return;
     };
     let state = world.state();

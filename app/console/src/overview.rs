@@ -8,7 +8,7 @@ use watchfloor_layers::{AlertState, FeedHealth, UnitStatus};
 
 use super::{Console, theme};
 use crate::i18n::Msg;
-use watchfloor_runtime::camera_set::CameraView;
+use watchfloor_media::view::CameraView;
 
 /// Response targets, seconds: 1, 3 and 5 minutes.
 pub const RESPONSE_TARGETS_S: [i64; 3] = [60, 180, 300];
@@ -120,14 +120,14 @@ pub fn response_band(seconds: i64) -> usize {
         .unwrap_or(RESPONSE_TARGETS_S.len())
 }
 
-pub(super) fn show(console: &Console, ui: &mut egui::Ui) {
-    let Some(world) = &console.world else {
+pub(super) fn show(console: &Console, ctx: &super::FrameCtx, ui: &mut egui::Ui) {
+    let Some(world) = ctx.world else {
         super::empty_hint(ui, console.t(Msg::OverviewEmpty));
         return;
     };
     let o = summarise(
-        &world.world(),
-        console.cameras.views(),
+        world,
+        ctx.cameras,
         console.now_us(),
         |a| super::alerts::title(console, a),
     );

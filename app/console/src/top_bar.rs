@@ -2,11 +2,11 @@
 //! the operator's role and the demo badge.
 
 use super::modes::{Mode, Role};
-use super::{Console, area, theme};
-use crate::console::modes::{ModeLook as _, RoleText as _};
+use super::{Console, FrameCtx, area, theme};
+use crate::modes::{ModeLook as _, RoleText as _};
 use crate::i18n::{Lang, Msg};
 
-pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
+pub(super) fn show(console: &mut Console, ctx: &FrameCtx, ui: &mut egui::Ui) {
     egui::Panel::top("top_bar").show(ui, |ui| {
         egui::MenuBar::new().ui(ui, |ui| {
             ui.label(
@@ -22,7 +22,7 @@ pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
             ui.separator();
             mode_menu(console, ui);
             role_menu(console, ui);
-            if console.chime.is_some() {
+            if ctx.chime {
                 let text = if console.sound {
                     Msg::SoundOn
                 } else {

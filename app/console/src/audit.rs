@@ -5,55 +5,16 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use watchfloor_layers::AlertState;
 use watchfloor_layers::audit::AuditAction;
 
 use crate::i18n::Msg;
-use watchfloor_layers::event::Event;
 
-use super::Console;
-
-/// The audit actions in a batch of operator events (a resolve carries the
-/// note written with it).
-pub fn actions_of(events: &[Event]) -> Vec<AuditAction> {
-    let note_for = |alert: &str| {
-        events.iter().find_map(|e| match e {
-            Event::AlertNoted { id, note, .. } if id == alert => Some(note.clone()),
-            _ => None,
-        })
-    };
-    let mut out = Vec::new();
-    for event in events {
-        match event {
-            Event::AlertStateSet {
-                id,
-                state: AlertState::Acknowledged,
-                ..
-            } => out.push(AuditAction::AlertAcknowledged { alert: id.clone() }),
-            Event::AlertStateSet {
-                id,
-                state: AlertState::Resolved,
-                ..
-            } => out.push(AuditAction::AlertResolved {
-                alert: id.clone(),
-                note: note_for(id),
-            }),
-            Event::Dispatched { alert, units, .. } => {
-                out.extend(units.iter().map(|unit| AuditAction::AlertDispatched {
-                    alert: alert.clone(),
-                    unit: unit.clone(),
-                }));
-            }
-            _ => {}
-        }
-    }
-    out
-}
+use super::{Console, FrameCtx};
 
 /// The cameras whose pictures are on screen now, and where (a camera
 /// blanked for unreadable privacy masks shows no picture).
-fn on_screen(console: &Console) -> Vec<(String, &'static str)> {
-    let views = console.cameras.views();
+fn on_screen(console: &Console, ctx: &FrameCtx) -> Vec<(String, &'static str)> {
+    let views = ctx.cameras;
     let shown = |i: usize| {
         views[i].frame.is_some()
             && !matches!(
@@ -62,10 +23,9 @@ fn on_screen(console: &Console) -> Vec<(String, &'static str)> {
             )
     };
     if let Some(cp) = &console.checkpoint {
-        let cameras = console.world.as_ref().and_then(|w| {
-            let world = w.world();
-            super::checkpoint_view::summarise(&world, views, cp).map(|s| s.live_cameras)
-        });
+        let cameras = ctx
+            .world
+            .and_then(|w| super::checkpoint_view::summarise(w, views, cp).map(|s| s.live_cameras));
         return cameras
             .unwrap_or_default()
             .into_iter()
@@ -92,9 +52,8 @@ fn on_screen(console: &Console) -> Vec<(String, &'static str)> {
 /// why, and where they are kept instead. Nobody can miss it, and it stays
 /// until the log is written again (and, while actions sit outside the
 /// chain, says so in a quieter colour).
-pub(super) fn banner(console: &Console, ui: &mut egui::Ui) {
-    let Some(trail) = &console.audit else { return };
-    let health = trail.health();
+pub(super) fn banner(console: &Console, ctx: &FrameCtx, ui: &mut egui::Ui) {
+    let Some(health) = ctx.audit else { return };
     if health.is_ok() {
         return;
     }
@@ -145,11 +104,11 @@ pub(super) fn banner(console: &Console, ui: &mut egui::Ui) {
 }
 
 /// Records each camera that came on screen since the last frame.
-pub(super) fn cameras_viewed(console: &mut Console) {
-    if console.audit.is_none() {
+pub(super) fn cameras_viewed(console: &mut Console, ctx: &FrameCtx) {
+    if ctx.audit.is_none() {
         return;
     }
-    let now = on_screen(console);
+    let now = on_screen(console, ctx);
     let ids: BTreeSet<String> = now.iter().map(|(id, _)| id.clone()).collect();
     for (camera, place) in now {
         if !console.viewed.contains(&camera) {
@@ -160,54 +119,4 @@ pub(super) fn cameras_viewed(console: &mut Console) {
         }
     }
     console.viewed = ids;
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn resolves_carry_their_note_and_dispatches_name_each_unit() {
-        let events = [
-            Event::AlertNoted {
-                id: "a".into(),
-                note: "found nothing".into(),
-                by: "x".into(),
-            },
-            Event::AlertStateSet {
-                id: "a".into(),
-                state: AlertState::Resolved,
-                by: "x".into(),
-            },
-            Event::Dispatched {
-                alert: "b".into(),
-                units: vec!["u1".into(), "u2".into()],
-                by: "x".into(),
-                etas_s: vec![10.0, 20.0],
-            },
-            Event::AlertStateSet {
-                id: "c".into(),
-                state: AlertState::Acknowledged,
-                by: "x".into(),
-            },
-        ];
-        assert_eq!(
-            actions_of(&events),
-            vec![
-                AuditAction::AlertResolved {
-                    alert: "a".into(),
-                    note: Some("found nothing".into()),
-                },
-                AuditAction::AlertDispatched {
-                    alert: "b".into(),
-                    unit: "u1".into(),
-                },
-                AuditAction::AlertDispatched {
-                    alert: "b".into(),
-                    unit: "u2".into(),
-                },
-                AuditAction::AlertAcknowledged { alert: "c".into() },
-            ]
-        );
-    }
 }

@@ -4,12 +4,12 @@
 
 use std::fmt::Write as _;
 
-use super::{Area, Console, ListTab, area_heading, empty_hint, legend_row, theme, track_focus};
+use super::{Area, Console, FrameCtx, ListTab, area_heading, empty_hint, legend_row, theme, track_focus};
 use crate::i18n::Msg;
 use watchfloor_layers::UnitStatus;
 use watchfloor_layers::model::{Drone, Unit};
 
-pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
+pub(super) fn show(console: &mut Console, ctx: &FrameCtx, ui: &mut egui::Ui) {
     let rect = ui.max_rect();
     super::name_area(ui, console.t(Area::Units.title()));
     area_heading(console, ui, Area::Units);
@@ -29,22 +29,22 @@ pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
     });
     ui.separator();
     match console.list_tab {
-        ListTab::Units => units_and_drones(console, ui),
+        ListTab::Units => units_and_drones(console, ctx, ui),
         ListTab::Overview => {
             egui::ScrollArea::vertical()
                 .auto_shrink([false, false])
                 .show(ui, |ui| {
                     egui::Frame::new()
                         .inner_margin(egui::Margin::symmetric(4, 0))
-                        .show(ui, |ui| super::overview::show(console, ui));
+                        .show(ui, |ui| super::overview::show(console, ctx, ui));
                 });
         }
-        ListTab::Cameras if console.cameras.views().is_empty() => {
+        ListTab::Cameras if ctx.cameras.is_empty() => {
             empty_hint(ui, console.t(Msg::CamerasEmpty));
-            config_errors(console, ui);
+            config_errors(ctx, ui);
         }
         ListTab::Cameras => {
-            for (index, view) in console.cameras.views().iter().enumerate() {
+            for (index, view) in ctx.cameras.iter().enumerate() {
                 let look = theme::feed_look(super::video::health(view));
                 // Drag a camera onto a wall tile to show it there.
                 let drag_id = egui::Id::unique(("camera-drag", index));
@@ -76,19 +76,18 @@ pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
                     );
                 }
             }
-            config_errors(console, ui);
+            config_errors(ctx, ui);
         }
     }
     track_focus(console, ui, Area::Units, rect);
 }
 
-fn units_and_drones(console: &Console, ui: &mut egui::Ui) {
+fn units_and_drones(console: &Console, ctx: &FrameCtx, ui: &mut egui::Ui) {
     let now = console.now_us();
     // The sort order is taken under the read lock; only the rows on screen
     // are laid out (thousands of units must not cost thousands of rows).
-    let (order, drones): (Vec<String>, Vec<Drone>) = match &console.world {
-        Some(w) => {
-            let world = w.world();
+    let (order, drones): (Vec<String>, Vec<Drone>) = match ctx.world {
+        Some(world) => {
             let mut keyed: Vec<(bool, UnitStatus, &str, &str)> = world
                 .state()
                 .units
@@ -126,10 +125,9 @@ fn units_and_drones(console: &Console, ui: &mut egui::Ui) {
             drone_row(console, ui, drone, now);
         }
     }
-    if let (false, Some(world)) = (order.is_empty(), &console.world) {
+    if let (false, Some(world)) = (order.is_empty(), ctx.world) {
         ui.add_space(6.0);
         let (available, stale) = {
-            let world = world.world();
             let units = world.state().units.values();
             units.fold((0, 0), |(a, s), u| {
                 let is_stale = u.is_stale(now);
@@ -155,7 +153,6 @@ fn units_and_drones(console: &Console, ui: &mut egui::Ui) {
             .max_height((ui.available_height() - legend_height).max(80.0))
             .auto_shrink([false, false])
             .show_rows(ui, row_height, order.len(), |ui, rows| {
-                let world = world.world();
                 for id in &order[rows] {
                     if let Some(unit) = world.state().units.get(id) {
                         unit_row(console, ui, unit, now);
@@ -281,8 +278,8 @@ fn drone_row(console: &Console, ui: &mut egui::Ui, drone: &Drone, now: i64) {
 }
 
 /// Problems in the camera configuration, each naming its file and entry.
-fn config_errors(console: &Console, ui: &mut egui::Ui) {
-    for error in console.cameras.config_errors() {
+fn config_errors(ctx: &FrameCtx, ui: &mut egui::Ui) {
+    for error in &ctx.camera_set.config_errors {
         ui.add(
             egui::Label::new(
                 egui::RichText::new(error)

@@ -3,7 +3,7 @@
 
 use super::Console;
 use super::modes::Role;
-use crate::console::modes::RoleText as _;
+use crate::modes::RoleText as _;
 use crate::i18n::Msg;
 
 pub(super) fn show(console: &mut Console, ctx: &egui::Context) {

@@ -4,10 +4,10 @@
 //! enlarged by double-click, and empty tiles saying where cameras go. Only
 //! the tiles shown cost display work.
 
-use super::{Area, Console, area_heading, empty_hint, theme, track_focus};
+use super::{Area, Console, FrameCtx, area_heading, empty_hint, theme, track_focus};
 use crate::i18n::Msg;
 use watchfloor_media::detect::privacy::CameraPrivacy;
-use watchfloor_runtime::camera_set::{CameraView, Recorded};
+use watchfloor_media::view::{CameraView, Recorded};
 
 /// Largest layout: 6×6 tiles.
 pub const MAX_SIDE: usize = 6;
@@ -91,7 +91,7 @@ impl WallState {
     }
 }
 
-pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
+pub(super) fn show(console: &mut Console, ctx: &FrameCtx, ui: &mut egui::Ui) {
     let rect = ui.max_rect();
     super::name_area(ui, console.t(Area::Wall.title()));
     egui::Frame::new()
@@ -104,7 +104,7 @@ pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
                 if console.checkpoint.is_none() {
                     layout_buttons(console, ui);
                 }
-                checkpoint_picker(console, ui);
+                checkpoint_picker(console, ctx, ui);
                 window_toggle(console, ui);
             });
             if let Some(id) = console.checkpoint.clone() {
@@ -115,29 +115,29 @@ pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
                 if !other_owner && ui.input(|i| i.key_pressed(egui::Key::Escape)) {
                     console.checkpoint = None;
                 }
-                super::checkpoint_view::show(console, ui, &id);
+                super::checkpoint_view::show(console, ctx, ui, &id);
                 return;
             }
-            if let Some(error) = console.cameras.error() {
+            if let Some(error) = &ctx.camera_set.error {
                 ui.label(
                     egui::RichText::new(console.t(Msg::CamerasFailed))
                         .color(theme::palette::VERMILLION),
                 );
                 empty_hint(ui, error);
-            } else if console.cameras.is_starting() {
+            } else if ctx.camera_set.starting {
                 empty_hint(ui, console.t(Msg::WallStarting));
-            } else if console.cameras.views().is_empty() {
+            } else if ctx.cameras.is_empty() {
                 empty_hint(ui, console.t(Msg::WallEmpty));
             }
             ui.add_space(4.0);
-            tiles(console, ui);
+            tiles(console, ctx, ui);
         });
     track_focus(console, ui, Area::Wall, rect);
 }
 
 /// The wall in a window of its own (a second monitor): the same wall,
 /// drawn by the same renderer; closing the window brings it back.
-pub(super) fn show_window(console: &mut Console, ctx: &egui::Context) {
+pub(super) fn show_window(console: &mut Console, frame: &FrameCtx, ctx: &egui::Context) {
     let title = format!("Watchfloor · {}", console.t(Area::Wall.title()));
     let mut builder = egui::ViewportBuilder::default()
         .with_title(title)
@@ -155,7 +155,7 @@ pub(super) fn show_window(console: &mut Console, ctx: &egui::Context) {
         egui::ViewportId::from_hash_of("watchfloor-wall"),
         builder,
         |ui, _class| {
-            egui::CentralPanel::no_frame().show(ui, |ui| show(console, ui));
+            egui::CentralPanel::no_frame().show(ui, |ui| show(console, frame, ui));
             if ui.input(|i| i.viewport().close_requested()) {
                 console.wall_window = false;
                 console.wall_window_at = None;
@@ -182,10 +182,9 @@ fn window_toggle(console: &mut Console, ui: &mut egui::Ui) {
 }
 
 /// Which checkpoint to show large (the supervisor's view), or the wall.
-fn checkpoint_picker(console: &mut Console, ui: &mut egui::Ui) {
-    let checkpoints: Vec<(String, String)> = console.world.as_ref().map_or_else(Vec::new, |w| {
-        w.world()
-            .state()
+fn checkpoint_picker(console: &mut Console, ctx: &FrameCtx, ui: &mut egui::Ui) {
+    let checkpoints: Vec<(String, String)> = ctx.world.map_or_else(Vec::new, |w| {
+        w.state()
             .checkpoints
             .values()
             .map(|c| (c.id.clone(), c.name.clone()))
@@ -226,7 +225,7 @@ fn checkpoint_picker(console: &mut Console, ui: &mut egui::Ui) {
         .labelled_by(label.id)
         .on_hover_text(console.t(Msg::CheckpointViewHint));
     if let Some(choice) = chosen {
-        console.open_checkpoint(choice.as_deref());
+        console.open_checkpoint(choice.as_deref(), ctx.world);
     }
 }
 
@@ -265,7 +264,7 @@ fn layout_buttons(console: &mut Console, ui: &mut egui::Ui) {
     }
 }
 
-fn tiles(console: &mut Console, ui: &mut egui::Ui) {
+fn tiles(console: &mut Console, ctx: &FrameCtx, ui: &mut egui::Ui) {
     let gap = 8.0;
     let area = ui.available_rect_before_wrap();
     let visible = console.wall.visible_tiles();
@@ -280,7 +279,7 @@ fn tiles(console: &mut Console, ui: &mut egui::Ui) {
     let tile_h = (tile_w * 9.0 / 16.0)
         .min((area.height() - gap * (side - 1.0)) / side)
         .max(24.0);
-    let cameras = console.cameras.views().len();
+    let cameras = ctx.cameras.len();
     let mut dropped = None;
     let mut toggled = None;
     for (slot, &tile_index) in visible.iter().enumerate() {
@@ -288,8 +287,8 @@ fn tiles(console: &mut Console, ui: &mut egui::Ui) {
         let min = area.min + egui::vec2(col as f32 * (tile_w + gap), row as f32 * (tile_h + gap));
         let tile = egui::Rect::from_min_size(min, egui::vec2(tile_w, tile_h));
         let camera = console.wall.camera_of(tile_index, cameras);
-        match camera.and_then(|c| console.cameras.views().get(c).map(|v| (c, v))) {
-            Some((c, view)) => camera_tile(console, ui, tile, c as u64, view),
+        match camera.and_then(|c| ctx.cameras.get(c).map(|v| (c, v))) {
+            Some((c, view)) => camera_tile(console, ctx, ui, tile, c as u64, view),
             None => empty_tile(console, ui, tile),
         }
         let response = ui.interact(
@@ -338,13 +337,14 @@ fn empty_tile(console: &Console, ui: &egui::Ui, tile: egui::Rect) {
 /// its state, frame rate and frame age below.
 pub(super) fn camera_tile(
     console: &Console,
+    ctx: &FrameCtx,
     ui: &egui::Ui,
     tile: egui::Rect,
     index: u64,
     view: &CameraView,
 ) {
     let painter = ui.painter_at(tile);
-    picture(console, ui, &painter, tile, index, view);
+    picture(console, ctx, ui, &painter, tile, index, view);
     let look = theme::feed_look(super::video::health(view));
     let small = egui::TextStyle::Small.resolve(ui.style());
     let band = |top: f32, text: String, color: egui::Color32| {
@@ -513,6 +513,7 @@ fn detection_boxes(
 /// unknown, else the video with masks, zones and boxes, else why none.
 fn picture(
     console: &Console,
+    ctx: &FrameCtx,
     ui: &egui::Ui,
     painter: &egui::Painter,
     tile: egui::Rect,
@@ -528,7 +529,7 @@ fn picture(
             tile,
             &format!("{}: {why}", console.t(Msg::PrivacyMasksUnreadable)),
         );
-    } else if let (Some(frame), true) = (&view.frame, console.video_ready) {
+    } else if let (Some(frame), true) = (&view.frame, ctx.video_ready) {
         let (w, h) = (frame.width() as f32, frame.height() as f32);
         let scale = (tile.width() / w).min(tile.height() / h);
         let video = egui::Rect::from_center_size(tile.center(), egui::vec2(w * scale, h * scale));

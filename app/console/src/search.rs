@@ -3,7 +3,7 @@
 //! place centres the map on it, a camera goes to the wall, a checkpoint
 //! opens its view (and centres the map).
 
-use super::{Console, area, theme};
+use super::{Console, FrameCtx, area, theme};
 use crate::i18n::Msg;
 
 /// Matches shown at most.
@@ -33,14 +33,14 @@ pub struct Match {
 
 /// Everything whose name contains `query` (case-insensitive), cameras and
 /// units first, at most [`MAX_MATCHES`].
-pub fn find(console: &Console, query: &str) -> Vec<Match> {
+pub fn find(console: &Console, ctx: &FrameCtx, query: &str) -> Vec<Match> {
     let q = query.trim().to_lowercase();
     if q.is_empty() {
         return Vec::new();
     }
     let hit = |name: &str| name.to_lowercase().contains(&q);
     let mut out = Vec::new();
-    for (i, v) in console.cameras.views().iter().enumerate() {
+    for (i, v) in ctx.cameras.iter().enumerate() {
         if hit(&v.name) || hit(&v.id) {
             out.push(Match {
                 kind: console.t(Msg::TabCameras),
@@ -49,8 +49,7 @@ pub fn find(console: &Console, query: &str) -> Vec<Match> {
             });
         }
     }
-    if let Some(world) = &console.world {
-        let world = world.world();
+    if let Some(world) = ctx.world {
         let state = world.state();
         for u in state
             .units
@@ -84,11 +83,7 @@ pub fn find(console: &Console, query: &str) -> Vec<Match> {
             });
         }
     }
-    if let Some(map) = console
-        .map
-        .as_ref()
-        .and_then(watchfloor_runtime::map::ready)
-    {
+    if let Some(map) = ctx.map {
         let mut seen = std::collections::BTreeSet::new();
         for l in map.labels.iter().filter(|l| hit(&l.text)) {
             if seen.insert(l.text.clone()) {
@@ -105,7 +100,7 @@ pub fn find(console: &Console, query: &str) -> Vec<Match> {
 }
 
 /// Takes a match: the map centres on it, or the camera goes to the wall.
-pub fn choose(console: &mut Console, found: &Found) {
+pub fn choose(console: &mut Console, ctx: &FrameCtx, found: &Found) {
     match found {
         Found::Camera(i) => {
             console.checkpoint = None;
@@ -117,13 +112,13 @@ pub fn choose(console: &mut Console, found: &Found) {
             console.focus = super::Area::Map;
         }
         Found::Checkpoint(id) => {
-            console.open_checkpoint(Some(id));
+            console.open_checkpoint(Some(id), ctx.world);
             console.focus = super::Area::Wall;
         }
     }
 }
 
-pub(super) fn show(console: &mut Console, ctx: &egui::Context) {
+pub(super) fn show(console: &mut Console, frame: &FrameCtx, ctx: &egui::Context) {
     if ctx.input_mut(|i| i.consume_shortcut(&area::SEARCH)) {
         console.search_open = !console.search_open;
         console.search_text.clear();
@@ -148,7 +143,7 @@ pub(super) fn show(console: &mut Console, ctx: &egui::Context) {
                     .desired_width(420.0),
             );
             edit.request_focus();
-            let matches = find(console, &text);
+            let matches = find(console, frame, &text);
             if enter {
                 chosen = matches.first().map(|m| m.found.clone());
             }
@@ -166,7 +161,7 @@ pub(super) fn show(console: &mut Console, ctx: &egui::Context) {
             console.search_text = text;
         });
     if let Some(found) = chosen {
-        choose(console, &found);
+        choose(console, frame, &found);
         open = false;
     }
     if ctx.input(|i| i.key_pressed(egui::Key::Escape)) {

@@ -1,31 +1,23 @@
 //! Exporting an incident package from the console (timeline → Export):
 //! the span around the instant shown, the cameras, and redaction, which only
-//! a supervisor may lift (with a reason; audited). The export runs on its
-//! own `export` thread from the console's own journal handle; the dialog
-//! shows its outcome and the package's verification.
+//! a supervisor may lift (with a reason; audited). The dialog asks for the
+//! export ([`Command::Export`]); the program writes and verifies it off the
+//! UI thread and the dialog shows how it went ([`FrameCtx::export`]).
 
 use std::path::PathBuf;
-use std::sync::mpsc::{Receiver, sync_channel};
 
-use super::{Console, modes, theme};
+use super::{Command, Console, ExportAsk, FrameCtx, modes, theme};
 use crate::i18n::Msg;
 
-/// The dialog's fields and a running export.
+/// The dialog's fields.
 pub(super) struct ExportDialog {
     from: String,
     to: String,
     out: String,
     lift: bool,
     reason: String,
-    running: Option<Receiver<Result<Exported, String>>>,
-    outcome: Option<Result<String, String>>,
-}
-
-/// A package written and verified: what the dialog shows and the audit
-/// trail records.
-pub(super) struct Exported {
-    summary: String,
-    action: watchfloor_layers::audit::AuditAction,
+    /// Why the fields do not make an export.
+    refused: Option<String>,
 }
 
 impl Console {
@@ -34,9 +26,7 @@ impl Console {
     pub fn open_export(&mut self) {
         let now = self.now();
         let stamp = now.format("%Y%m%d-%H%M%S");
-        let out = watchfloor_runtime::paths::data_dir()
-            .join("exports")
-            .join(format!("incident-{stamp}"));
+        let out = self.exports.join(format!("incident-{stamp}"));
         let (from, to) = match self.replay.as_ref().and_then(|r| r.locked) {
             Some((a, b)) => (self.local(a), self.local(b)),
             // Up to a segment before now: the segment being recorded is
@@ -52,18 +42,8 @@ impl Console {
             out: out.display().to_string(),
             lift: false,
             reason: String::new(),
-            running: None,
-            outcome: None,
+            refused: None,
         });
-    }
-
-    /// What the last export from the dialog came to (`None`: none yet, or
-    /// still running): the package's summary, or why it failed.
-    pub fn export_outcome(&self) -> Option<Result<&str, &str>> {
-        match self.export.as_ref()?.outcome.as_ref()? {
-            Ok(s) => Some(Ok(s)),
-            Err(e) => Some(Err(e)),
-        }
     }
 
     /// Opens the export dialog filled in for `from_us..=to_us` into `out`
@@ -86,7 +66,7 @@ impl Console {
             .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
     }
 
-    /// Starts the export the dialog describes.
+    /// Asks for the export the dialog describes.
     fn start_export(&mut self) -> Result<(), String> {
         let Some(d) = &self.export else { return Ok(()) };
         let parse = |s: &str| {
@@ -99,82 +79,26 @@ impl Console {
         if lift && d.reason.trim().is_empty() {
             return Err(self.t(Msg::ExportReasonNeeded).to_owned());
         }
-        let journal = self
-            .world
-            .as_ref()
-            .and_then(watchfloor_runtime::world::LiveWorld::journal)
-            .ok_or_else(|| self.t(Msg::ExportNoJournal).to_owned())?;
-        let request = watchfloor_runtime::export::package::ExportRequest {
+        let ask = ExportAsk {
             from_us,
             to_us,
             out: PathBuf::from(d.out.trim()),
-            recordings: self.recordings.clone().unwrap_or_default(),
-            cameras: Vec::new(),
-            redact: !lift,
-            privacy: self.privacy.clone(),
-            origin: self.world.as_ref().map(|w| w.live_world().frame().origin()),
+            lifted: lift.then(|| d.reason.trim().to_owned()),
         };
-        if lift {
-            self.audit(watchfloor_layers::audit::AuditAction::RedactionLifted {
-                scope: format!("export {}", request.out.display()),
-                reason: d.reason.trim().to_owned(),
-            });
-        }
-        let (tx, rx) = sync_channel(1);
-        std::thread::Builder::new()
-            .name("export".into())
-            .spawn(move || {
-                let outcome = watchfloor_runtime::export::package::export(&request, &journal)
-                    .and_then(|report| {
-                        let check = watchfloor_runtime::export::verify::verify(&report.dir)?;
-                        anyhow::ensure!(check.is_intact(), "the package written does not verify");
-                        Ok(Exported {
-                            summary: format!(
-                                "{}: {} clips, {} events, {} files, verified",
-                                report.dir.display(),
-                                report.clips(),
-                                report.events,
-                                report.manifest.files.len(),
-                            ),
-                            action: watchfloor_layers::audit::AuditAction::Exported {
-                                dir: report.dir.display().to_string(),
-                                cameras: report.manifest.cameras.clone(),
-                                from: request.from_us,
-                                to: request.to_us,
-                                manifest_sha256: Some(report.manifest_sha256.clone()),
-                            },
-                        })
-                    })
-                    .map_err(|e| format!("{e:#}"));
-                let _ = tx.send(outcome);
-            })
-            .map_err(|e| e.to_string())?;
-        if let Some(d) = &mut self.export {
-            d.running = Some(rx);
-            d.outcome = None;
-        }
+        self.commands.push(Command::Export(ask));
         Ok(())
     }
 }
 
 /// The dialog, while open.
-pub(super) fn show(console: &mut Console, ctx: &egui::Context) {
+pub(super) fn show(console: &mut Console, frame: &FrameCtx, ctx: &egui::Context) {
     let Some(d) = &mut console.export else { return };
-    if let Some(outcome) = d.running.as_ref().and_then(|r| r.try_recv().ok()) {
-        d.running = None;
-        let shown = match outcome {
-            Ok(done) => {
-                // Audited once the package exists and verifies.
-                console.audit(done.action);
-                Ok(done.summary)
-            }
-            Err(e) => Err(e),
-        };
-        if let Some(d) = &mut console.export {
-            d.outcome = Some(shown);
-        }
-    }
-    let Some(d) = &mut console.export else { return };
+    let running = frame.export.is_some_and(|e| e.running);
+    let outcome = d
+        .refused
+        .clone()
+        .map(Err)
+        .or_else(|| frame.export.and_then(|e| e.outcome.clone()));
     let supervisor = console.role == Some(modes::Role::Supervisor);
     let lang = console.lang;
     let t = |m: Msg| m.text(lang);
@@ -213,7 +137,7 @@ pub(super) fn show(console: &mut Console, ctx: &egui::Context) {
                 );
             }
             ui.horizontal(|ui| {
-                let idle = d.running.is_none();
+                let idle = !running;
                 start = ui
                     .add_enabled(idle, egui::Button::new(t(Msg::ExportRun)))
                     .clicked();
@@ -222,7 +146,7 @@ pub(super) fn show(console: &mut Console, ctx: &egui::Context) {
                     ui.label(t(Msg::ExportRunning));
                 }
             });
-            match &d.outcome {
+            match &outcome {
                 Some(Ok(text)) => {
                     ui.label(egui::RichText::new(text).color(theme::palette::BLUISH_GREEN));
                 }
@@ -232,13 +156,13 @@ pub(super) fn show(console: &mut Console, ctx: &egui::Context) {
                 None => {}
             }
         });
-    if start
-        && let Err(e) = console.start_export()
-        && let Some(d) = &mut console.export
-    {
-        d.outcome = Some(Err(e));
+    if start {
+        let refused = console.start_export().err();
+        if let Some(d) = &mut console.export {
+            d.refused = refused;
+        }
     }
-    if !open && console.export.as_ref().is_some_and(|d| d.running.is_none()) {
+    if !open && !running {
         console.export = None;
     }
 }

@@ -6,7 +6,7 @@
 
 use std::fmt::Write as _;
 
-use super::{Console, theme};
+use super::{Console, FrameCtx, theme};
 use crate::i18n::Msg;
 use watchfloor_media::detect::privacy::CameraPrivacy;
 
@@ -20,7 +20,7 @@ pub struct Problem {
 }
 
 /// Everything wrong now, grouped in a fixed order.
-pub fn collect(console: &Console) -> Vec<Problem> {
+pub fn collect(console: &Console, ctx: &FrameCtx) -> Vec<Problem> {
     let mut out = Vec::new();
     let mut push = |group: Msg, text: String| out.push(Problem { group, text });
     if let Some(why) = console.privacy.all_unknown() {
@@ -42,7 +42,7 @@ pub fn collect(console: &Console) -> Vec<Problem> {
             ),
         );
     }
-    if let Some(h) = console.audit_health().filter(|h| !h.is_ok()) {
+    if let Some(h) = ctx.audit.filter(|h| !h.is_ok()) {
         let mut text = h
             .failing
             .clone()
@@ -58,35 +58,33 @@ pub fn collect(console: &Console) -> Vec<Problem> {
         }
         push(Msg::ProblemsAudit, text);
     }
-    if let Some(world) = &console.world {
-        if let Some(Err(why)) = world.status().journal {
-            push(Msg::ProblemsJournal, why);
+    if let Some(status) = ctx.world_status {
+        if let Some(Err(why)) = &status.journal {
+            push(Msg::ProblemsJournal, why.clone());
         }
-        for issue in world.status().site_issues {
-            push(Msg::ProblemsSite, issue);
-        }
-        if let Some(stats) = world.feed_stats() {
-            for skew in stats.clock_skews() {
-                push(
-                    Msg::ProblemsFeeds,
-                    format!("{}: {}", skew.source, clock_text(console, skew.behind_us)),
-                );
-            }
+        for issue in &status.site_issues {
+            push(Msg::ProblemsSite, issue.clone());
         }
     }
-    if let watchfloor_runtime::camera_set::DetectionState::Running { problems, .. } =
-        console.cameras.detection_state()
+    for skew in ctx.feeds.iter().flat_map(|f| &f.skews) {
+        push(
+            Msg::ProblemsFeeds,
+            format!("{}: {}", skew.source, clock_text(console, skew.behind_us)),
+        );
+    }
+    if let watchfloor_media::view::DetectionState::Running { problems, .. } =
+        &ctx.camera_set.detection
     {
         for p in problems {
             push(Msg::ProblemsDetection, p.clone());
         }
     }
-    for view in console.cameras.views() {
+    for view in ctx.cameras {
         if let Some(why) = view.recording.as_ref().and_then(|r| r.stopped.as_ref()) {
             push(Msg::ProblemsRecording, format!("{}: {why}", view.name));
         }
     }
-    for e in console.cameras.config_errors() {
+    for e in &ctx.camera_set.config_errors {
         push(Msg::ProblemsCameras, e.clone());
     }
     out
@@ -110,10 +108,8 @@ pub fn clock_text(console: &Console, behind_us: i64) -> String {
 
 /// Cameras whose pictures are blanked for unreadable masks, among those
 /// the console knows.
-pub fn blanked_cameras(console: &Console) -> Vec<String> {
-    console
-        .cameras
-        .views()
+pub fn blanked_cameras(console: &Console, ctx: &FrameCtx) -> Vec<String> {
+    ctx.cameras
         .iter()
         .filter(|v| matches!(console.privacy.for_camera(&v.id), CameraPrivacy::Unknown(_)))
         .map(|v| v.name.clone())
@@ -122,8 +118,8 @@ pub fn blanked_cameras(console: &Console) -> Vec<String> {
 
 /// The status bar's entry: privacy first (cameras blanked, named), then a
 /// button counting every problem that opens the window.
-pub(super) fn status_items(console: &mut Console, ui: &mut egui::Ui) {
-    let blanked = blanked_cameras(console);
+pub(super) fn status_items(console: &mut Console, ctx: &FrameCtx, ui: &mut egui::Ui) {
+    let blanked = blanked_cameras(console, ctx);
     if !blanked.is_empty() || console.privacy.all_unknown().is_some() {
         ui.separator();
         let names = if blanked.is_empty() {
@@ -141,7 +137,7 @@ pub(super) fn status_items(console: &mut Console, ui: &mut egui::Ui) {
                 .strong(),
         );
     }
-    let count = collect(console).len();
+    let count = collect(console, ctx).len();
     if count > 0 {
         ui.separator();
         let button = ui
@@ -164,11 +160,11 @@ pub(super) fn status_items(console: &mut Console, ui: &mut egui::Ui) {
 }
 
 /// The window, while open.
-pub(super) fn show(console: &mut Console, ctx: &egui::Context) {
+pub(super) fn show(console: &mut Console, frame: &FrameCtx, ctx: &egui::Context) {
     if !console.problems_open {
         return;
     }
-    let problems = collect(console);
+    let problems = collect(console, frame);
     let mut open = true;
     egui::Window::new(console.t(Msg::ProblemsTitle))
         .open(&mut open)

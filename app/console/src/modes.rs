@@ -2,7 +2,8 @@
 //! major-event security, special operation) is a saved layout: which panels,
 //! map layers and wall arrangement it shows. Switching is one action (a menu
 //! or F5–F8); the layouts, the last mode and the last role are kept in
-//! `layouts.json` in the user's config folder, written off the UI thread.
+//! `layouts.json` in the user's config folder, written by the program off
+//! the UI thread from the text the console hands out.
 //! The role chosen at start decides what is shown first and which alert
 //! actions are allowed.
 
@@ -10,7 +11,6 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
-use watchfloor_runtime::writer::{WriteError, Writer, read_regular};
 
 use crate::i18n::Msg;
 
@@ -253,70 +253,14 @@ impl Saved {
     }
 }
 
-/// Keeps `layouts.json`: what it held at start, and the runtime's writer
-/// for every change (written off the UI thread, coalesced).
-pub struct LayoutStore {
-    writer: Writer,
-    last_sent: Option<Saved>,
-}
-
-impl LayoutStore {
-    /// A store for `dir/layouts.json`, and what it holds now (with a message
-    /// if the file could not be used).
-    pub fn open(dir: &Path) -> std::io::Result<(Self, Saved, Option<String>)> {
-        let path = dir.join("layouts.json");
-        let (saved, problem) = match read_regular(&path) {
-            Ok(text) => Saved::from_json(text.as_deref(), &path),
-            Err(e) => (
-                Saved::default(),
-                Some(format!(
-                    "{}: cannot read ({e}); using the default layouts",
-                    path.display()
-                )),
-            ),
-        };
-        let writer = Writer::replacing("layout-writer", path)?;
-        Ok((
-            Self {
-                writer,
-                last_sent: Some(saved.clone()),
-            },
-            saved,
-            problem,
-        ))
-    }
-
-    /// Where the layouts are kept.
-    pub fn path(&self) -> &Path {
-        self.writer.path()
-    }
-
-    /// Hands `saved` to the writer if it differs from what was last handed;
-    /// never waits (if the writer is behind, the next call hands it again).
-    pub fn save(&mut self, saved: &Saved) {
-        if self.last_sent.as_ref() == Some(saved) {
-            return;
-        }
-        match self.writer.send(saved.to_json()) {
-            Ok(()) => self.last_sent = Some(saved.clone()),
-            Err(WriteError::Behind(_)) => {}
-            Err(e @ WriteError::Stopped(_)) => {
-                tracing::error!("{e}");
-                self.last_sent = Some(saved.clone());
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn layouts_survive_a_restart_and_a_broken_file_is_named() {
-        let dir = std::env::temp_dir().join(format!("wf-layouts-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        let (mut store, saved, problem) = LayoutStore::open(&dir).expect("open");
+    fn layouts_read_back_and_a_broken_file_is_named() {
+        let path = Path::new("/conf/layouts.json");
+        let (saved, problem) = Saved::from_json(None, path);
         assert_eq!((saved.clone(), problem), (Saved::default(), None));
         let mut changed = saved;
         changed.mode = Mode::MajorEvent;
@@ -325,16 +269,11 @@ mod tests {
         layout.wall_side = 5;
         layout.wall_cameras.insert(3, "cam-cp-02".into());
         layout.checkpoint = Some("cp-02".into());
-        store.save(&changed);
-        drop(store);
-        let (_, again, problem) = LayoutStore::open(&dir).expect("reopen");
+        let (again, problem) = Saved::from_json(Some(&changed.to_json()), path);
         assert_eq!(problem, None);
         assert_eq!(again, changed);
-
-        std::fs::write(dir.join("layouts.json"), "{ not json").expect("write");
-        let (_, fallback, problem) = LayoutStore::open(&dir).expect("reopen");
+        let (fallback, problem) = Saved::from_json(Some("{ not json"), path);
         assert_eq!(fallback, Saved::default());
-        assert!(problem.expect("a message").contains("layouts.json"));
-        let _ = std::fs::remove_dir_all(&dir);
+        assert!(problem.expect("a message").contains("/conf/layouts.json"));
     }
 }

@@ -3,12 +3,12 @@
 
 use std::fmt::Write as _;
 
-use super::{Console, theme};
+use super::{Console, FrameCtx, theme};
 use crate::i18n::Msg;
 use watchfloor_layers::FeedHealth;
-use watchfloor_runtime::startup::Check;
+use watchfloor_media::readiness::Check;
 
-pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
+pub(super) fn show(console: &mut Console, ctx: &FrameCtx, ui: &mut egui::Ui) {
     egui::Panel::bottom("status_bar").show(ui, |ui| {
         super::name_area(ui, console.t(Msg::AreaStatus));
         ui.horizontal(|ui| {
@@ -20,9 +20,9 @@ pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
             )
             .on_hover_text(now.format("UTC%:z").to_string());
             ui.separator();
-            let (live, total) = console.cameras.live_count();
+            let (live, total) = ctx.live_count();
             if console.package.is_some() {
-                let recorded = console.cameras.views().len();
+                let recorded = ctx.cameras.len();
                 key_value(
                     ui,
                     console.t(Msg::StatusCameras),
@@ -55,18 +55,18 @@ pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
                 );
             }
             ui.separator();
-            feeds(console, ui);
+            feeds(console, ctx, ui);
             ui.separator();
-            let (video, detector) = match &console.system {
+            let (video, detector) = match ctx.system {
                 Some(report) => (Some(&report.video), Some(&report.detector)),
                 None => (None, None),
             };
             check(console, ui, Msg::StatusVideo, video);
             ui.separator();
             check(console, ui, Msg::StatusDetector, detector);
-            detection(console, ui);
-            super::problems::status_items(console, ui);
-            if let Some(gpu) = &console.gpu {
+            detection(console, ctx, ui);
+            super::problems::status_items(console, ctx, ui);
+            if let Some(gpu) = ctx.gpu {
                 ui.separator();
                 key_value(ui, console.t(Msg::StatusGpu), gpu, None);
             }
@@ -77,9 +77,9 @@ pub(super) fn show(console: &mut Console, ui: &mut egui::Ui) {
 /// Detection beyond the library check: the model opening, running (with
 /// rules-file problems, if any), or why it failed.
 /// (The rules file's problems are listed in the problems window.)
-fn detection(console: &Console, ui: &mut egui::Ui) {
-    use watchfloor_runtime::camera_set::DetectionState;
-    match console.cameras.detection_state() {
+fn detection(console: &Console, ctx: &FrameCtx, ui: &mut egui::Ui) {
+    use watchfloor_media::view::DetectionState;
+    match &ctx.camera_set.detection {
         DetectionState::Starting => {
             ui.label(
                 egui::RichText::new(console.t(Msg::DetectionStarting)).color(theme::TEXT_WEAK),
@@ -100,7 +100,7 @@ fn item(ui: &mut egui::Ui, key: &str, look: &theme::StatusLook, value: &str) -> 
 }
 
 /// Feed health (CoT units, MAVLink drones), the journal, and site problems.
-fn feeds(console: &Console, ui: &mut egui::Ui) {
+fn feeds(console: &Console, ctx: &FrameCtx, ui: &mut egui::Ui) {
     if let Some(package) = &console.package {
         key_value(
             ui,
@@ -111,7 +111,7 @@ fn feeds(console: &Console, ui: &mut egui::Ui) {
         ui.label(egui::RichText::new(package.display().to_string()).color(theme::TEXT_WEAK));
         return;
     }
-    let Some(world) = &console.world else {
+    let Some(status) = ctx.world_status else {
         key_value(
             ui,
             console.t(Msg::StatusFeeds),
@@ -120,7 +120,6 @@ fn feeds(console: &Console, ui: &mut egui::Ui) {
         );
         return;
     };
-    let status = world.status();
     let key = console.t(Msg::StatusFeeds);
     match &status.feeds {
         None => {
@@ -133,17 +132,11 @@ fn feeds(console: &Console, ui: &mut egui::Ui) {
         }
         Some(Ok(bound)) => {
             ui.label(egui::RichText::new(format!("{key}:")).color(theme::TEXT_WEAK));
-            for (name, prefix) in [("CoT", "cot/"), ("MAVLink", "mavlink/")] {
-                let counters = world
-                    .feed_stats()
-                    .map(|s| s.total(prefix))
-                    .unwrap_or_default();
+            let summary = ctx.feeds.cloned().unwrap_or_default();
+            for (name, counters) in [("CoT", summary.cot), ("MAVLink", summary.mavlink)] {
                 feed(console, ui, name, counters, bound);
             }
-            let skews = world
-                .feed_stats()
-                .map(watchfloor_runtime::feeds::FeedStats::clock_skews)
-                .unwrap_or_default();
+            let skews = summary.skews;
             if let Some(first) = skews.first() {
                 let more = if skews.len() > 1 {
                     format!(" (+{})", skews.len() - 1)
@@ -185,7 +178,7 @@ fn feed(
     ui: &mut egui::Ui,
     name: &str,
     c: watchfloor_layers::feeds::ingest::FeedCounters,
-    bound: &watchfloor_runtime::feeds::FeedPorts,
+    bound: &watchfloor_layers::feeds::ports::FeedPorts,
 ) {
     let health = match c.last_good_at {
         Some(t) if watchfloor_layers::clock::now_us() - t < 5_000_000 => FeedHealth::Live,

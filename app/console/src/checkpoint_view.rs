@@ -6,9 +6,9 @@ use watchfloor_layers::UnitStatus;
 use watchfloor_layers::model::{AlertSource, Checkpoint};
 use watchfloor_layers::world::World;
 
-use super::{Console, empty_hint, theme};
+use super::{Console, FrameCtx, empty_hint, theme};
 use crate::i18n::Msg;
-use watchfloor_runtime::camera_set::CameraView;
+use watchfloor_media::view::CameraView;
 
 /// Units this close to a checkpoint are on duty there.
 pub const ON_DUTY_RADIUS_M: f64 = 300.0;
@@ -200,18 +200,15 @@ pub fn summarise(world: &World, views: &[CameraView], id: &str) -> Option<Checkp
 }
 
 /// Draws the checkpoint view into the wall's panel.
-pub(super) fn show(console: &mut Console, ui: &mut egui::Ui, id: &str) {
-    let summary = console
-        .world
-        .as_ref()
-        .and_then(|w| summarise(&w.world(), console.cameras.views(), id));
+pub(super) fn show(console: &mut Console, ctx: &FrameCtx, ui: &mut egui::Ui, id: &str) {
+    let summary = ctx.world.and_then(|w| summarise(w, ctx.cameras, id));
     let Some(s) = summary else {
         empty_hint(ui, console.t(Msg::CheckpointUnknown));
         return;
     };
     header(console, ui, &s);
     ui.add_space(6.0);
-    cameras(console, ui, &s);
+    cameras(console, ctx, ui, &s);
     ui.add_space(8.0);
     egui::ScrollArea::vertical()
         .id_salt("checkpoint-details")
@@ -221,7 +218,7 @@ pub(super) fn show(console: &mut Console, ui: &mut egui::Ui, id: &str) {
             ui.add_space(8.0);
             on_duty(console, ui, &s);
             ui.add_space(8.0);
-            alerts(console, ui, &s);
+            alerts(console, ctx, ui, &s);
         });
 }
 
@@ -253,7 +250,7 @@ fn header(console: &mut Console, ui: &mut egui::Ui, s: &CheckpointSummary) {
 }
 
 /// The checkpoint's cameras, as large as the panel allows (one or two per row).
-fn cameras(console: &Console, ui: &mut egui::Ui, s: &CheckpointSummary) {
+fn cameras(console: &Console, ctx: &FrameCtx, ui: &mut egui::Ui, s: &CheckpointSummary) {
     let n = s.live_cameras.len();
     if n == 0 {
         empty_hint(ui, console.t(Msg::CheckpointNoVideo));
@@ -270,13 +267,7 @@ fn cameras(console: &Console, ui: &mut egui::Ui, s: &CheckpointSummary) {
                 origin + egui::vec2(col as f32 * (width + gap), row as f32 * (height + gap)),
                 egui::vec2(width, height),
             );
-            super::wall::camera_tile(
-                console,
-                ui,
-                tile,
-                camera as u64,
-                &console.cameras.views()[camera],
-            );
+            super::wall::camera_tile(console, ctx, ui, tile, camera as u64, &ctx.cameras[camera]);
         }
         let rows = n.div_ceil(per_row) as f32;
         ui.allocate_rect(
@@ -373,17 +364,15 @@ fn on_duty(console: &Console, ui: &mut egui::Ui, s: &CheckpointSummary) {
     }
 }
 
-fn alerts(console: &mut Console, ui: &mut egui::Ui, s: &CheckpointSummary) {
+fn alerts(console: &mut Console, ctx: &FrameCtx, ui: &mut egui::Ui, s: &CheckpointSummary) {
     ui.label(egui::RichText::new(console.t(Msg::CheckpointAlerts)).strong());
     if s.alerts.is_empty() {
         empty_hint(ui, console.t(Msg::CheckpointNoAlerts));
         return;
     }
-    let rows: Vec<(String, String, watchfloor_layers::AlertSeverity)> = console
+    let rows: Vec<(String, String, watchfloor_layers::AlertSeverity)> = ctx
         .world
-        .as_ref()
-        .map(|w| {
-            let world = w.world();
+        .map(|world| {
             s.alerts
                 .iter()
                 .filter_map(|id| world.state().alerts.get(id))
@@ -396,7 +385,7 @@ fn alerts(console: &mut Console, ui: &mut egui::Ui, s: &CheckpointSummary) {
         let selected = console.selected_alert.as_deref() == Some(id.as_str());
         let text = egui::RichText::new(format!("{} {title}", look.symbol)).color(look.color);
         if ui.selectable_label(selected, text).clicked() {
-            console.select_alert(&id);
+            console.select_alert(&id, ctx);
         }
     }
 }
