@@ -94,7 +94,7 @@ def graph(src):
         for path in referenced(text, m):
             parts = path.split("::")
             target = None
-            for n in range(len(parts), 0, -1):
+            for n in range(len(parts), -1, -1):
                 cand = "::".join(parts[:n])
                 if cand in modules:
                     target = cand

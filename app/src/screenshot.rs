@@ -1,4 +1,4 @@
-//! Rendering the console without a window: the same `Console::ui` a window
+//! Rendering the console without a window: the same `Station::ui` a window
 //! runs, drawn offscreen by `watchfloor-render` and written as PNG. Needs no
 //! display server, only a wgpu adapter (Mesa's lavapipe on a GPU-less machine).
 
@@ -8,7 +8,8 @@ use std::time::Duration;
 use anyhow::Context as _;
 use watchfloor_render::{HeadlessRenderer, RgbaImage};
 
-use crate::console::{Console, theme};
+use crate::compose::station::Station;
+use crate::console::theme;
 
 /// Frames run before the one that is kept, so layout, fonts and panel sizes
 /// have settled (egui sizes some things from the previous frame).
@@ -26,7 +27,7 @@ const CAMERAS_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Renders `console` at `size` (pixels) and returns the image and the adapter.
 pub fn render_console(
-    console: &mut Console,
+    console: &mut Station,
     size: (u32, u32),
 ) -> anyhow::Result<(RgbaImage, String)> {
     let mut renderer = HeadlessRenderer::new().context("headless rendering needs a GPU adapter")?;
@@ -62,7 +63,7 @@ pub fn render_console(
             ..Default::default()
         };
         let output = ctx.run_ui(input, |ui| console.ui(ui));
-        if console.replay_pending_or_running() {
+        if console.console().replay_pending_or_running() {
             // Replay rebuilds the world and decodes pictures on its threads.
             std::thread::sleep(Duration::from_millis(500));
         }
@@ -78,7 +79,7 @@ pub fn render_console(
 
 /// Renders the console and writes it to `path` as PNG.
 pub fn write_screenshot(
-    console: &mut Console,
+    console: &mut Station,
     size: (u32, u32),
     path: &Path,
 ) -> anyhow::Result<()> {

@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::anyhow;
 
-use crate::console::{Console, theme};
+use crate::compose::station::Station;
+use crate::console::theme;
 use watchfloor_runtime::camera_set::Cameras;
 use watchfloor_runtime::camera_start::{ConfiguredCameras, DemoCameras};
 
@@ -17,7 +18,7 @@ const MIN_SIZE: [f32; 2] = [1024.0, 640.0];
 
 /// Opens the console window and runs until it is closed.
 pub fn run(
-    console: Console,
+    console: Station,
     demo: bool,
     cameras_file: Option<PathBuf>,
     world: Option<watchfloor_runtime::world::WorldOptions>,
@@ -78,7 +79,7 @@ pub fn run(
 
 /// Cameras, detection, the chime and the live world, for a console at work.
 fn start_live(
-    console: &mut Console,
+    console: &mut Station,
     ctx: &egui::Context,
     demo: bool,
     cameras_file: Option<PathBuf>,
@@ -115,7 +116,7 @@ fn start_live(
 }
 
 struct ConsoleApp {
-    console: Console,
+    console: Station,
     window_shot: Option<WindowShot>,
 }
 

@@ -10,15 +10,17 @@ use std::time::{Duration, Instant};
 
 use egui_kittest::kittest::{NodeT as _, Queryable};
 use egui_kittest::{Harness, SnapshotOptions};
+use watchfloor_app::compose::Station;
 use watchfloor_app::console::area::Area;
 use watchfloor_app::console::modes::{Mode, Role};
-use watchfloor_app::console::{Console, ConsoleOptions, ListTab, theme};
+use watchfloor_app::console::{Console, ConsoleOptions, FrameCtx, ListTab, theme};
 use watchfloor_app::i18n::Lang;
 use watchfloor_layers::AlertState;
 use watchfloor_layers::audit::AuditAction;
 use watchfloor_layers::event::{Event, UnitReport};
 use watchfloor_layers::frame::LocalFrame;
 use watchfloor_layers::model::UnitKind;
+use watchfloor_layers::world::World;
 use watchfloor_media::camera::{Camera, CameraId, Source};
 use watchfloor_media::ingest::{CameraIngest, IngestOptions};
 use watchfloor_runtime::camera_set::Cameras;
@@ -104,23 +106,23 @@ fn checkpoint_camera() -> CameraIngest {
     CameraIngest::start(camera, IngestOptions::default(), 0, None, None).expect("ingest starts")
 }
 
-fn console(role: Option<Role>) -> Console {
-    Console::new(&ConsoleOptions {
+fn console(role: Option<Role>) -> Station {
+    Station::of(&ConsoleOptions {
         lang: Lang::En,
         role,
         ..ConsoleOptions::default()
     })
 }
 
-fn harness(console: Console) -> Harness<'static, Console> {
+fn harness(console: Station) -> Harness<'static, Station> {
     Harness::builder()
         .with_size([1920.0, 1080.0])
         .wgpu()
         .with_context_setup(theme::apply)
-        .build_ui_state(|ui, console: &mut Console| console.ui(ui), console)
+        .build_ui_state(|ui, console: &mut Station| console.ui(ui), console)
 }
 
-fn alert_state(h: &Harness<'_, Console>) -> AlertState {
+fn alert_state(h: &Harness<'_, Station>) -> AlertState {
     let world = h.state().world().expect("world").world();
     world.state().alerts.values().next().expect("alert").state
 }
@@ -139,14 +141,14 @@ fn a_supervisor_sees_a_checkpoint_and_may_acknowledge_but_not_dispatch() {
     let mut h = harness(c);
     h.run_steps(3);
     // A supervisor starts on a checkpoint (the first of the site).
-    assert_eq!(h.state().checkpoint(), Some("cp-01"));
+    assert_eq!(h.state().console().checkpoint(), Some("cp-01"));
 
     // Another checkpoint from the picker.
     h.get_by_label("Checkpoint").click();
     h.run_steps(2);
     h.get_by_label("Outer ring 02").click();
     h.run_steps(3);
-    assert_eq!(h.state().checkpoint(), Some("cp-02"));
+    assert_eq!(h.state().console().checkpoint(), Some("cp-02"));
     // Its camera takes the site camera's name; the officer 40 m away is on
     // duty there, the car 2 km away is not; its alarm is among its alerts.
     let site_name = h.state().world().expect("world").world().state().cameras["cam-cp-02"]
@@ -186,7 +188,7 @@ fn a_supervisor_sees_a_checkpoint_and_may_acknowledge_but_not_dispatch() {
     // Esc goes back to the wall.
     h.key_press(egui::Key::Escape);
     h.run_steps(2);
-    assert_eq!(h.state().checkpoint(), None);
+    assert_eq!(h.state().console().checkpoint(), None);
 
     // Every action is in the audit trail, in order, and the chain holds.
     drop(h); // the console closes: the trail writes what is queued
@@ -241,7 +243,7 @@ fn a_trainer_may_not_act_and_the_role_is_asked_at_start() {
     assert!(h.get_by_label("Acknowledge").accesskit_node().is_disabled());
     h.get_by_label("Trainer").click();
     h.run_steps(3);
-    assert_eq!(h.state().role(), Some(Role::Trainer));
+    assert_eq!(h.state().console().role(), Some(Role::Trainer));
     assert!(h.query_by_label("Who is at this console?").is_none());
     for action in ["Acknowledge", "Dispatch", "Resolve"] {
         assert!(
@@ -260,23 +262,23 @@ fn modes_switch_in_one_action_and_are_kept_across_a_restart() {
     c.keep_layouts(&dir, None);
     let mut h = harness(c);
     h.run_steps(2);
-    assert_eq!((h.state().mode(), h.state().wall().side), (Mode::Normal, 2));
+    assert_eq!((h.state().console().mode(), h.state().console().wall().side), (Mode::Normal, 2));
     // F7: major event, its own layout (4×4 wall).
     h.key_press(egui::Key::F7);
     h.run_steps(2);
-    assert_eq!(h.state().mode(), Mode::MajorEvent);
-    assert_eq!(h.state().wall().side, 4);
+    assert_eq!(h.state().console().mode(), Mode::MajorEvent);
+    assert_eq!(h.state().console().wall().side, 4);
     // The operator changes the major-event wall to 5×5.
     h.get_by_label("5×5").click();
     h.run_steps(2);
     // F5 back to normal: 2×2 again; F7 brings the 5×5 major-event wall back.
     h.key_press(egui::Key::F5);
     h.run_steps(2);
-    assert_eq!(h.state().wall().side, 2);
+    assert_eq!(h.state().console().wall().side, 2);
     h.key_press(egui::Key::F7);
     h.run_steps(2);
     assert_eq!(
-        (h.state().mode(), h.state().wall().side),
+        (h.state().console().mode(), h.state().console().wall().side),
         (Mode::MajorEvent, 5)
     );
     drop(h); // the console closes: its layouts are written
@@ -284,7 +286,7 @@ fn modes_switch_in_one_action_and_are_kept_across_a_restart() {
     // A restart: the last mode and its layout come back.
     let mut again = console(Some(Role::Dispatcher));
     again.keep_layouts(&dir, None);
-    assert_eq!((again.mode(), again.wall().side), (Mode::MajorEvent, 5));
+    assert_eq!((again.console().mode(), again.console().wall().side), (Mode::MajorEvent, 5));
     let text = std::fs::read_to_string(dir.join("layouts.json")).expect("layouts kept");
     assert!(text.contains("major-event"), "{text}");
 }
@@ -295,25 +297,32 @@ fn snapshot_options() -> SnapshotOptions {
     SnapshotOptions::new().threshold(0.6).max_failed_pixels(8)
 }
 
-fn snapshot(h: &mut Harness<'_, Console>, name: &str) {
+fn snapshot<S>(h: &mut Harness<'_, S>, name: &str) {
     if let Err(e) = h.try_snapshot_options(name, &snapshot_options()) {
         panic!("{name}: {e}");
     }
 }
 
-fn panel(console: Console, area: Area, size: [f32; 2]) -> Harness<'static, Console> {
+/// One panel alone, pure: a world value and a frame in, drawn, no hub.
+fn panel(console: Console, world: World, area: Area, size: [f32; 2]) -> Harness<'static, (Console, World)> {
     let mut h = Harness::builder()
         .with_size(size)
         .wgpu()
         .with_context_setup(theme::apply)
         .build_ui_state(
-            move |ui, console: &mut Console| {
+            move |ui, (console, world): &mut (Console, World)| {
                 // The window's clear colour, which the panels leave showing.
                 let screen = ui.ctx().content_rect();
                 ui.painter().rect_filled(screen, 0.0, theme::BACKGROUND);
-                egui::CentralPanel::default().show(ui, |ui| console.area_ui(ui, area));
+                let ctx = FrameCtx {
+                    world: Some(world),
+                    ..FrameCtx::nothing()
+                };
+                egui::CentralPanel::default().show(ui, |ui| {
+                    console.area_ui(ui, area, &ctx);
+                });
             },
-            console,
+            (console, world),
         );
     h.run_steps(3);
     h
@@ -321,9 +330,10 @@ fn panel(console: Console, area: Area, size: [f32; 2]) -> Harness<'static, Conso
 
 #[test]
 fn each_panel_matches_its_snapshot() {
-    let world = astana_world();
+    // The live world's state as a plain value: the panels draw from it
+    // without a hub behind them.
+    let world = World::from_state(astana_world().world().state().clone());
     let raised = world
-        .world()
         .state()
         .alerts
         .values()
@@ -334,26 +344,29 @@ fn each_panel_matches_its_snapshot() {
     let at = chrono::DateTime::from_timestamp_micros(raised + 65_000_000)
         .expect("time")
         .fixed_offset();
-    let mut c = console(Some(Role::Dispatcher));
+    let mut c = Console::new(&ConsoleOptions {
+        lang: Lang::En,
+        role: Some(Role::Dispatcher),
+        ..ConsoleOptions::default()
+    });
     c.freeze_clock(at);
-    c.attach_world(world);
     c.set_wall_side(3);
 
-    let mut h = panel(c, Area::Wall, [900.0, 620.0]);
+    let mut h = panel(c, world, Area::Wall, [900.0, 620.0]);
     snapshot(&mut h, "panel-wall");
-    let mut c = h.into_state();
+    let (mut c, world) = h.into_state();
 
-    c.open_checkpoint(Some("cp-02"));
-    let mut h = panel(c, Area::Wall, [900.0, 620.0]);
+    c.open_checkpoint(Some("cp-02"), Some(&world));
+    let mut h = panel(c, world, Area::Wall, [900.0, 620.0]);
     snapshot(&mut h, "panel-checkpoint-view");
-    let mut c = h.into_state();
+    let (mut c, world) = h.into_state();
 
-    c.open_checkpoint(None);
-    let mut h = panel(c, Area::Alerts, [480.0, 620.0]);
+    c.open_checkpoint(None, Some(&world));
+    let mut h = panel(c, world, Area::Alerts, [480.0, 620.0]);
     snapshot(&mut h, "panel-alert-queue");
-    let mut c = h.into_state();
+    let (mut c, world) = h.into_state();
 
     c.set_list_tab(ListTab::Overview);
-    let mut h = panel(c, Area::Units, [420.0, 900.0]);
+    let mut h = panel(c, world, Area::Units, [420.0, 900.0]);
     snapshot(&mut h, "panel-overview");
 }

@@ -6,7 +6,7 @@ use egui_kittest::kittest::Queryable;
 use egui_kittest::{Harness, Node};
 use watchfloor_app::console::area::Area;
 use watchfloor_app::console::modes::Role as OperatorRole;
-use watchfloor_app::console::{Console, ConsoleOptions, theme};
+use watchfloor_app::console::{Console, ConsoleOptions, FrameCtx, theme};
 use watchfloor_app::i18n::{Lang, Msg};
 
 const SIZE: [f32; 2] = [1920.0, 1080.0];
@@ -27,7 +27,12 @@ fn harness(lang: Lang) -> Harness<'static, Console> {
         .with_size(SIZE)
         .wgpu()
         .with_context_setup(theme::apply)
-        .build_ui_state(|ui, console: &mut Console| console.ui(ui), console);
+        .build_ui_state(
+            |ui, console: &mut Console| {
+                console.ui(ui, &FrameCtx::nothing());
+            },
+            console,
+        );
     harness.run();
     harness
 }

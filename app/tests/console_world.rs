@@ -8,8 +8,9 @@ use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable};
+use watchfloor_app::compose::Station;
 use watchfloor_app::console::modes::Role;
-use watchfloor_app::console::{Console, ConsoleOptions, theme};
+use watchfloor_app::console::{ConsoleOptions, theme};
 use watchfloor_app::i18n::{Lang, Msg};
 use watchfloor_layers::clock::now_us;
 use watchfloor_layers::event::{Event, UnitReport};
@@ -117,7 +118,7 @@ fn units_drones_and_alerts_show_and_operator_actions_become_events() {
         .cloned()
         .expect("alert");
 
-    let mut console = Console::new(&ConsoleOptions {
+    let mut console = Station::of(&ConsoleOptions {
         lang: Lang::En,
         role: Some(Role::Dispatcher),
         ..ConsoleOptions::default()
@@ -127,7 +128,7 @@ fn units_drones_and_alerts_show_and_operator_actions_become_events() {
         .with_size([1920.0, 1080.0])
         .wgpu()
         .with_context_setup(theme::apply)
-        .build_ui_state(|ui, console: &mut Console| console.ui(ui), console);
+        .build_ui_state(|ui, console: &mut Station| console.ui(ui), console);
     harness.run();
     for text in [
         "P-01",
@@ -150,8 +151,8 @@ fn units_drones_and_alerts_show_and_operator_actions_become_events() {
         .get_by_label_contains("One-click alarm · compound-7 (GATE)")
         .click();
     harness.run();
-    assert_eq!(harness.state().selected_alert(), Some(alert.as_str()));
-    assert_eq!(harness.state().map_centre_request(), Some(CENTRE));
+    assert_eq!(harness.state().console().selected_alert(), Some(alert.as_str()));
+    assert_eq!(harness.state().console().map_centre_request(), Some(CENTRE));
 
     // Find by name (Ctrl+K): typing a callsign and Enter centres the map on the unit.
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::K);
@@ -167,7 +168,7 @@ fn units_drones_and_alerts_show_and_operator_actions_become_events() {
     harness.key_press(egui::Key::Enter);
     harness.run();
     assert_eq!(
-        harness.state().map_centre_request(),
+        harness.state().console().map_centre_request(),
         Some(frame.lonlat([800.0, 0.0])),
         "centred on P-01"
     );
@@ -176,9 +177,9 @@ fn units_drones_and_alerts_show_and_operator_actions_become_events() {
         "find window closed"
     );
 
-    let world = |h: &Harness<'_, Console>| h.state().world().expect("world").shared();
+    let world = |h: &Harness<'_, Station>| h.state().world().expect("world").shared();
     let state_of =
-        |h: &Harness<'_, Console>| world(h).read().expect("lock").state().alerts[&alert].state;
+        |h: &Harness<'_, Station>| world(h).read().expect("lock").state().alerts[&alert].state;
 
     harness
         .get_by_label(Msg::Acknowledge.text(Lang::En))
@@ -204,12 +205,21 @@ fn units_drones_and_alerts_show_and_operator_actions_become_events() {
     harness.run();
 
     // Dispatch: the nearest by road is the car 800 m away, not the walker 360 m away.
+    // The suggestions are worked out off the UI thread while the menu is open.
     harness.get_by_label(Msg::Dispatch.text(Lang::En)).click();
-    harness.run();
-    let offers: Vec<String> = harness
-        .query_all_by_label_contains(" min · ")
-        .map(|n| n.accesskit_node().label().unwrap_or_default())
-        .collect();
+    harness.run_steps(2);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let offers: Vec<String> = loop {
+        let offers: Vec<String> = harness
+            .query_all_by_label_contains(" min · ")
+            .map(|n| n.accesskit_node().label().unwrap_or_default())
+            .collect();
+        if !offers.is_empty() || Instant::now() > deadline {
+            break offers;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+        harness.run_steps(2);
+    };
     assert!(
         offers[0].starts_with("P-01 ·") && offers[0].contains(Msg::ByRoad.text(Lang::En)),
         "{offers:?}"

@@ -547,7 +547,8 @@ fn a_journal_in_use_is_named_and_nothing_is_written() {
 #[expect(clippy::too_many_lines, reason = "one trainer's session, start to end")]
 fn an_exported_package_opens_for_a_trainer_in_sync_and_keeps_notes() {
     use egui_kittest::Harness;
-    use watchfloor_app::console::{Console, ConsoleOptions, modes::Role, theme};
+    use watchfloor_app::compose::Station;
+    use watchfloor_app::console::{ConsoleOptions, modes::Role, theme};
     use watchfloor_runtime::camera_set::Recorded;
 
     let f = fixture();
@@ -565,12 +566,13 @@ fn an_exported_package_opens_for_a_trainer_in_sync_and_keeps_notes() {
     let original = Journal::open(&journal).expect("the export closed it");
     let empty = World::new(f.origin).state().clone();
 
-    let mut console = Console::new(&ConsoleOptions {
+    let mut console = Station::of(&ConsoleOptions {
         lang: watchfloor_app::i18n::Lang::En,
         demo: false,
         role: Some(Role::Trainer),
         mode: None,
         checkpoint: None,
+        ..ConsoleOptions::default()
     });
     let trainer_audit = out_dir("trainer-audit-console");
     console.attach_audit(
@@ -581,13 +583,13 @@ fn an_exported_package_opens_for_a_trainer_in_sync_and_keeps_notes() {
         .with_size([1920.0, 1080.0])
         .wgpu()
         .with_context_setup(theme::apply)
-        .build_ui_state(|ui, console: &mut Console| console.ui(ui), console);
+        .build_ui_state(|ui, console: &mut Station| console.ui(ui), console);
     h.state_mut().set_video_ready();
 
     // At an instant inside the package, the map is the original journal's
     // world then and the wall shows the picture recorded then.
     let at = from + 3_500_000;
-    h.state_mut().enter_replay(at);
+    h.state_mut().console_mut().enter_replay(at);
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     let then = original.state_at(at, &empty).expect("rebuilds");
     // The package opened at its start: a picture of that may still arrive
@@ -623,25 +625,24 @@ fn an_exported_package_opens_for_a_trainer_in_sync_and_keeps_notes() {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
     // A package cannot go live and acts on nothing.
-    h.state_mut().go_live();
-    assert_eq!(h.state().replay_at(), Some(at));
+    h.state_mut().console_mut().go_live();
+    assert_eq!(h.state().console().replay_at(), Some(at));
     assert!(
-        !h.state()
-            .may(watchfloor_app::console::modes::Action::Acknowledge)
+        !h.state().console().may(watchfloor_app::console::modes::Action::Acknowledge)
     );
 
     // Play a moment at 4×, then pause: still inside the package.
-    h.state_mut().set_replay_speed(4.0);
-    h.state_mut().set_replay_playing(true);
+    h.state_mut().console_mut().set_replay_speed(4.0);
+    h.state_mut().console_mut().set_replay_playing(true);
     for _ in 0..10 {
         h.run_steps(1);
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
-    h.state_mut().set_replay_playing(false);
-    let played = h.state().replay_at().expect("replaying");
+    h.state_mut().console_mut().set_replay_playing(false);
+    let played = h.state().console().replay_at().expect("replaying");
     assert!(played > at && played <= to, "{at} → {played}");
 
-    h.state_mut().add_bookmark("Unit 2 reaches the alarm");
+    h.state_mut().console_mut().add_bookmark("Unit 2 reaches the alarm");
     drop(h);
     let notes = std::fs::read_to_string(out.join("notes.jsonl")).expect("notes saved");
     assert!(notes.contains("Unit 2 reaches the alarm"), "{notes}");
@@ -754,7 +755,8 @@ fn a_package_opens_in_the_trainer_window_under_xvfb() {
 fn a_supervisor_exports_from_the_console_and_it_is_audited() {
     use egui_kittest::Harness;
     use egui_kittest::kittest::Queryable as _;
-    use watchfloor_app::console::{Console, ConsoleOptions, modes::Role, theme};
+    use watchfloor_app::compose::Station;
+    use watchfloor_app::console::{ConsoleOptions, modes::Role, theme};
     use watchfloor_app::i18n::{Lang, Msg};
 
     let f = fixture();
@@ -777,27 +779,28 @@ fn a_supervisor_exports_from_the_console_and_it_is_audited() {
         || {},
     )
     .expect("starts");
-    let mut console = Console::new(&ConsoleOptions {
+    let mut console = Station::of(&ConsoleOptions {
         lang: Lang::En,
         demo: false,
         role: Some(Role::Supervisor),
         mode: None,
         checkpoint: None,
+        ..ConsoleOptions::default()
     });
     console.attach_audit(watchfloor_layers::audit::AuditTrail::start(&audit).expect("audit"));
     console.set_recordings(f.recordings.clone());
     console.attach_world(live);
-    console.open_export_for(f.t0 + 2_000_000, f.t0 + 6_000_000, &out);
+    console.console_mut().open_export_for(f.t0 + 2_000_000, f.t0 + 6_000_000, &out);
     let mut h = Harness::builder()
         .with_size([1920.0, 1080.0])
         .wgpu()
         .with_context_setup(theme::apply)
-        .build_ui_state(|ui, console: &mut Console| console.ui(ui), console);
+        .build_ui_state(|ui, console: &mut Station| console.ui(ui), console);
     h.run_steps(2);
     h.get_by_label(Msg::ExportLift.text(Lang::En)).click();
     h.run_steps(2);
     let hint = Msg::ExportReason.text(Lang::En);
-    let reason_field = |h: &Harness<'_, Console>| {
+    let reason_field = |h: &Harness<'_, Station>| {
         use egui_kittest::kittest::NodeT as _;
         h.get_all_by_role(egui::accesskit::Role::TextInput)
             .find(|n| n.accesskit_node().placeholder() == Some(hint))

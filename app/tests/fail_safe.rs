@@ -12,8 +12,9 @@ use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
+use watchfloor_app::compose::Station;
 use watchfloor_app::console::modes::Role;
-use watchfloor_app::console::{Console, ConsoleOptions, theme};
+use watchfloor_app::console::{ConsoleOptions, theme};
 use watchfloor_app::i18n::{Lang, Msg};
 use watchfloor_layers::audit::{AuditLog, AuditTrail, fallback_dirs};
 use watchfloor_layers::feeds::cot::{CotEvent, CotPoint, encode};
@@ -76,20 +77,20 @@ fn smpte_camera(id: &str) -> CameraIngest {
     CameraIngest::start(camera, IngestOptions::default(), 0, None, None).expect("ingest starts")
 }
 
-fn console() -> Console {
-    Console::new(&ConsoleOptions {
+fn console() -> Station {
+    Station::of(&ConsoleOptions {
         lang: Lang::En,
         role: Some(Role::Dispatcher),
         ..ConsoleOptions::default()
     })
 }
 
-fn harness(console: Console) -> Harness<'static, Console> {
+fn harness(console: Station) -> Harness<'static, Station> {
     let mut h = Harness::builder()
         .with_size([1600.0, 900.0])
         .wgpu()
         .with_context_setup(theme::apply)
-        .build_ui_state(|ui, console: &mut Console| console.ui(ui), console);
+        .build_ui_state(|ui, console: &mut Station| console.ui(ui), console);
     h.state_mut().set_video_ready();
     h
 }
@@ -97,7 +98,7 @@ fn harness(console: Console) -> Harness<'static, Console> {
 /// Pixels of the SMPTE bars' saturated cyan (75 % cyan: 0, 192, 192): the
 /// console's own palette has no such colour, so they count test-pattern
 /// picture on screen.
-fn bar_pixels(console: &mut Console) -> usize {
+fn bar_pixels(console: &mut Station) -> usize {
     let (image, _) =
         watchfloor_app::screenshot::render_console(console, (1600, 900)).expect("renders");
     image
@@ -140,7 +141,7 @@ fn privacy_unreadable_masks_blank_the_cameras_and_name_the_file_and_line() {
     shown.attach_cameras(clear_cameras);
     let good = dir.join("good.toml");
     std::fs::write(&good, "").expect("write");
-    shown.set_privacy(watchfloor_runtime::export::privacy_policy(Some(&good)));
+    shown.console_mut().set_privacy(watchfloor_runtime::export::privacy_policy(Some(&good)));
     let visible = bar_pixels(&mut shown);
     assert!(visible > 1_000, "the pictures show: {visible} bar pixels");
     drop(shown);
@@ -156,7 +157,7 @@ fn privacy_unreadable_masks_blank_the_cameras_and_name_the_file_and_line() {
         why.starts_with(&format!("{}, line 4: ", rules.display())),
         "{why}"
     );
-    blanked.set_privacy(policy);
+    blanked.console_mut().set_privacy(policy);
     let leaked = bar_pixels(&mut blanked);
     println!(
         "test-pattern pixels on screen: {visible} with readable masks, {leaked} with unreadable ones"
@@ -169,7 +170,7 @@ fn privacy_unreadable_masks_blank_the_cameras_and_name_the_file_and_line() {
     h.run_steps(4);
     // Named in the status bar, and listed with its file and line.
     let _ = h.get_by_label_contains("blanked: Camera cam-a, Camera cam-b");
-    let problems = h.state().problems();
+    let problems = h.state_mut().problems();
     assert!(
         problems
             .iter()

@@ -9,8 +9,9 @@ use std::time::{Duration, Instant, UNIX_EPOCH};
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
+use watchfloor_app::compose::Station;
 use watchfloor_app::console::modes::Role;
-use watchfloor_app::console::{Console, ConsoleOptions, theme};
+use watchfloor_app::console::{ConsoleOptions, theme};
 use watchfloor_app::i18n::{Lang, Msg};
 use watchfloor_layers::clock::now_us;
 use watchfloor_layers::event::{Event, Origin, UnitReport};
@@ -281,22 +282,23 @@ fn the_console_in_replay_shows_the_recorded_world_and_video_at_one_instant() {
     let start_ms = u64::try_from(first / 1000).expect("positive");
     write_segment(&camera.join(format!("{start_ms}.mkv")), 8);
 
-    let mut console = Console::new(&ConsoleOptions {
+    let mut console = Station::of(&ConsoleOptions {
         lang: Lang::En,
         demo: false,
         role: Some(Role::Dispatcher),
         mode: None,
         checkpoint: None,
+        ..ConsoleOptions::default()
     });
     console.attach_world(live);
     console.set_recordings(root.join("recordings"));
     let middle = i64::midpoint(first, last);
-    console.enter_replay(middle);
+    console.console_mut().enter_replay(middle);
     let mut h = Harness::builder()
         .with_size([1920.0, 1080.0])
         .wgpu()
         .with_context_setup(theme::apply)
-        .build_ui_state(|ui, console: &mut Console| console.ui(ui), console);
+        .build_ui_state(|ui, console: &mut Station| console.ui(ui), console);
     h.state_mut().set_video_ready();
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
@@ -318,7 +320,7 @@ fn the_console_in_replay_shows_the_recorded_world_and_video_at_one_instant() {
         assert!(Instant::now() < deadline, "no recorded picture on the wall");
         std::thread::sleep(Duration::from_millis(50));
     }
-    assert_eq!(h.state().replay_at(), Some(middle));
+    assert_eq!(h.state().console().replay_at(), Some(middle));
     h.get_by_label_contains(Msg::TimelineReplay.text(Lang::En));
     // The map shows the world as the journal had it at that instant.
     let then = journal
@@ -340,12 +342,11 @@ fn the_console_in_replay_shows_the_recorded_world_and_video_at_one_instant() {
     assert!(shown.units.len() == samples.last().expect("sample").1.units.len());
     // Actions wait for live.
     assert!(
-        !h.state()
-            .may(watchfloor_app::console::modes::Action::Acknowledge)
+        !h.state().console().may(watchfloor_app::console::modes::Action::Acknowledge)
     );
     // A step of 15 frames moves map and video together.
-    h.state_mut().step_frames(15);
-    let moved = h.state().replay_at().expect("replaying");
+    h.state_mut().console_mut().step_frames(15);
+    let moved = h.state().console().replay_at().expect("replaying");
     assert_eq!(
         moved,
         middle + 15 * watchfloor_app::console::replay::FRAME_US
@@ -371,12 +372,12 @@ fn the_console_in_replay_shows_the_recorded_world_and_video_at_one_instant() {
     }
 
     // Back to live: the live world and no recorded pictures.
-    h.state_mut().go_live();
+    h.state_mut().console_mut().go_live();
     h.run_steps(2);
     let c = h.state();
-    assert_eq!(c.replay_at(), None);
+    assert_eq!(c.console().replay_at(), None);
     let world = c.world().expect("world");
     assert!(*world.world().state() == *world.live_world().state());
     assert!(c.camera_views().iter().all(|v| v.recorded.is_none()));
-    assert!(c.may(watchfloor_app::console::modes::Action::Acknowledge));
+    assert!(c.console().may(watchfloor_app::console::modes::Action::Acknowledge));
 }

@@ -8,8 +8,9 @@ use std::time::Duration;
 use egui::{PointerButton, Pos2, Role};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
+use watchfloor_app::compose::Station;
 use watchfloor_app::console::modes::Role as OperatorRole;
-use watchfloor_app::console::{Console, ConsoleOptions, theme};
+use watchfloor_app::console::{ConsoleOptions, theme};
 use watchfloor_app::i18n::Lang;
 use watchfloor_media::camera::{Camera, CameraId, Source};
 use watchfloor_media::ingest::{CameraIngest, IngestOptions};
@@ -31,7 +32,7 @@ fn test_camera(id: &str, pattern: &str) -> CameraIngest {
     CameraIngest::start(camera, IngestOptions::default(), 0, None, None).expect("ingest starts")
 }
 
-fn click(harness: &mut Harness<'_, Console>, pos: Pos2) {
+fn click(harness: &mut Harness<'_, Station>, pos: Pos2) {
     harness.hover_at(pos);
     harness.step();
     for pressed in [true, false] {
@@ -53,7 +54,7 @@ fn layouts_drag_to_tile_and_double_click_enlarge() {
         Vec::new(),
     );
     cameras.wait_for_frames(Duration::from_secs(30));
-    let mut console = Console::new(&ConsoleOptions {
+    let mut console = Station::of(&ConsoleOptions {
         lang: Lang::En,
         role: Some(OperatorRole::Dispatcher),
         ..ConsoleOptions::default()
@@ -65,27 +66,27 @@ fn layouts_drag_to_tile_and_double_click_enlarge() {
         .with_step_dt(1.0 / 60.0)
         .wgpu()
         .with_context_setup(theme::apply)
-        .build_ui_state(|ui, console: &mut Console| console.ui(ui), console);
+        .build_ui_state(|ui, console: &mut Station| console.ui(ui), console);
     harness.run_steps(4);
-    assert_eq!(harness.state().wall().side, 2, "2×2 by default");
-    assert_eq!(harness.state().wall().camera_of(1, 2), Some(1));
+    assert_eq!(harness.state().console().wall().side, 2, "2×2 by default");
+    assert_eq!(harness.state().console().wall().camera_of(1, 2), Some(1));
 
     // Layouts: one click each.
     harness.get_by_label("3×3").click();
     harness.run_steps(2);
-    assert_eq!(harness.state().wall().visible_tiles().len(), 9);
+    assert_eq!(harness.state().console().wall().visible_tiles().len(), 9);
     harness.get_by_label("1").click();
     harness.run_steps(2);
-    assert_eq!(harness.state().wall().visible_tiles(), [0]);
+    assert_eq!(harness.state().console().wall().visible_tiles(), [0]);
     harness.get_by_label("2×2").click();
     harness.run_steps(2);
     // A tour pages through the cameras; clicking again stops it.
     harness.get_by_label("Tour").click();
     harness.run_steps(2);
-    assert!(harness.state().wall().tour.is_some());
+    assert!(harness.state().console().wall().tour.is_some());
     harness.get_by_label("Tour").click();
     harness.run_steps(2);
-    assert!(harness.state().wall().tour.is_none());
+    assert!(harness.state().console().wall().tour.is_none());
 
     // Drag camera "b" from the cameras list onto the first tile.
     harness.get_by_label("Cameras").click();
@@ -105,24 +106,24 @@ fn layouts_drag_to_tile_and_double_click_enlarge() {
     harness.drop_at(first_tile);
     harness.run_steps(2);
     assert_eq!(
-        harness.state().wall().camera_of(0, 2),
+        harness.state().console().wall().camera_of(0, 2),
         Some(1),
         "camera b placed on tile 0: {:?}",
-        harness.state().wall()
+        harness.state().console().wall()
     );
 
     // Double-click enlarges the tile; again goes back to the layout.
     click(&mut harness, first_tile);
     click(&mut harness, first_tile);
     harness.run_steps(2);
-    assert_eq!(harness.state().wall().enlarged, Some(0));
-    assert_eq!(harness.state().wall().visible_tiles(), [0]);
+    assert_eq!(harness.state().console().wall().enlarged, Some(0));
+    assert_eq!(harness.state().console().wall().visible_tiles(), [0]);
     // Half a second later (not a triple-click), double-click again.
     harness.run_steps(30);
     click(&mut harness, first_tile);
     click(&mut harness, first_tile);
     harness.run_steps(2);
-    assert_eq!(harness.state().wall().enlarged, None);
+    assert_eq!(harness.state().console().wall().enlarged, None);
     let image = harness.render().expect("render");
     image
         .save(concat!(env!("CARGO_TARGET_TMPDIR"), "/wall-layout.png"))

@@ -103,6 +103,21 @@ pub struct ExportProgress {
     pub outcome: Option<Result<String, String>>,
 }
 
+/// A camera set with nothing in it.
+static NO_CAMERAS: CameraSet = CameraSet {
+    starting: false,
+    error: None,
+    config_errors: Vec::new(),
+    detection: DetectionState::Off,
+};
+
+impl FrameCtx<'static> {
+    /// A frame with nothing attached at all.
+    pub fn nothing() -> Self {
+        Self::empty(&NO_CAMERAS)
+    }
+}
+
 impl<'a> FrameCtx<'a> {
     /// A frame with nothing attached (no world, cameras, map or checks).
     pub fn empty(camera_set: &'a CameraSet) -> Self {

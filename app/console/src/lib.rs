@@ -225,6 +225,9 @@ impl Console {
         console.apply_layout(&console.saved.layout(console.mode));
         if let Some(role) = options.role {
             console.set_role(role);
+            // Chosen before anything is audited: the program records the
+            // role when it attaches the audit trail.
+            console.commands.clear();
         }
         if let Some(id) = &options.checkpoint {
             console.checkpoint = Some(id.clone());
@@ -247,6 +250,8 @@ impl Console {
         if let Some(p) = problem {
             tracing::error!("{p}");
         }
+        // What the file holds: anything else is handed out to be written.
+        self.layouts_sent = text.is_some().then(|| saved.clone());
         self.saved = saved;
         if let Some(role) = self.role {
             self.saved.role = Some(role);
@@ -258,7 +263,6 @@ impl Console {
         if checkpoint.is_some() {
             self.checkpoint = checkpoint;
         }
-        self.layouts_sent = Some(self.saved.clone());
         self.layouts_kept = true;
     }
 
@@ -776,6 +780,12 @@ impl Console {
             Area::Units => units_list::show(self, ctx, ui),
             Area::Timeline => timeline::show(self, ctx, ui),
         }
+        std::mem::take(&mut self.commands)
+    }
+
+    /// Commands given outside a frame (by calls like [`Console::add_bookmark`]),
+    /// for the program to apply; a frame returns them too.
+    pub fn take_commands(&mut self) -> Vec<Command> {
         std::mem::take(&mut self.commands)
     }
 

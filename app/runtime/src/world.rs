@@ -233,6 +233,11 @@ impl LiveWorld {
         self.roads.get()
     }
 
+    /// The road network as it loads, for work on other threads.
+    pub fn roads_handle(&self) -> Arc<OnceLock<RoadGraph>> {
+        Arc::clone(&self.roads)
+    }
+
     /// The most recent notices (ring crossings, refusals), newest last.
     pub fn notices(&self) -> Vec<(i64, Notice)> {
         self.notices

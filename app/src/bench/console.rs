@@ -19,6 +19,7 @@ use super::cpu::process_cpu_time;
 use super::media::{SimProcess, start_sim_ingest};
 use super::report::{Report, Value, percentile};
 use crate::console::modes::Role;
+use crate::compose::station::Station;
 use crate::console::{Console, ConsoleOptions, theme};
 use crate::i18n::Lang;
 use watchfloor_layers::clock::now_us;
@@ -119,12 +120,15 @@ fn setup(
     renderer: &HeadlessRenderer,
     sim: &SimProcess,
     adapter: &str,
-) -> anyhow::Result<(Console, Fleet)> {
-    let mut console = Console::new(&ConsoleOptions {
-        lang: Lang::En,
-        role: Some(Role::Dispatcher),
-        ..ConsoleOptions::default()
-    });
+) -> anyhow::Result<(Station, Fleet)> {
+    let mut console = Station::new(
+        Console::new(&ConsoleOptions {
+            lang: Lang::En,
+            role: Some(Role::Dispatcher),
+            ..ConsoleOptions::default()
+        }),
+        "bench",
+    );
     console.set_gpu(adapter.to_owned());
     watchfloor_render::video::install(renderer.render_state());
     console.set_video_ready();
@@ -144,7 +148,7 @@ fn setup(
         .collect();
     cameras.add(start_sim_ingest(&sim.urls, &ids, 0)?, Vec::new());
     console.attach_cameras(cameras);
-    console.set_wall_side(f64::from(args.tiles).sqrt().ceil() as usize);
+    console.console_mut().set_wall_side(f64::from(args.tiles).sqrt().ceil() as usize);
     let world = LiveWorld::start(
         WorldOptions {
             site: None,
@@ -189,7 +193,7 @@ fn raw_input(screen: egui::Rect, started: Instant) -> egui::RawInput {
 fn measure_console(
     args: &ConsoleBenchArgs,
     renderer: &mut HeadlessRenderer,
-    console: &mut Console,
+    console: &mut Station,
     fleet: &mut Fleet,
     screen: egui::Rect,
 ) -> anyhow::Result<Measured> {

@@ -18,6 +18,7 @@
 //! [`verify`] checks a package against its manifest; a trainer's
 //! `notes.jsonl` is the one file that may be added afterwards.
 
+pub mod background;
 pub mod geojson;
 pub mod manifest;
 pub mod open;

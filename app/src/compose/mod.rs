@@ -17,6 +17,9 @@ use watchfloor_runtime::world::WorldOptions;
 
 use crate::cli::{BenchCommand, Cli, Command, ImportCommand, SimCommand};
 use crate::console::{Console, ConsoleOptions};
+
+pub mod station;
+pub use station::Station;
 use crate::i18n::Lang;
 use crate::{bench, commands, screenshot, sim_world, window};
 
@@ -116,10 +119,12 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         },
         mode: cli.mode,
         checkpoint: cli.checkpoint.clone(),
+        operator: operator(),
+        exports: data_dir().join("exports"),
     };
     tracing::info!(lang = %options.lang, demo = options.demo, "starting the console");
-    let mut console = Console::new(&options);
-    console.set_map_zoom(cli.map_zoom);
+    let mut console = Station::new(Console::new(&options), &options.operator);
+    console.console_mut().set_map_zoom(cli.map_zoom);
     if !headless {
         keep_operator_state(&mut console, cli);
     }
@@ -175,17 +180,19 @@ fn open_package(cli: &Cli) -> anyhow::Result<Option<OpenedPackage>> {
 /// The site's privacy masks (its `detection.toml`; the demo's in the demo)
 /// painted over camera pictures. Masks that cannot be read blank their
 /// cameras (fail closed); the console runs.
-fn load_privacy_masks(console: &mut Console, options: &WorldOptions) {
+fn load_privacy_masks(console: &mut Station, options: &WorldOptions) {
     let rules = watchfloor_runtime::detection::rules_beside(options.site.as_deref());
     if rules.is_none() && !options.simulate {
         return;
     }
-    console.set_privacy(watchfloor_runtime::export::privacy_policy(rules.as_deref()));
+    console
+        .console_mut()
+        .set_privacy(watchfloor_runtime::export::privacy_policy(rules.as_deref()));
 }
 
 /// Cameras, detection and the live world for a headless render.
 fn start_headless_world(
-    console: &mut Console,
+    console: &mut Station,
     cli: &Cli,
     demo: bool,
     world_options: WorldOptions,
@@ -236,7 +243,7 @@ fn window_shots(cli: &Cli) -> anyhow::Result<Vec<(Duration, std::path::PathBuf)>
 
 /// A console at work keeps its mode layouts and audits its operator; a
 /// headless render does neither (it is reproducible, and nobody's shift).
-fn keep_operator_state(console: &mut Console, cli: &Cli) {
+fn keep_operator_state(console: &mut Station, cli: &Cli) {
     let dir = cli
         .config_dir
         .clone()
@@ -264,4 +271,9 @@ fn run_bench(bench: &BenchCommand) -> anyhow::Result<()> {
         BenchCommand::Replay(args) => bench::replay::run(args)?,
     }
     Ok(())
+}
+
+/// Who is at the console: the login name.
+pub fn operator() -> String {
+    std::env::var("USER").unwrap_or_else(|_| "operator".into())
 }
