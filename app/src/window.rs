@@ -63,7 +63,7 @@ pub fn run(
             }
             let ctx = cc.egui_ctx.clone();
             console.attach_checks(watchfloor_runtime::startup::start_checks(move || {
-                ctx.request_repaint()
+                ctx.request_repaint();
             })?);
             let window_shot = (!window_shots.is_empty())
                 .then(|| WindowShot::start(window_shots, cc.egui_ctx.clone()))
