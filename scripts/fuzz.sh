@@ -35,7 +35,7 @@ export RUSTC_BOOTSTRAP=1
 summary="$root/target/fuzz-summary.txt"
 mkdir -p "$root/target"
 : > "$summary"
-for crate in layers media; do
+for crate in layers media app/console; do
   dir="$root/$crate/fuzz"
   [[ -d "$dir" ]] || continue
   (cd "$dir" && cargo fuzz build -O 2>&1 | tail -n 2)

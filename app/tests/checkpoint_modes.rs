@@ -262,7 +262,10 @@ fn modes_switch_in_one_action_and_are_kept_across_a_restart() {
     c.keep_layouts(&dir, None);
     let mut h = harness(c);
     h.run_steps(2);
-    assert_eq!((h.state().console().mode(), h.state().console().wall().side), (Mode::Normal, 2));
+    assert_eq!(
+        (h.state().console().mode(), h.state().console().wall().side),
+        (Mode::Normal, 2)
+    );
     // F7: major event, its own layout (4×4 wall).
     h.key_press(egui::Key::F7);
     h.run_steps(2);
@@ -286,7 +289,10 @@ fn modes_switch_in_one_action_and_are_kept_across_a_restart() {
     // A restart: the last mode and its layout come back.
     let mut again = console(Some(Role::Dispatcher));
     again.keep_layouts(&dir, None);
-    assert_eq!((again.console().mode(), again.console().wall().side), (Mode::MajorEvent, 5));
+    assert_eq!(
+        (again.console().mode(), again.console().wall().side),
+        (Mode::MajorEvent, 5)
+    );
     let text = std::fs::read_to_string(dir.join("layouts.json")).expect("layouts kept");
     assert!(text.contains("major-event"), "{text}");
 }
@@ -304,7 +310,12 @@ fn snapshot<S>(h: &mut Harness<'_, S>, name: &str) {
 }
 
 /// One panel alone, pure: a world value and a frame in, drawn, no hub.
-fn panel(console: Console, world: World, area: Area, size: [f32; 2]) -> Harness<'static, (Console, World)> {
+fn panel(
+    console: Console,
+    world: World,
+    area: Area,
+    size: [f32; 2],
+) -> Harness<'static, (Console, World)> {
     let mut h = Harness::builder()
         .with_size(size)
         .wgpu()

@@ -151,7 +151,10 @@ fn units_drones_and_alerts_show_and_operator_actions_become_events() {
         .get_by_label_contains("One-click alarm · compound-7 (GATE)")
         .click();
     harness.run();
-    assert_eq!(harness.state().console().selected_alert(), Some(alert.as_str()));
+    assert_eq!(
+        harness.state().console().selected_alert(),
+        Some(alert.as_str())
+    );
     assert_eq!(harness.state().console().map_centre_request(), Some(CENTRE));
 
     // Find by name (Ctrl+K): typing a callsign and Enter centres the map on the unit.

@@ -628,7 +628,9 @@ fn an_exported_package_opens_for_a_trainer_in_sync_and_keeps_notes() {
     h.state_mut().console_mut().go_live();
     assert_eq!(h.state().console().replay_at(), Some(at));
     assert!(
-        !h.state().console().may(watchfloor_app::console::modes::Action::Acknowledge)
+        !h.state()
+            .console()
+            .may(watchfloor_app::console::modes::Action::Acknowledge)
     );
 
     // Play a moment at 4×, then pause: still inside the package.
@@ -642,7 +644,9 @@ fn an_exported_package_opens_for_a_trainer_in_sync_and_keeps_notes() {
     let played = h.state().console().replay_at().expect("replaying");
     assert!(played > at && played <= to, "{at} → {played}");
 
-    h.state_mut().console_mut().add_bookmark("Unit 2 reaches the alarm");
+    h.state_mut()
+        .console_mut()
+        .add_bookmark("Unit 2 reaches the alarm");
     drop(h);
     let notes = std::fs::read_to_string(out.join("notes.jsonl")).expect("notes saved");
     assert!(notes.contains("Unit 2 reaches the alarm"), "{notes}");
@@ -790,7 +794,9 @@ fn a_supervisor_exports_from_the_console_and_it_is_audited() {
     console.attach_audit(watchfloor_layers::audit::AuditTrail::start(&audit).expect("audit"));
     console.set_recordings(f.recordings.clone());
     console.attach_world(live);
-    console.console_mut().open_export_for(f.t0 + 2_000_000, f.t0 + 6_000_000, &out);
+    console
+        .console_mut()
+        .open_export_for(f.t0 + 2_000_000, f.t0 + 6_000_000, &out);
     let mut h = Harness::builder()
         .with_size([1920.0, 1080.0])
         .wgpu()

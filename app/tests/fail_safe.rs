@@ -141,7 +141,9 @@ fn privacy_unreadable_masks_blank_the_cameras_and_name_the_file_and_line() {
     shown.attach_cameras(clear_cameras);
     let good = dir.join("good.toml");
     std::fs::write(&good, "").expect("write");
-    shown.console_mut().set_privacy(watchfloor_runtime::export::privacy_policy(Some(&good)));
+    shown
+        .console_mut()
+        .set_privacy(watchfloor_runtime::export::privacy_policy(Some(&good)));
     let visible = bar_pixels(&mut shown);
     assert!(visible > 1_000, "the pictures show: {visible} bar pixels");
     drop(shown);

@@ -342,7 +342,9 @@ fn the_console_in_replay_shows_the_recorded_world_and_video_at_one_instant() {
     assert!(shown.units.len() == samples.last().expect("sample").1.units.len());
     // Actions wait for live.
     assert!(
-        !h.state().console().may(watchfloor_app::console::modes::Action::Acknowledge)
+        !h.state()
+            .console()
+            .may(watchfloor_app::console::modes::Action::Acknowledge)
     );
     // A step of 15 frames moves map and video together.
     h.state_mut().console_mut().step_frames(15);
@@ -379,5 +381,8 @@ fn the_console_in_replay_shows_the_recorded_world_and_video_at_one_instant() {
     let world = c.world().expect("world");
     assert!(*world.world().state() == *world.live_world().state());
     assert!(c.camera_views().iter().all(|v| v.recorded.is_none()));
-    assert!(c.console().may(watchfloor_app::console::modes::Action::Acknowledge));
+    assert!(
+        c.console()
+            .may(watchfloor_app::console::modes::Action::Acknowledge)
+    );
 }

@@ -17,6 +17,7 @@ pub mod feeds;
 pub mod frame;
 pub mod journal;
 pub mod model;
+pub mod package;
 pub mod polygon_check;
 pub mod roads;
 pub mod site;

@@ -70,4 +70,3 @@ fn name(event: &Event) -> String {
         _ => "action".into(),
     }
 }
-

@@ -615,7 +615,11 @@ impl Console {
 
     /// Shows checkpoint `id` in place of the wall (`None`: the wall again),
     /// centring the map on it.
-    pub fn open_checkpoint(&mut self, id: Option<&str>, world: Option<&watchfloor_layers::world::World>) {
+    pub fn open_checkpoint(
+        &mut self,
+        id: Option<&str>,
+        world: Option<&watchfloor_layers::world::World>,
+    ) {
         self.checkpoint = id.map(str::to_owned);
         if let Some(id) = id
             && let Some(c) = world.and_then(|w| w.state().checkpoints.get(id))
@@ -652,7 +656,12 @@ impl Console {
             .visible_tiles()
             .into_iter()
             .filter_map(|t| self.wall.camera_of(t, views.len()))
-            .filter_map(|c| views[c].frame.as_ref().map(watchfloor_media::ingest::Frame::age))
+            .filter_map(|c| {
+                views[c]
+                    .frame
+                    .as_ref()
+                    .map(watchfloor_media::ingest::Frame::age)
+            })
             .collect()
     }
 
@@ -678,7 +687,11 @@ impl Console {
     /// Keeps what actions between frames need of this frame's inputs.
     fn remember(&mut self, ctx: &FrameCtx) {
         if self.camera_ids.len() != ctx.cameras.len()
-            || self.camera_ids.iter().zip(ctx.cameras).any(|(a, v)| *a != v.id)
+            || self
+                .camera_ids
+                .iter()
+                .zip(ctx.cameras)
+                .any(|(a, v)| *a != v.id)
         {
             self.camera_ids = ctx.cameras.iter().map(|v| v.id.clone()).collect();
         }

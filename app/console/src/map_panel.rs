@@ -16,7 +16,6 @@ const GRID_STEP: f32 = 64.0;
 /// Which live layers the map draws (saved with each mode's layout).
 pub type Layers = super::modes::MapLayers;
 
-
 /// Zoom the map opens at (the whole city).
 pub(super) const START_ZOOM: f64 = 12.3;
 
@@ -31,8 +30,7 @@ pub(super) fn show(console: &mut Console, ctx: &FrameCtx, ui: &mut egui::Ui) {
         .inner_margin(egui::Margin::same(12))
         .show(ui, |ui| {
             area_heading(console, ui, Area::Map);
-            if ctx.map.is_some()
-            {
+            if ctx.map.is_some() {
                 layer_toggles(console, ui);
             }
         });
@@ -103,7 +101,9 @@ fn live_map(
     let (frame, attribution) = (&loaded.frame, loaded.attribution.as_str());
     let origin = ctx
         .world
-        .map_or(watchfloor_layers::site::DEFAULT_ORIGIN, |w| w.frame().origin());
+        .map_or(watchfloor_layers::site::DEFAULT_ORIGIN, |w| {
+            w.frame().origin()
+        });
     let camera = console.camera.get_or_insert_with(|| Camera {
         centre: frame.scene(origin),
         zoom: console.start_zoom,
@@ -123,13 +123,7 @@ fn live_map(
     );
     if response.drag_started()
         && let Some(press) = ui.input(|i| i.pointer.press_origin())
-        && let Some(index) = live_camera_at(
-            ctx,
-            console.layers,
-            camera,
-            frame,
-            press - rect.min,
-        )
+        && let Some(index) = live_camera_at(ctx, console.layers, camera, frame, press - rect.min)
     {
         // A drag that starts on a camera with live video carries it to a
         // wall tile instead of panning the map.
@@ -210,11 +204,7 @@ fn live_camera_at(
 }
 
 /// The name of the camera being dragged from the map, at the pointer.
-fn carried_camera_label(
-    views: &[watchfloor_media::view::CameraView],
-    ui: &egui::Ui,
-    index: usize,
-) {
+fn carried_camera_label(views: &[watchfloor_media::view::CameraView], ui: &egui::Ui, index: usize) {
     let (Some(view), Some(at)) = (views.get(index), ui.input(|i| i.pointer.hover_pos())) else {
         return;
     };

@@ -125,12 +125,9 @@ pub(super) fn show(console: &Console, ctx: &super::FrameCtx, ui: &mut egui::Ui) 
         super::empty_hint(ui, console.t(Msg::OverviewEmpty));
         return;
     };
-    let o = summarise(
-        world,
-        ctx.cameras,
-        console.now_us(),
-        |a| super::alerts::title(console, a),
-    );
+    let o = summarise(world, ctx.cameras, console.now_us(), |a| {
+        super::alerts::title(console, a)
+    });
     let heading = |ui: &mut egui::Ui, msg: Msg| {
         ui.add_space(6.0);
         ui.label(egui::RichText::new(console.t(msg)).strong());

@@ -15,16 +15,8 @@ pub const SPEEDS: [f32; 7] = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0];
 /// One frame of the cameras (15 fps), for stepping.
 pub const FRAME_US: i64 = 66_667;
 
-/// A moment someone marked on the timeline.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Bookmark {
-    /// Unix microseconds.
-    pub at_us: i64,
-    /// What it is.
-    pub text: String,
-    /// Who marked it.
-    pub by: String,
-}
+/// A moment someone marked on the timeline (in a package: a trainer note).
+pub use watchfloor_layers::package::Note as Bookmark;
 
 /// Replay in progress.
 pub(super) struct ReplayClock {
@@ -276,16 +268,9 @@ impl Console {
 /// The notes of a `notes.jsonl` text; a bad line is named (by `source`
 /// and line) in the log and skipped.
 pub fn parse_notes(text: &str, source: &std::path::Path) -> Vec<Bookmark> {
-    let mut notes = Vec::new();
-    for (i, line) in text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-    {
-        match serde_json::from_str::<Bookmark>(line) {
-            Ok(n) => notes.push(n),
-            Err(e) => tracing::error!("{}: line {}: {e}", source.display(), i + 1),
-        }
+    let (notes, bad) = watchfloor_layers::package::parse_notes(text);
+    for (line, why) in bad {
+        tracing::error!("{}: line {line}: {why}", source.display());
     }
     notes
 }

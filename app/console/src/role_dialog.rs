@@ -3,8 +3,8 @@
 
 use super::Console;
 use super::modes::Role;
-use crate::modes::RoleText as _;
 use crate::i18n::Msg;
+use crate::modes::RoleText as _;
 
 pub(super) fn show(console: &mut Console, ctx: &egui::Context) {
     if console.role.is_some() {

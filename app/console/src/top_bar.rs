@@ -3,8 +3,8 @@
 
 use super::modes::{Mode, Role};
 use super::{Console, FrameCtx, area, theme};
-use crate::modes::{ModeLook as _, RoleText as _};
 use crate::i18n::{Lang, Msg};
+use crate::modes::{ModeLook as _, RoleText as _};
 
 pub(super) fn show(console: &mut Console, ctx: &FrameCtx, ui: &mut egui::Ui) {
     egui::Panel::top("top_bar").show(ui, |ui| {

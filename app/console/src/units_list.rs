@@ -4,7 +4,9 @@
 
 use std::fmt::Write as _;
 
-use super::{Area, Console, FrameCtx, ListTab, area_heading, empty_hint, legend_row, theme, track_focus};
+use super::{
+    Area, Console, FrameCtx, ListTab, area_heading, empty_hint, legend_row, theme, track_focus,
+};
 use crate::i18n::Msg;
 use watchfloor_layers::UnitStatus;
 use watchfloor_layers::model::{Drone, Unit};

@@ -375,7 +375,6 @@ impl Cameras {
     }
 }
 
-
 impl Cameras {
     /// Waits (until `end`) for detection to have inferred every camera once,
     /// when it runs: headless renders only.

@@ -85,7 +85,9 @@ impl Prepared {
         match Job::start(
             "prepare-dispatch",
             move || {
-                let w = shared.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+                let w = shared
+                    .read()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
                 dispatch::suggest(&w, roads.get(), &id, SUGGESTIONS)
             },
             self.done(),

@@ -11,10 +11,9 @@ use std::sync::{Arc, Condvar, Mutex, PoisonError, RwLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-
 use watchfloor_layers::journal::{Journal, JournalKey};
-use watchfloor_layers::world::{World, WorldState};
 pub use watchfloor_layers::timeline::{Mark, MarkKind};
+use watchfloor_layers::world::{World, WorldState};
 
 /// A seek at most this far ahead of the state shown applies events instead
 /// of rebuilding from a snapshot.

@@ -47,7 +47,6 @@ pub struct WorldOptions {
     pub simulate: bool,
 }
 
-
 /// The shared world and everything feeding it. Dropping it stops the feeds,
 /// the simulator and the hub, and flushes the journal.
 pub struct LiveWorld {

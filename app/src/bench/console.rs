@@ -18,8 +18,8 @@ use watchfloor_render::HeadlessRenderer;
 use super::cpu::process_cpu_time;
 use super::media::{SimProcess, start_sim_ingest};
 use super::report::{Report, Value, percentile};
-use crate::console::modes::Role;
 use crate::compose::station::Station;
+use crate::console::modes::Role;
 use crate::console::{Console, ConsoleOptions, theme};
 use crate::i18n::Lang;
 use watchfloor_layers::clock::now_us;
@@ -148,7 +148,9 @@ fn setup(
         .collect();
     cameras.add(start_sim_ingest(&sim.urls, &ids, 0)?, Vec::new());
     console.attach_cameras(cameras);
-    console.console_mut().set_wall_side(f64::from(args.tiles).sqrt().ceil() as usize);
+    console
+        .console_mut()
+        .set_wall_side(f64::from(args.tiles).sqrt().ceil() as usize);
     let world = LiveWorld::start(
         WorldOptions {
             site: None,

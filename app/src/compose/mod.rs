@@ -19,9 +19,9 @@ use crate::cli::{BenchCommand, Cli, Command, ImportCommand, SimCommand};
 use crate::console::{Console, ConsoleOptions};
 
 pub mod station;
-pub use station::Station;
 use crate::i18n::Lang;
 use crate::{bench, commands, screenshot, sim_world, window};
+pub use station::Station;
 
 /// The options the command line asks for: the demo runs the Astana site
 /// with its simulator on free loopback ports and a fresh demo journal;

@@ -152,9 +152,10 @@ impl Station {
 
     /// Waits (bounded) for the basemap: headless renders only.
     pub fn wait_for_map(&mut self, timeout: Duration) -> bool {
-        let ready = self.map.as_ref().is_some_and(|m| {
-            m.wait_done(timeout) && watchfloor_runtime::map::ready(m).is_some()
-        });
+        let ready = self
+            .map
+            .as_ref()
+            .is_some_and(|m| m.wait_done(timeout) && watchfloor_runtime::map::ready(m).is_some());
         self.poll_map();
         ready
     }
@@ -373,8 +374,7 @@ impl Station {
         if let Some(world) = &self.world
             && self.cameras.views().iter().any(|v| v.lonlat.is_none())
         {
-            self.cameras
-                .place_from_site(&world.world().state().cameras);
+            self.cameras.place_from_site(&world.world().state().cameras);
         }
         self.camera_set = CameraSet {
             starting: self.cameras.is_starting(),
@@ -401,11 +401,15 @@ impl Station {
         }
         self.prepared.poll();
         self.poll_export();
-        self.feeds = self.world.as_ref().and_then(LiveWorld::feed_stats).map(|s| FeedSummary {
-            cot: s.total("cot/"),
-            mavlink: s.total("mavlink/"),
-            skews: s.clock_skews(),
-        });
+        self.feeds = self
+            .world
+            .as_ref()
+            .and_then(LiveWorld::feed_stats)
+            .map(|s| FeedSummary {
+                cot: s.total("cot/"),
+                mavlink: s.total("mavlink/"),
+                skews: s.clock_skews(),
+            });
         self.audit_health = self.audit.as_ref().map(AuditTrail::health);
     }
 
@@ -563,10 +567,7 @@ impl Station {
             cameras: Vec::new(),
             redact: ask.lifted.is_none(),
             privacy: self.console.privacy().clone(),
-            origin: self
-                .world
-                .as_ref()
-                .map(|w| w.live_world().frame().origin()),
+            origin: self.world.as_ref().map(|w| w.live_world().frame().origin()),
         };
         if let Some(reason) = &ask.lifted {
             self.record(AuditAction::RedactionLifted {

@@ -4,87 +4,35 @@
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 
-/// The package format this build writes and reads.
-pub const FORMAT: &str = "watchfloor-incident/1";
+pub use watchfloor_layers::package::{FORMAT, MANIFEST, Manifest, ManifestFile, TRAINER_NOTES};
 
-/// The manifest's file name, in the package folder.
-pub const MANIFEST: &str = "manifest.json";
-
-/// Notes a trainer may add after export; not covered by the manifest.
-pub const TRAINER_NOTES: &str = "notes.jsonl";
-
-/// The manifest of a package.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Manifest {
-    /// [`FORMAT`].
-    pub format: String,
-    /// Start of the range (Unix µs).
-    pub from_us: i64,
-    /// End of the range (Unix µs).
-    pub to_us: i64,
-    /// When the package was written (Unix µs).
-    pub created_us: i64,
-    /// Cameras with clips in the package.
-    pub cameras: Vec<String>,
-    /// Whether people are blurred in the clips.
-    pub redacted: bool,
-    /// Every file but the manifest, sorted by path.
-    pub files: Vec<ManifestFile>,
+/// Sizes and hashes `dir/path`.
+pub fn file_of(dir: &Path, path: &str) -> anyhow::Result<ManifestFile> {
+    let (bytes, sha256) = hash_file(&dir.join(path))?;
+    Ok(ManifestFile {
+        path: path.to_owned(),
+        bytes,
+        sha256,
+    })
 }
 
-/// One file of a package.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ManifestFile {
-    /// Relative to the package folder, `/`-separated.
-    pub path: String,
-    /// Size.
-    pub bytes: u64,
-    /// SHA-256 of the content, lower-case hex.
-    pub sha256: String,
+/// Reads `dir/manifest.json`.
+pub fn read(dir: &Path) -> anyhow::Result<Manifest> {
+    let path = dir.join(MANIFEST);
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| anyhow::anyhow!("{}: {e} (is this an incident package?)", path.display()))?;
+    Manifest::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
 }
 
-impl ManifestFile {
-    /// Sizes and hashes `dir/path`.
-    pub fn of(dir: &Path, path: &str) -> anyhow::Result<Self> {
-        let (bytes, sha256) = hash_file(&dir.join(path))?;
-        Ok(Self {
-            path: path.to_owned(),
-            bytes,
-            sha256,
-        })
-    }
-}
-
-impl Manifest {
-    /// Reads `dir/manifest.json`.
-    pub fn read(dir: &Path) -> anyhow::Result<Self> {
-        let path = dir.join(MANIFEST);
-        let text = std::fs::read_to_string(&path).map_err(|e| {
-            anyhow::anyhow!("{}: {e} (is this an incident package?)", path.display())
-        })?;
-        let manifest: Self = serde_json::from_str(&text)
-            .map_err(|e| anyhow::anyhow!("{}: not a manifest: {e}", path.display()))?;
-        anyhow::ensure!(
-            manifest.format == FORMAT,
-            "{}: format `{}` is not `{FORMAT}`",
-            path.display(),
-            manifest.format
-        );
-        Ok(manifest)
-    }
-
-    /// Writes `dir/manifest.json` (files sorted by path).
-    pub fn write(&mut self, dir: &Path) -> anyhow::Result<PathBuf> {
-        self.files.sort_by(|a, b| a.path.cmp(&b.path));
-        let path = dir.join(MANIFEST);
-        let text = serde_json::to_string_pretty(self)?;
-        std::fs::write(&path, text + "\n")
-            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-        Ok(path)
-    }
+/// Writes `dir/manifest.json` (files sorted by path).
+pub fn write(manifest: &mut Manifest, dir: &Path) -> anyhow::Result<PathBuf> {
+    manifest.files.sort_by(|a, b| a.path.cmp(&b.path));
+    let path = dir.join(MANIFEST);
+    let text = serde_json::to_string_pretty(manifest)?;
+    std::fs::write(&path, text + "\n").map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    Ok(path)
 }
 
 /// Size and SHA-256 (hex) of a file, read in blocks.

@@ -17,7 +17,7 @@ use watchfloor_media::export::{
 };
 
 use super::geojson::{Tracks, layers};
-use super::manifest::{FORMAT, Manifest, ManifestFile};
+use super::manifest::{FORMAT, Manifest};
 
 /// What to export.
 #[derive(Debug, Clone, PartialEq)]
@@ -195,10 +195,10 @@ fn write_package(
         redacted: request.redact,
         files: files
             .iter()
-            .map(|f| ManifestFile::of(out, f))
+            .map(|f| super::manifest::file_of(out, f))
             .collect::<anyhow::Result<_>>()?,
     };
-    let written = manifest.write(out)?;
+    let written = super::manifest::write(&mut manifest, out)?;
     let (_, manifest_sha256) = super::manifest::hash_file(&written)?;
     Ok(ExportReport {
         dir: out.clone(),

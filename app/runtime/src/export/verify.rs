@@ -91,7 +91,7 @@ impl VerifyReport {
 /// manifest itself cannot be read; a damaged package is a report whose
 /// [`VerifyReport::is_intact`] is false.
 pub fn verify(dir: &Path) -> anyhow::Result<VerifyReport> {
-    let manifest = Manifest::read(dir)?;
+    let manifest = super::manifest::read(dir)?;
     let mut files = Vec::new();
     for listed in &manifest.files {
         files.push(check_listed(dir, listed));

@@ -12,12 +12,9 @@ mod stats;
 mod watchdog;
 
 pub use serve::EventSender;
-pub use watchfloor_layers::feeds::ports::FeedPorts;
 pub use stats::FeedStats;
 pub use watchdog::DroneClock;
-
-
-
+pub use watchfloor_layers::feeds::ports::FeedPorts;
 
 /// The running feeds. Dropping it stops every task.
 pub struct FeedServer {
