@@ -6,10 +6,11 @@
 use std::fmt::Write as _;
 
 use super::modes::Action;
-use super::{
-    Area, Command, Console, FrameCtx, area_heading, empty_hint, legend_row, theme, track_focus,
-};
 use crate::i18n::Msg;
+use crate::{
+    area::Area, command::Command, frame::FrameCtx, seat::Seat, theme, widgets::area_heading,
+    widgets::empty_hint, widgets::legend_row, widgets::track_focus,
+};
 use watchfloor_layers::event::Event;
 use watchfloor_layers::model::Alert;
 use watchfloor_layers::{AlertSeverity, AlertState};
@@ -17,9 +18,54 @@ use watchfloor_layers::{AlertSeverity, AlertState};
 /// Suggestions offered per alert.
 const SUGGESTIONS: usize = 3;
 
-pub(super) fn show(console: &mut Console, ctx: &FrameCtx, ui: &mut egui::Ui) {
+/// Alert pictures kept for the cards (the newest).
+const PICTURES: usize = 256;
+
+/// The alert queue, and the pictures of detection alerts for its cards.
+#[derive(Default)]
+pub(crate) struct AlertQueue {
+    pictures: std::collections::VecDeque<(String, egui::TextureHandle)>,
+}
+
+impl AlertQueue {
+    /// Detection alerts' pictures that arrived become textures (every
+    /// frame, drawn or not: they arrive once).
+    pub(crate) fn take_pictures(&mut self, egui_ctx: &egui::Context, ctx: &FrameCtx) {
+        for (id, t) in ctx.thumbnails {
+            let image = egui::ColorImage::from_rgba_unmultiplied([t.width, t.height], &t.rgba);
+            let texture =
+                egui_ctx.load_texture(format!("alert-{id}"), image, egui::TextureOptions::LINEAR);
+            self.pictures.push_back((id.clone(), texture));
+            if self.pictures.len() > PICTURES {
+                self.pictures.pop_front();
+            }
+        }
+    }
+
+    /// The picture of a detection alert, if it has one.
+    fn picture(&self, alert: &str) -> Option<&egui::TextureHandle> {
+        self.pictures
+            .iter()
+            .rev()
+            .find(|(id, _)| id == alert)
+            .map(|(_, t)| t)
+    }
+
+    /// Draws the queue; returns what the operator asked for.
+    pub(crate) fn ui(
+        &mut self,
+        seat: &mut Seat,
+        ctx: &FrameCtx,
+        ui: &mut egui::Ui,
+    ) -> Vec<Command> {
+        show(self, seat, ctx, ui);
+        seat.take_commands()
+    }
+}
+
+fn show(queue: &AlertQueue, console: &mut Seat, ctx: &FrameCtx, ui: &mut egui::Ui) {
     let rect = ui.max_rect();
-    super::name_area(ui, console.t(Area::Alerts.title()));
+    crate::widgets::name_area(ui, console.t(Area::Alerts.title()));
     area_heading(console, ui, Area::Alerts);
     ui.separator();
     let mut alerts: Vec<Alert> = ctx.world.map_or_else(Vec::new, |w| {
@@ -42,7 +88,7 @@ pub(super) fn show(console: &mut Console, ctx: &FrameCtx, ui: &mut egui::Ui) {
         .auto_shrink([false, false])
         .show(ui, |ui| {
             for alert in &alerts {
-                let (events, select) = alert_card(console, ctx, ui, alert, &mut wanted);
+                let (events, select) = alert_card(queue, console, ctx, ui, alert, &mut wanted);
                 if !events.is_empty() {
                     actions.push(events);
                 }
@@ -95,7 +141,8 @@ fn card_frame(ui: &egui::Ui, alert: &Alert, now: i64, color: egui::Color32) -> e
 /// One alert; returns the operator's actions on it, and whether its title
 /// was clicked (select it on the map).
 fn alert_card(
-    console: &Console,
+    queue: &AlertQueue,
+    console: &Seat,
     ctx: &FrameCtx,
     ui: &mut egui::Ui,
     alert: &Alert,
@@ -130,7 +177,7 @@ fn alert_card(
             }
         });
         // What the camera saw, with the boxes that raised it.
-        if let Some(texture) = console.thumbnail(&alert.id) {
+        if let Some(texture) = queue.picture(&alert.id) {
             let size = texture.size_vec2();
             let width = size.x.min(ui.available_width());
             ui.add(
@@ -164,7 +211,7 @@ fn alert_card(
 
 /// The card's buttons, each allowed or not by the operator's role.
 fn action_row(
-    console: &Console,
+    console: &Seat,
     ctx: &FrameCtx,
     ui: &mut egui::Ui,
     alert: &Alert,
@@ -246,7 +293,7 @@ fn refused(ui: &mut egui::Ui, text: &str, why: &str) {
 /// Returns the events once confirmed: the note (if any), the state change,
 /// and the lifting of the alert's emergency ring.
 fn resolve_form(
-    console: &Console,
+    console: &Seat,
     ctx: &FrameCtx,
     ui: &mut egui::Ui,
     alert: &Alert,
@@ -291,7 +338,7 @@ fn resolve_form(
 
 /// The alert's title, prefixed with its kind in the console's language.
 /// An alert's one line as operators read it (the source's word first).
-pub(super) fn title(console: &Console, alert: &Alert) -> String {
+pub(crate) fn title(console: &Seat, alert: &Alert) -> String {
     use watchfloor_layers::model::AlertSource;
     match &alert.source {
         AlertSource::Alarm { .. } => format!("{} · {}", console.t(Msg::OneClickAlarm), alert.title),
@@ -321,7 +368,7 @@ fn emergency_ring(ctx: &FrameCtx, alert: &Alert) -> Option<watchfloor_layers::mo
 /// The nearest available units by travel time; clicking one dispatches it.
 /// The suggestions are prepared off the UI thread while the menu is open.
 fn dispatch_menu(
-    console: &Console,
+    console: &Seat,
     ctx: &FrameCtx,
     ui: &mut egui::Ui,
     alert: &Alert,

@@ -7,13 +7,14 @@ use std::fmt::Write as _;
 
 use watchfloor_layers::audit::AuditAction;
 
+use crate::command::Command;
 use crate::i18n::Msg;
 
-use super::{Console, FrameCtx};
+use crate::{frame::FrameCtx, seat::Seat};
 
 /// The cameras whose pictures are on screen now, and where (a camera
 /// blanked for unreadable privacy masks shows no picture).
-fn on_screen(console: &Console, ctx: &FrameCtx) -> Vec<(String, &'static str)> {
+fn on_screen(console: &Seat, ctx: &FrameCtx) -> Vec<(String, &'static str)> {
     let views = ctx.cameras;
     let shown = |i: usize| {
         views[i].frame.is_some()
@@ -52,7 +53,24 @@ fn on_screen(console: &Console, ctx: &FrameCtx) -> Vec<(String, &'static str)> {
 /// why, and where they are kept instead. Nobody can miss it, and it stays
 /// until the log is written again (and, while actions sit outside the
 /// chain, says so in a quieter colour).
-pub(super) fn banner(console: &Console, ctx: &FrameCtx, ui: &mut egui::Ui) {
+/// The banner shown while actions do not reach the audit log.
+#[derive(Default)]
+pub(crate) struct AuditBanner;
+
+impl AuditBanner {
+    /// Draws it (when needed).
+    pub(crate) fn ui(
+        &mut self,
+        seat: &mut Seat,
+        ctx: &FrameCtx,
+        ui: &mut egui::Ui,
+    ) -> Vec<Command> {
+        banner(seat, ctx, ui);
+        seat.take_commands()
+    }
+}
+
+fn banner(console: &Seat, ctx: &FrameCtx, ui: &mut egui::Ui) {
     let Some(health) = ctx.audit else { return };
     if health.is_ok() {
         return;
@@ -104,7 +122,7 @@ pub(super) fn banner(console: &Console, ctx: &FrameCtx, ui: &mut egui::Ui) {
 }
 
 /// Records each camera that came on screen since the last frame.
-pub(super) fn cameras_viewed(console: &mut Console, ctx: &FrameCtx) {
+pub(crate) fn cameras_viewed(console: &mut Seat, ctx: &FrameCtx) {
     if ctx.audit.is_none() {
         return;
     }

@@ -6,21 +6,12 @@
 
 use std::path::PathBuf;
 
-use super::{Command, Console, ExportAsk, FrameCtx, modes, theme};
 use crate::i18n::Msg;
+use crate::{command::Command, command::ExportAsk, frame::FrameCtx, modes, seat::Seat, theme};
 
-/// The dialog's fields.
-pub(super) struct ExportDialog {
-    from: String,
-    to: String,
-    out: String,
-    lift: bool,
-    reason: String,
-    /// Why the fields do not make an export.
-    refused: Option<String>,
-}
+use crate::export_form::ExportDialog;
 
-impl Console {
+impl Seat {
     /// Opens the export dialog for the five minutes either side of the
     /// instant shown.
     pub fn open_export(&mut self) {
@@ -91,7 +82,23 @@ impl Console {
 }
 
 /// The dialog, while open.
-pub(super) fn show(console: &mut Console, frame: &FrameCtx, ctx: &egui::Context) {
+/// The export window.
+pub(crate) struct ExportWindow;
+
+impl ExportWindow {
+    /// The dialog, while open.
+    pub(crate) fn ui(
+        &mut self,
+        seat: &mut Seat,
+        frame: &FrameCtx,
+        ctx: &egui::Context,
+    ) -> Vec<Command> {
+        show(seat, frame, ctx);
+        seat.take_commands()
+    }
+}
+
+fn show(console: &mut Seat, frame: &FrameCtx, ctx: &egui::Context) {
     let Some(d) = &mut console.export else { return };
     let running = frame.export.is_some_and(|e| e.running);
     let outcome = d

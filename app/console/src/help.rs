@@ -1,9 +1,22 @@
 //! The keyboard-shortcut help window (F1).
 
-use super::{Area, Console, area};
+use crate::command::Command;
 use crate::i18n::Msg;
+use crate::{area, area::Area, seat::Seat};
 
-pub(super) fn show(console: &mut Console, ctx: &egui::Context) {
+/// The panel.
+#[derive(Default)]
+pub(crate) struct HelpWindow;
+
+impl HelpWindow {
+    /// Draws it; returns what the operator asked for.
+    pub(crate) fn ui(&mut self, seat: &mut Seat, ctx: &egui::Context) -> Vec<Command> {
+        show(seat, ctx);
+        seat.take_commands()
+    }
+}
+
+fn show(console: &mut Seat, ctx: &egui::Context) {
     if !console.help_open {
         return;
     }

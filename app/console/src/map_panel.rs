@@ -8,22 +8,61 @@ use std::sync::Arc;
 
 use watchfloor_render::map::{Camera, Marker, MarkerShape, SceneFrame};
 
-use super::{Area, Command, Console, FrameCtx, area_heading, empty_hint, theme, track_focus};
 use crate::i18n::Msg;
+use crate::{
+    area::Area, command::Command, frame::FrameCtx, seat::Seat, theme, widgets::area_heading,
+    widgets::empty_hint, widgets::track_focus,
+};
 
 /// Spacing of the placeholder graticule, in points.
 const GRID_STEP: f32 = 64.0;
 /// Which live layers the map draws (saved with each mode's layout).
-pub type Layers = super::modes::MapLayers;
+pub type Layers = crate::modes::MapLayers;
 
 /// Zoom the map opens at (the whole city).
-pub(super) const START_ZOOM: f64 = 12.3;
+const START_ZOOM: f64 = 12.3;
 
-pub(super) fn show(console: &mut Console, ctx: &FrameCtx, ui: &mut egui::Ui) {
+/// The map panel, and where it looks.
+pub(crate) struct MapPanel {
+    camera: Option<Camera>,
+    start_zoom: f64,
+}
+
+impl Default for MapPanel {
+    fn default() -> Self {
+        Self {
+            camera: None,
+            start_zoom: START_ZOOM,
+        }
+    }
+}
+
+impl MapPanel {
+    /// Sets the zoom (0 = the world in 256 px; ~12 a city, ~16 a street).
+    pub(crate) fn set_zoom(&mut self, zoom: f64) {
+        self.start_zoom = zoom;
+        if let Some(camera) = &mut self.camera {
+            camera.zoom = zoom;
+        }
+    }
+
+    /// Draws the map; returns what the operator asked for.
+    pub(crate) fn ui(
+        &mut self,
+        seat: &mut Seat,
+        ctx: &FrameCtx,
+        ui: &mut egui::Ui,
+    ) -> Vec<Command> {
+        show(self, seat, ctx, ui);
+        seat.take_commands()
+    }
+}
+
+fn show(map: &mut MapPanel, console: &mut Seat, ctx: &FrameCtx, ui: &mut egui::Ui) {
     let rect = ui.max_rect();
-    super::name_area(ui, console.t(Area::Map.title()));
+    crate::widgets::name_area(ui, console.t(Area::Map.title()));
     match ctx.map {
-        Some(loaded) => live_map(console, ctx, ui, rect, loaded),
+        Some(loaded) => live_map(map, console, ctx, ui, rect, loaded),
         None => placeholder(console, ctx, ui, rect),
     }
     egui::Frame::new()
@@ -37,7 +76,7 @@ pub(super) fn show(console: &mut Console, ctx: &FrameCtx, ui: &mut egui::Ui) {
     track_focus(console, ui, Area::Map, rect);
 }
 
-fn layer_toggles(console: &mut Console, ui: &mut egui::Ui) {
+fn layer_toggles(console: &mut Seat, ui: &mut egui::Ui) {
     let lang = console.lang;
     let layers = &mut console.layers;
     ui.horizontal_wrapped(|ui| {
@@ -64,7 +103,7 @@ fn layer_toggles(console: &mut Console, ui: &mut egui::Ui) {
     });
 }
 
-fn placeholder(console: &Console, ctx: &FrameCtx, ui: &mut egui::Ui, rect: egui::Rect) {
+fn placeholder(console: &Seat, ctx: &FrameCtx, ui: &mut egui::Ui, rect: egui::Rect) {
     let painter = ui.painter_at(rect);
     painter.rect_filled(rect, 0.0, theme::CANVAS_FILL);
     let line = egui::Stroke::new(1.0, theme::LINE.gamma_multiply(0.6));
@@ -92,7 +131,8 @@ fn placeholder(console: &Console, ctx: &FrameCtx, ui: &mut egui::Ui, rect: egui:
 }
 
 fn live_map(
-    console: &mut Console,
+    map: &mut MapPanel,
+    console: &mut Seat,
     ctx: &FrameCtx,
     ui: &mut egui::Ui,
     rect: egui::Rect,
@@ -104,9 +144,10 @@ fn live_map(
         .map_or(watchfloor_layers::site::DEFAULT_ORIGIN, |w| {
             w.frame().origin()
         });
-    let camera = console.camera.get_or_insert_with(|| Camera {
+    let start_zoom = map.start_zoom;
+    let camera = map.camera.get_or_insert_with(|| Camera {
         centre: frame.scene(origin),
-        zoom: console.start_zoom,
+        zoom: start_zoom,
         rotation: 0.0,
         viewport: [rect.width(), rect.height()],
     });
@@ -127,9 +168,9 @@ fn live_map(
     {
         // A drag that starts on a camera with live video carries it to a
         // wall tile instead of panning the map.
-        egui::DragAndDrop::set_payload(ui.ctx(), super::wall::CameraDrag(index));
+        egui::DragAndDrop::set_payload(ui.ctx(), crate::wall_state::CameraDrag(index));
     }
-    let carrying = egui::DragAndDrop::payload::<super::wall::CameraDrag>(ui.ctx());
+    let carrying = egui::DragAndDrop::payload::<crate::wall_state::CameraDrag>(ui.ctx());
     if let Some(drag) = &carrying {
         carried_camera_label(ctx.cameras, ui, drag.0);
     } else if response.dragged() {
@@ -225,7 +266,7 @@ fn carried_camera_label(views: &[watchfloor_media::view::CameraView], ui: &egui:
 /// A click on a marker: a checkpoint opens its view, an alert is selected,
 /// a camera with live video goes to the wall.
 fn click(
-    console: &mut Console,
+    console: &mut Seat,
     ctx: &FrameCtx,
     camera: &Camera,
     frame: &SceneFrame,
@@ -306,7 +347,7 @@ fn color(c: egui::Color32) -> [u8; 4] {
 }
 
 /// Every marker: checkpoints, alerts, units, drones (drawn in that order).
-fn markers(console: &Console, ctx: &FrameCtx, frame: &SceneFrame) -> Vec<Marker> {
+fn markers(console: &Seat, ctx: &FrameCtx, frame: &SceneFrame) -> Vec<Marker> {
     let Some(world) = ctx.world else {
         return Vec::new();
     };
@@ -402,7 +443,7 @@ fn markers(console: &Console, ctx: &FrameCtx, frame: &SceneFrame) -> Vec<Marker>
 /// Reachability, grid, rings, camera cones and drone footprints: few
 /// outlines, drawn by egui over the map.
 fn overlays(
-    console: &mut Console,
+    console: &mut Seat,
     ctx: &FrameCtx,
     ui: &egui::Ui,
     rect: egui::Rect,
@@ -733,7 +774,7 @@ fn trails(
 /// Asks for the 1-3-5-minute areas (one bounded road search, prepared off
 /// the UI thread) for the selected alert, or else the top of the queue
 /// (most severe, then oldest), when the ones shown are for another.
-fn want_reach(console: &mut Console, ctx: &FrameCtx) {
+fn want_reach(console: &mut Seat, ctx: &FrameCtx) {
     let Some(w) = ctx.world else {
         return;
     };
@@ -807,7 +848,7 @@ fn shown(layers: Layers, kind: watchfloor_layers::world::EntityKind) -> bool {
 
 /// A tooltip for the marker under the cursor.
 fn hover(
-    console: &Console,
+    console: &Seat,
     ctx: &FrameCtx,
     response: &egui::Response,
     rect: egui::Rect,

@@ -6,8 +6,8 @@
 use watchfloor_layers::world::{EntityKind, World};
 use watchfloor_layers::{AlertState, FeedHealth, UnitStatus};
 
-use super::{Console, theme};
 use crate::i18n::Msg;
+use crate::{seat::Seat, theme};
 use watchfloor_media::view::CameraView;
 
 /// Response targets, seconds: 1, 3 and 5 minutes.
@@ -120,9 +120,9 @@ pub fn response_band(seconds: i64) -> usize {
         .unwrap_or(RESPONSE_TARGETS_S.len())
 }
 
-pub(super) fn show(console: &Console, ctx: &super::FrameCtx, ui: &mut egui::Ui) {
+pub(super) fn show(console: &Seat, ctx: &crate::frame::FrameCtx, ui: &mut egui::Ui) {
     let Some(world) = ctx.world else {
-        super::empty_hint(ui, console.t(Msg::OverviewEmpty));
+        crate::widgets::empty_hint(ui, console.t(Msg::OverviewEmpty));
         return;
     };
     let o = summarise(world, ctx.cameras, console.now_us(), |a| {
@@ -193,7 +193,7 @@ pub(super) fn show(console: &Console, ctx: &super::FrameCtx, ui: &mut egui::Ui) 
 }
 
 /// Rings and the busiest cells.
-fn places(console: &Console, ui: &mut egui::Ui, o: &Overview) {
+fn places(console: &Seat, ui: &mut egui::Ui, o: &Overview) {
     let heading = |ui: &mut egui::Ui, msg: Msg| {
         ui.add_space(6.0);
         ui.label(egui::RichText::new(console.t(msg)).strong());
@@ -217,7 +217,7 @@ fn places(console: &Console, ui: &mut egui::Ui, o: &Overview) {
 }
 
 /// Running dispatches against the 1-3-5-minute targets, longest first.
-fn responses(console: &Console, ui: &mut egui::Ui, o: &Overview) {
+fn responses(console: &Seat, ui: &mut egui::Ui, o: &Overview) {
     ui.label(egui::RichText::new(console.t(Msg::OverviewResponses)).strong());
     if o.responses.is_empty() {
         ui.label(egui::RichText::new("–").color(theme::TEXT_WEAK));

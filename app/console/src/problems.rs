@@ -6,8 +6,9 @@
 
 use std::fmt::Write as _;
 
-use super::{Console, FrameCtx, theme};
+use crate::command::Command;
 use crate::i18n::Msg;
+use crate::{frame::FrameCtx, seat::Seat, theme};
 use watchfloor_media::detect::privacy::CameraPrivacy;
 
 /// One problem: the group it belongs to and what it says.
@@ -20,7 +21,7 @@ pub struct Problem {
 }
 
 /// Everything wrong now, grouped in a fixed order.
-pub fn collect(console: &Console, ctx: &FrameCtx) -> Vec<Problem> {
+pub fn collect(console: &Seat, ctx: &FrameCtx) -> Vec<Problem> {
     let mut out = Vec::new();
     let mut push = |group: Msg, text: String| out.push(Problem { group, text });
     if let Some(why) = console.privacy.all_unknown() {
@@ -91,7 +92,7 @@ pub fn collect(console: &Console, ctx: &FrameCtx) -> Vec<Problem> {
 }
 
 /// `clock 10 min behind` / `时钟慢 10 分钟`, in the console's language.
-pub fn clock_text(console: &Console, behind_us: i64) -> String {
+pub fn clock_text(console: &Seat, behind_us: i64) -> String {
     let s = behind_us.unsigned_abs() / 1_000_000;
     let span = match s {
         0..=119 => format!("{s} {}", console.t(Msg::UnitSeconds)),
@@ -108,7 +109,7 @@ pub fn clock_text(console: &Console, behind_us: i64) -> String {
 
 /// Cameras whose pictures are blanked for unreadable masks, among those
 /// the console knows.
-pub fn blanked_cameras(console: &Console, ctx: &FrameCtx) -> Vec<String> {
+pub fn blanked_cameras(console: &Seat, ctx: &FrameCtx) -> Vec<String> {
     ctx.cameras
         .iter()
         .filter(|v| matches!(console.privacy.for_camera(&v.id), CameraPrivacy::Unknown(_)))
@@ -118,7 +119,7 @@ pub fn blanked_cameras(console: &Console, ctx: &FrameCtx) -> Vec<String> {
 
 /// The status bar's entry: privacy first (cameras blanked, named), then a
 /// button counting every problem that opens the window.
-pub(super) fn status_items(console: &mut Console, ctx: &FrameCtx, ui: &mut egui::Ui) {
+pub(super) fn status_items(console: &mut Seat, ctx: &FrameCtx, ui: &mut egui::Ui) {
     let blanked = blanked_cameras(console, ctx);
     if !blanked.is_empty() || console.privacy.all_unknown().is_some() {
         ui.separator();
@@ -159,8 +160,25 @@ pub(super) fn status_items(console: &mut Console, ctx: &FrameCtx, ui: &mut egui:
     }
 }
 
+/// The panel.
+#[derive(Default)]
+pub(crate) struct ProblemsWindow;
+
+impl ProblemsWindow {
+    /// Draws it; returns what the operator asked for.
+    pub(crate) fn ui(
+        &mut self,
+        seat: &mut Seat,
+        frame: &FrameCtx,
+        ctx: &egui::Context,
+    ) -> Vec<Command> {
+        show(seat, frame, ctx);
+        seat.take_commands()
+    }
+}
+
 /// The window, while open.
-pub(super) fn show(console: &mut Console, frame: &FrameCtx, ctx: &egui::Context) {
+fn show(console: &mut Seat, frame: &FrameCtx, ctx: &egui::Context) {
     if !console.problems_open {
         return;
     }

@@ -8,34 +8,12 @@ use std::time::Instant;
 
 pub use watchfloor_layers::clock::system_time;
 
-use super::{Command, Console, FrameCtx};
+use crate::{command::Command, frame::FrameCtx, seat::Seat};
 
-/// Playback speeds offered.
-pub const SPEEDS: [f32; 7] = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0];
-/// One frame of the cameras (15 fps), for stepping.
-pub const FRAME_US: i64 = 66_667;
+pub use crate::replay_clock::{Bookmark, FRAME_US, SPEEDS};
+use crate::replay_clock::{PendingReplay, ReplayClock};
 
-/// A moment someone marked on the timeline (in a package: a trainer note).
-pub use watchfloor_layers::package::Note as Bookmark;
-
-/// Replay in progress.
-pub(super) struct ReplayClock {
-    /// The instant shown, Unix µs.
-    pub(super) at: i64,
-    pub(super) speed: f32,
-    pub(super) playing: bool,
-    tick: Instant,
-    /// An incident package: no live end, the range is the package's.
-    pub(super) locked: Option<(i64, i64)>,
-}
-
-/// What replay needs to start once the window is up.
-pub(super) struct PendingReplay {
-    pub(super) at: i64,
-    pub(super) locked: Option<(i64, i64)>,
-}
-
-impl Console {
+impl Seat {
     /// Replays the recorded past from `at_us` (paused), once the runtime's
     /// timeline is ready; recorded video plays where it was recorded.
     pub fn enter_replay(&mut self, at_us: i64) {
@@ -259,8 +237,8 @@ impl Console {
     /// Now by the system (or frozen) clock, whatever is replayed.
     pub(super) fn real_now_us(&self) -> i64 {
         match self.clock {
-            super::Clock::System => watchfloor_layers::clock::now_us(),
-            super::Clock::Fixed(at) => at.timestamp_micros(),
+            crate::seat::Clock::System => watchfloor_layers::clock::now_us(),
+            crate::seat::Clock::Fixed(at) => at.timestamp_micros(),
         }
     }
 }

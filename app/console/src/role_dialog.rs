@@ -1,12 +1,25 @@
 //! The start dialog: who is at the console. The role chosen last is offered
 //! first (Enter takes it); until a role is chosen no alert action is allowed.
 
-use super::Console;
 use super::modes::Role;
+use crate::command::Command;
 use crate::i18n::Msg;
 use crate::modes::RoleText as _;
+use crate::seat::Seat;
 
-pub(super) fn show(console: &mut Console, ctx: &egui::Context) {
+/// The panel.
+#[derive(Default)]
+pub(crate) struct RoleDialog;
+
+impl RoleDialog {
+    /// Draws it; returns what the operator asked for.
+    pub(crate) fn ui(&mut self, seat: &mut Seat, ctx: &egui::Context) -> Vec<Command> {
+        show(seat, ctx);
+        seat.take_commands()
+    }
+}
+
+fn show(console: &mut Seat, ctx: &egui::Context) {
     if console.role.is_some() {
         return;
     }

@@ -3,8 +3,9 @@
 //! place centres the map on it, a camera goes to the wall, a checkpoint
 //! opens its view (and centres the map).
 
-use super::{Console, FrameCtx, area, theme};
+use crate::command::Command;
 use crate::i18n::Msg;
+use crate::{area, frame::FrameCtx, seat::Seat, theme};
 
 /// Matches shown at most.
 const MAX_MATCHES: usize = 12;
@@ -33,7 +34,7 @@ pub struct Match {
 
 /// Everything whose name contains `query` (case-insensitive), cameras and
 /// units first, at most [`MAX_MATCHES`].
-pub fn find(console: &Console, ctx: &FrameCtx, query: &str) -> Vec<Match> {
+pub fn find(console: &Seat, ctx: &FrameCtx, query: &str) -> Vec<Match> {
     let q = query.trim().to_lowercase();
     if q.is_empty() {
         return Vec::new();
@@ -100,25 +101,42 @@ pub fn find(console: &Console, ctx: &FrameCtx, query: &str) -> Vec<Match> {
 }
 
 /// Takes a match: the map centres on it, or the camera goes to the wall.
-pub fn choose(console: &mut Console, ctx: &FrameCtx, found: &Found) {
+pub fn choose(console: &mut Seat, ctx: &FrameCtx, found: &Found) {
     match found {
         Found::Camera(i) => {
             console.checkpoint = None;
             console.wall.show_first(&[*i]);
-            console.focus = super::Area::Wall;
+            console.focus = crate::area::Area::Wall;
         }
         Found::Place(lonlat) => {
             console.centre_on = Some(*lonlat);
-            console.focus = super::Area::Map;
+            console.focus = crate::area::Area::Map;
         }
         Found::Checkpoint(id) => {
             console.open_checkpoint(Some(id), ctx.world);
-            console.focus = super::Area::Wall;
+            console.focus = crate::area::Area::Wall;
         }
     }
 }
 
-pub(super) fn show(console: &mut Console, frame: &FrameCtx, ctx: &egui::Context) {
+/// The panel.
+#[derive(Default)]
+pub(crate) struct SearchWindow;
+
+impl SearchWindow {
+    /// Draws it; returns what the operator asked for.
+    pub(crate) fn ui(
+        &mut self,
+        seat: &mut Seat,
+        frame: &FrameCtx,
+        ctx: &egui::Context,
+    ) -> Vec<Command> {
+        show(seat, frame, ctx);
+        seat.take_commands()
+    }
+}
+
+fn show(console: &mut Seat, frame: &FrameCtx, ctx: &egui::Context) {
     if ctx.input_mut(|i| i.consume_shortcut(&area::SEARCH)) {
         console.search_open = !console.search_open;
         console.search_text.clear();

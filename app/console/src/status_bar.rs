@@ -3,14 +3,32 @@
 
 use std::fmt::Write as _;
 
-use super::{Console, FrameCtx, theme};
+use crate::command::Command;
 use crate::i18n::Msg;
+use crate::{frame::FrameCtx, seat::Seat, theme};
 use watchfloor_layers::FeedHealth;
 use watchfloor_media::readiness::Check;
 
-pub(super) fn show(console: &mut Console, ctx: &FrameCtx, ui: &mut egui::Ui) {
+/// The panel.
+#[derive(Default)]
+pub(crate) struct StatusBar;
+
+impl StatusBar {
+    /// Draws it; returns what the operator asked for.
+    pub(crate) fn ui(
+        &mut self,
+        seat: &mut Seat,
+        ctx: &FrameCtx,
+        ui: &mut egui::Ui,
+    ) -> Vec<Command> {
+        show(seat, ctx, ui);
+        seat.take_commands()
+    }
+}
+
+fn show(console: &mut Seat, ctx: &FrameCtx, ui: &mut egui::Ui) {
     egui::Panel::bottom("status_bar").show(ui, |ui| {
-        super::name_area(ui, console.t(Msg::AreaStatus));
+        crate::widgets::name_area(ui, console.t(Msg::AreaStatus));
         ui.horizontal(|ui| {
             let now = console.now();
             ui.label(
@@ -77,7 +95,7 @@ pub(super) fn show(console: &mut Console, ctx: &FrameCtx, ui: &mut egui::Ui) {
 /// Detection beyond the library check: the model opening, running (with
 /// rules-file problems, if any), or why it failed.
 /// (The rules file's problems are listed in the problems window.)
-fn detection(console: &Console, ctx: &FrameCtx, ui: &mut egui::Ui) {
+fn detection(console: &Seat, ctx: &FrameCtx, ui: &mut egui::Ui) {
     use watchfloor_media::view::DetectionState;
     match &ctx.camera_set.detection {
         DetectionState::Starting => {
@@ -100,7 +118,7 @@ fn item(ui: &mut egui::Ui, key: &str, look: &theme::StatusLook, value: &str) -> 
 }
 
 /// Feed health (CoT units, MAVLink drones), the journal, and site problems.
-fn feeds(console: &Console, ctx: &FrameCtx, ui: &mut egui::Ui) {
+fn feeds(console: &Seat, ctx: &FrameCtx, ui: &mut egui::Ui) {
     if let Some(package) = &console.package {
         key_value(
             ui,
@@ -174,7 +192,7 @@ fn feeds(console: &Console, ctx: &FrameCtx, ui: &mut egui::Ui) {
 
 /// One feed protocol: live while messages arrive, with malformed counted.
 fn feed(
-    console: &Console,
+    console: &Seat,
     ui: &mut egui::Ui,
     name: &str,
     c: watchfloor_layers::feeds::ingest::FeedCounters,
@@ -217,7 +235,7 @@ fn key_value(ui: &mut egui::Ui, key: &str, value: &str, color: Option<egui::Colo
 
 /// One start-up check: a health symbol and colour, a short text, and the full
 /// reason on hover.
-fn check(console: &Console, ui: &mut egui::Ui, what: Msg, check: Option<&Check>) {
+fn check(console: &Seat, ui: &mut egui::Ui, what: Msg, check: Option<&Check>) {
     let (health, text, detail) = match check {
         None => (
             FeedHealth::Connecting,

@@ -6,20 +6,41 @@
 use chrono::TimeZone as _;
 
 use super::replay::SPEEDS;
-use super::{Area, Console, FrameCtx, area_heading, empty_hint, theme, track_focus};
+use crate::command::Command;
 use crate::i18n::Msg;
+use crate::{
+    area::Area, frame::FrameCtx, seat::Seat, theme, widgets::area_heading, widgets::empty_hint,
+    widgets::track_focus,
+};
 use watchfloor_layers::timeline::MarkKind;
 
 /// Shortest and longest span the ruler shows, seconds.
 const SPAN_RANGE_S: (f64, f64) = (60.0, 24.0 * 3600.0);
 
-pub(super) fn show(console: &mut Console, ctx: &FrameCtx, ui: &mut egui::Ui) {
+/// The panel.
+#[derive(Default)]
+pub(crate) struct TimelinePanel;
+
+impl TimelinePanel {
+    /// Draws it; returns what the operator asked for.
+    pub(crate) fn ui(
+        &mut self,
+        seat: &mut Seat,
+        ctx: &FrameCtx,
+        ui: &mut egui::Ui,
+    ) -> Vec<Command> {
+        show(seat, ctx, ui);
+        seat.take_commands()
+    }
+}
+
+fn show(console: &mut Seat, ctx: &FrameCtx, ui: &mut egui::Ui) {
     egui::Panel::bottom("timeline")
         .resizable(false)
         .exact_size(132.0)
         .show(ui, |ui| {
             let rect = ui.max_rect();
-            super::name_area(ui, console.t(Area::Timeline.title()));
+            crate::widgets::name_area(ui, console.t(Area::Timeline.title()));
             ui.horizontal(|ui| {
                 area_heading(console, ui, Area::Timeline);
                 badge(console, ui);
@@ -45,7 +66,7 @@ pub(super) fn show(console: &mut Console, ctx: &FrameCtx, ui: &mut egui::Ui) {
 }
 
 /// LIVE (green) or REPLAY with the instant shown (orange).
-fn badge(console: &Console, ui: &mut egui::Ui) {
+fn badge(console: &Seat, ui: &mut egui::Ui) {
     let (text, color) = if console.replay_at().is_none() {
         (
             format!("● {}", console.t(Msg::TimelineLive)),
@@ -77,7 +98,7 @@ fn badge(console: &Console, ui: &mut egui::Ui) {
 }
 
 /// Play/pause, steps, speed and the way back to live.
-fn transport(console: &mut Console, ui: &mut egui::Ui) {
+fn transport(console: &mut Seat, ui: &mut egui::Ui) {
     let replaying = console.replay_at().is_some();
     let button = |ui: &mut egui::Ui, symbol: &str, hint: &str| {
         ui.add_enabled(
@@ -144,7 +165,7 @@ fn transport(console: &mut Console, ui: &mut egui::Ui) {
 
 /// A text field and a button: a trainer's note at the instant shown, or a
 /// bookmark.
-fn bookmark_field(console: &mut Console, ui: &mut egui::Ui) {
+fn bookmark_field(console: &mut Seat, ui: &mut egui::Ui) {
     let trainer = console.package.is_some();
     let hint = console.t(Msg::TimelineNoteHint);
     let field = egui::TextEdit::singleline(&mut console.note_text)
@@ -172,7 +193,7 @@ fn bookmark_field(console: &mut Console, ui: &mut egui::Ui) {
 }
 
 /// Space plays or pauses; arrows step by frame, with Shift by event.
-fn keys(console: &mut Console, ui: &egui::Ui) {
+fn keys(console: &mut Seat, ui: &egui::Ui) {
     if console.focus != Area::Timeline
         || console.replay.is_none()
         || ui.ctx().egui_wants_keyboard_input()
@@ -201,7 +222,7 @@ fn keys(console: &mut Console, ui: &egui::Ui) {
 
 /// The span the ruler shows: the package, or up to now with the instant
 /// replayed kept in view.
-fn span(console: &Console) -> (i64, i64) {
+fn span(console: &Seat) -> (i64, i64) {
     if let Some((a, b)) = console.replay.as_ref().and_then(|r| r.locked) {
         return (a, b.max(a + 1_000_000));
     }
@@ -218,7 +239,7 @@ fn span(console: &Console) -> (i64, i64) {
 }
 
 /// Ticks, marks, bookmarks and the playhead; clicks and drags seek.
-fn ruler(console: &mut Console, ctx: &FrameCtx, ui: &mut egui::Ui) {
+fn ruler(console: &mut Seat, ctx: &FrameCtx, ui: &mut egui::Ui) {
     let (rect, response) = ui.allocate_exact_size(
         egui::vec2(ui.available_width(), ui.available_height().max(40.0)),
         egui::Sense::click_and_drag(),
@@ -258,7 +279,7 @@ fn ruler(console: &mut Console, ctx: &FrameCtx, ui: &mut egui::Ui) {
 
 /// Labelled ticks at a round step that fits the span.
 fn ticks(
-    console: &Console,
+    console: &Seat,
     ui: &egui::Ui,
     painter: &egui::Painter,
     rect: egui::Rect,
@@ -298,7 +319,7 @@ fn ticks(
 /// actions (yellow), bookmarks and notes (purple flags). Returns what the
 /// one under the pointer is.
 fn marks(
-    console: &Console,
+    console: &Seat,
     ctx: &FrameCtx,
     painter: &egui::Painter,
     rect: egui::Rect,

@@ -2,11 +2,29 @@
 //! the operator's role and the demo badge.
 
 use super::modes::{Mode, Role};
-use super::{Console, FrameCtx, area, theme};
+use crate::command::Command;
 use crate::i18n::{Lang, Msg};
 use crate::modes::{ModeLook as _, RoleText as _};
+use crate::{area, frame::FrameCtx, seat::Seat, theme};
 
-pub(super) fn show(console: &mut Console, ctx: &FrameCtx, ui: &mut egui::Ui) {
+/// The panel.
+#[derive(Default)]
+pub(crate) struct TopBar;
+
+impl TopBar {
+    /// Draws it; returns what the operator asked for.
+    pub(crate) fn ui(
+        &mut self,
+        seat: &mut Seat,
+        ctx: &FrameCtx,
+        ui: &mut egui::Ui,
+    ) -> Vec<Command> {
+        show(seat, ctx, ui);
+        seat.take_commands()
+    }
+}
+
+fn show(console: &mut Seat, ctx: &FrameCtx, ui: &mut egui::Ui) {
     egui::Panel::top("top_bar").show(ui, |ui| {
         egui::MenuBar::new().ui(ui, |ui| {
             ui.label(
@@ -54,14 +72,14 @@ fn shortcut_text(ui: &egui::Ui, shortcut: egui::KeyboardShortcut) -> String {
     ui.ctx().format_shortcut(&shortcut)
 }
 
-fn view_menu(console: &mut Console, ui: &mut egui::Ui) {
+fn view_menu(console: &mut Seat, ui: &mut egui::Ui) {
     ui.menu_button(console.t(Msg::MenuView), |ui| {
         let mut open = console.list_open;
         let toggle = egui::Checkbox::new(&mut open, console.t(Msg::ShowUnitList));
         if ui.add(toggle).changed() {
             console.list_open = open;
         }
-        for area in super::Area::ALL {
+        for area in crate::area::Area::ALL {
             let button = egui::Button::new(console.t(area.shortcut_help()))
                 .shortcut_text(shortcut_text(ui, area.shortcut()));
             if ui.add(button).clicked() {
@@ -85,7 +103,7 @@ fn view_menu(console: &mut Console, ui: &mut egui::Ui) {
 }
 
 /// The operating mode, switched in one click (or F5–F8).
-fn mode_menu(console: &mut Console, ui: &mut egui::Ui) {
+fn mode_menu(console: &mut Seat, ui: &mut egui::Ui) {
     let title = format!(
         "{}: {}",
         console.t(Msg::MenuMode),
@@ -104,7 +122,7 @@ fn mode_menu(console: &mut Console, ui: &mut egui::Ui) {
 }
 
 /// Who is at the console; another operator taking over picks their role.
-fn role_menu(console: &mut Console, ui: &mut egui::Ui) {
+fn role_menu(console: &mut Seat, ui: &mut egui::Ui) {
     let now = console.role().map_or("–", |r| console.t(r.name()));
     let title = format!("{}: {now}", console.t(Msg::MenuRole));
     ui.menu_button(title, |ui| {
@@ -121,7 +139,7 @@ fn role_menu(console: &mut Console, ui: &mut egui::Ui) {
     });
 }
 
-fn language_menu(console: &mut Console, ui: &mut egui::Ui) {
+fn language_menu(console: &mut Seat, ui: &mut egui::Ui) {
     ui.menu_button(console.t(Msg::MenuLanguage), |ui| {
         for lang in Lang::ALL {
             if ui.radio(console.lang == lang, lang.native_name()).clicked() {
@@ -132,7 +150,7 @@ fn language_menu(console: &mut Console, ui: &mut egui::Ui) {
     });
 }
 
-fn help_menu(console: &mut Console, ui: &mut egui::Ui) {
+fn help_menu(console: &mut Seat, ui: &mut egui::Ui) {
     ui.menu_button(console.t(Msg::MenuHelp), |ui| {
         let button = egui::Button::new(console.t(Msg::KeyboardShortcuts))
             .shortcut_text(shortcut_text(ui, area::HELP));

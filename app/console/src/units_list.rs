@@ -4,16 +4,35 @@
 
 use std::fmt::Write as _;
 
-use super::{
-    Area, Console, FrameCtx, ListTab, area_heading, empty_hint, legend_row, theme, track_focus,
-};
+use crate::command::Command;
 use crate::i18n::Msg;
+use crate::{
+    area::Area, frame::FrameCtx, seat::ListTab, seat::Seat, theme, widgets::area_heading,
+    widgets::empty_hint, widgets::legend_row, widgets::track_focus,
+};
 use watchfloor_layers::UnitStatus;
 use watchfloor_layers::model::{Drone, Unit};
 
-pub(super) fn show(console: &mut Console, ctx: &FrameCtx, ui: &mut egui::Ui) {
+/// The panel.
+#[derive(Default)]
+pub(crate) struct UnitsList;
+
+impl UnitsList {
+    /// Draws it; returns what the operator asked for.
+    pub(crate) fn ui(
+        &mut self,
+        seat: &mut Seat,
+        ctx: &FrameCtx,
+        ui: &mut egui::Ui,
+    ) -> Vec<Command> {
+        show(seat, ctx, ui);
+        seat.take_commands()
+    }
+}
+
+fn show(console: &mut Seat, ctx: &FrameCtx, ui: &mut egui::Ui) {
     let rect = ui.max_rect();
-    super::name_area(ui, console.t(Area::Units.title()));
+    crate::widgets::name_area(ui, console.t(Area::Units.title()));
     area_heading(console, ui, Area::Units);
     ui.horizontal(|ui| {
         for (tab, name) in [
@@ -50,7 +69,7 @@ pub(super) fn show(console: &mut Console, ctx: &FrameCtx, ui: &mut egui::Ui) {
                 let look = theme::feed_look(super::video::health(view));
                 // Drag a camera onto a wall tile to show it there.
                 let drag_id = egui::Id::unique(("camera-drag", index));
-                ui.dnd_drag_source(drag_id, super::wall::CameraDrag(index), |ui| {
+                ui.dnd_drag_source(drag_id, crate::wall_state::CameraDrag(index), |ui| {
                     ui.horizontal(|ui| {
                         ui.label(
                             egui::RichText::new(look.symbol)
@@ -84,7 +103,7 @@ pub(super) fn show(console: &mut Console, ctx: &FrameCtx, ui: &mut egui::Ui) {
     track_focus(console, ui, Area::Units, rect);
 }
 
-fn units_and_drones(console: &Console, ctx: &FrameCtx, ui: &mut egui::Ui) {
+fn units_and_drones(console: &Seat, ctx: &FrameCtx, ui: &mut egui::Ui) {
     let now = console.now_us();
     // The sort order is taken under the read lock; only the rows on screen
     // are laid out (thousands of units must not cost thousands of rows).
@@ -171,7 +190,7 @@ fn units_and_drones(console: &Console, ctx: &FrameCtx, ui: &mut egui::Ui) {
     });
 }
 
-fn unit_row(console: &Console, ui: &mut egui::Ui, unit: &Unit, now: i64) {
+fn unit_row(console: &Seat, ui: &mut egui::Ui, unit: &Unit, now: i64) {
     let look = theme::unit_look(unit.status);
     let stale = unit.is_stale(now);
     let (symbol_color, text_color) = if stale {
@@ -236,7 +255,7 @@ fn unit_row(console: &Console, ui: &mut egui::Ui, unit: &Unit, now: i64) {
     response.on_hover_text(detail);
 }
 
-fn drone_row(console: &Console, ui: &mut egui::Ui, drone: &Drone, now: i64) {
+fn drone_row(console: &Seat, ui: &mut egui::Ui, drone: &Drone, now: i64) {
     let lost = drone.is_link_lost(now);
     let health = if lost {
         watchfloor_layers::FeedHealth::Offline
