@@ -46,7 +46,7 @@ impl Console {
             map: map_panel::MapPanel::default(),
             help: help::HelpWindow,
             search: search::SearchWindow::default(),
-            export: export_dialog::ExportWindow,
+            export: export_dialog::ExportWindow::default(),
             problems: problems::ProblemsWindow,
             role: role_dialog::RoleDialog,
         }

@@ -57,9 +57,8 @@ impl Seat {
             .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
     }
 
-    /// Asks for the export the dialog describes.
-    fn start_export(&mut self) -> Result<(), String> {
-        let Some(d) = &self.export else { return Ok(()) };
+    /// Asks for the export dialog `d` describes.
+    fn start_export(&mut self, d: &ExportDialog) -> Result<(), String> {
         let parse = |s: &str| {
             chrono::DateTime::parse_from_rfc3339(s.trim())
                 .map(|t| t.timestamp_micros())
@@ -81,9 +80,12 @@ impl Seat {
     }
 }
 
-/// The dialog, while open.
-/// The export window.
-pub(crate) struct ExportWindow;
+/// The export window, and its fields while it is open (the seat only
+/// carries a request to open it, from the timeline or the program).
+#[derive(Default)]
+pub(crate) struct ExportWindow {
+    dialog: Option<ExportDialog>,
+}
 
 impl ExportWindow {
     /// The dialog, while open.
@@ -93,13 +95,21 @@ impl ExportWindow {
         frame: &FrameCtx,
         ctx: &egui::Context,
     ) -> Vec<Command> {
-        show(seat, frame, ctx);
+        if let Some(asked) = seat.export.take() {
+            self.dialog = Some(asked);
+        }
+        show(&mut self.dialog, seat, frame, ctx);
         seat.take_commands()
     }
 }
 
-fn show(console: &mut Seat, frame: &FrameCtx, ctx: &egui::Context) {
-    let Some(d) = &mut console.export else { return };
+fn show(
+    dialog: &mut Option<ExportDialog>,
+    console: &mut Seat,
+    frame: &FrameCtx,
+    ctx: &egui::Context,
+) {
+    let Some(d) = dialog else { return };
     let running = frame.export.is_some_and(|e| e.running);
     let outcome = d
         .refused
@@ -164,12 +174,9 @@ fn show(console: &mut Seat, frame: &FrameCtx, ctx: &egui::Context) {
             }
         });
     if start {
-        let refused = console.start_export().err();
-        if let Some(d) = &mut console.export {
-            d.refused = refused;
-        }
+        d.refused = console.start_export(d).err();
     }
     if !open && !running {
-        console.export = None;
+        *dialog = None;
     }
 }

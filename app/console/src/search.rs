@@ -119,9 +119,11 @@ pub fn choose(console: &mut Seat, ctx: &FrameCtx, found: &Found) {
     }
 }
 
-/// The panel.
+/// The find window (Ctrl+K), and what is typed in it.
 #[derive(Default)]
-pub(crate) struct SearchWindow;
+pub(crate) struct SearchWindow {
+    text: String,
+}
 
 impl SearchWindow {
     /// Draws it; returns what the operator asked for.
@@ -131,15 +133,15 @@ impl SearchWindow {
         frame: &FrameCtx,
         ctx: &egui::Context,
     ) -> Vec<Command> {
-        show(seat, frame, ctx);
+        show(self, seat, frame, ctx);
         seat.take_commands()
     }
 }
 
-fn show(console: &mut Seat, frame: &FrameCtx, ctx: &egui::Context) {
+fn show(window: &mut SearchWindow, console: &mut Seat, frame: &FrameCtx, ctx: &egui::Context) {
     if ctx.input_mut(|i| i.consume_shortcut(&area::SEARCH)) {
         console.search_open = !console.search_open;
-        console.search_text.clear();
+        window.text.clear();
     }
     if !console.search_open {
         return;
@@ -154,7 +156,7 @@ fn show(console: &mut Seat, frame: &FrameCtx, ctx: &egui::Context) {
         .show(ctx, |ui| {
             // Read Enter before the text field takes it.
             let enter = ui.input(|i| i.key_pressed(egui::Key::Enter));
-            let mut text = std::mem::take(&mut console.search_text);
+            let mut text = std::mem::take(&mut window.text);
             let edit = ui.add(
                 egui::TextEdit::singleline(&mut text)
                     .hint_text(console.t(Msg::SearchHint))
@@ -176,7 +178,7 @@ fn show(console: &mut Seat, frame: &FrameCtx, ctx: &egui::Context) {
                     egui::RichText::new(console.t(Msg::SearchNothing)).color(theme::TEXT_WEAK),
                 );
             }
-            console.search_text = text;
+            window.text = text;
         });
     if let Some(found) = chosen {
         choose(console, frame, &found);

@@ -66,9 +66,8 @@ pub struct Seat {
     pub(crate) wall: wall_state::WallState,
     /// Where the map should centre next frame (an alert just selected).
     pub(crate) centre_on: Option<[f64; 2]>,
-    /// The find window (Ctrl+K) and what is typed in it.
+    /// Whether the find window (Ctrl+K) is open.
     pub(crate) search_open: bool,
-    pub(crate) search_text: String,
     /// The checkpoint shown in place of the wall (the checkpoint view).
     pub(crate) checkpoint: Option<String>,
     /// Who is at the console (`None` until chosen at start).
@@ -82,9 +81,8 @@ pub struct Seat {
     pub(crate) layouts_sent: Option<modes::Saved>,
     /// Wall placements by camera id still waiting for their camera.
     pub(crate) pending_wall: std::collections::BTreeMap<usize, String>,
-    /// Whether the wall is in its own window, and where it opened.
+    /// Whether the wall is in its own window.
     pub(crate) wall_window: bool,
-    pub(crate) wall_window_at: Option<egui::Pos2>,
     /// When the layout was last compared with the saved one.
     pub(crate) layout_checked: std::time::Instant,
     /// A supervisor without a checkpoint yet: the first one opens once the
@@ -100,16 +98,14 @@ pub struct Seat {
     pub(crate) replay: Option<replay_clock::ReplayClock>,
     pub(crate) pending_replay: Option<replay_clock::PendingReplay>,
     pub(crate) package: Option<std::path::PathBuf>,
-    /// Bookmarks (and, in a package, trainer notes), whether notes are kept
-    /// in the package, and the note typed.
+    /// Bookmarks (and, in a package, trainer notes), and whether notes are
+    /// kept in the package.
     pub(crate) bookmarks: Vec<replay_clock::Bookmark>,
     pub(crate) notes_kept: bool,
-    pub(crate) note_text: String,
-    /// How much time the timeline shows, seconds.
-    pub(crate) timeline_span_s: f64,
     /// Privacy masks painted over camera pictures, by camera id.
     pub(crate) privacy: watchfloor_media::detect::privacy::PrivacyPolicy,
-    /// The export dialog, while open, and where it offers to write.
+    /// A request to open the export dialog (its first fields), and where it
+    /// offers to write.
     pub(crate) export: Option<export_form::ExportDialog>,
     pub(crate) exports: std::path::PathBuf,
     /// What the last frame was given, kept for actions between frames:
@@ -153,7 +149,6 @@ impl Seat {
             wall: wall_state::WallState::default(),
             centre_on: None,
             search_open: false,
-            search_text: String::new(),
             checkpoint: None,
             role: None,
             mode: options.mode.unwrap_or(modes::Mode::Normal),
@@ -162,7 +157,6 @@ impl Seat {
             layouts_sent: None,
             pending_wall: std::collections::BTreeMap::new(),
             wall_window: false,
-            wall_window_at: None,
             layout_checked: std::time::Instant::now(),
             seat_checkpoint: false,
             sound: true,
@@ -173,8 +167,6 @@ impl Seat {
             package: None,
             bookmarks: Vec::new(),
             notes_kept: false,
-            note_text: String::new(),
-            timeline_span_s: 3600.0,
             privacy: watchfloor_media::detect::privacy::PrivacyPolicy::clear(),
             export: None,
             exports: options.exports.clone(),

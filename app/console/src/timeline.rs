@@ -17,9 +17,20 @@ use watchfloor_layers::timeline::MarkKind;
 /// Shortest and longest span the ruler shows, seconds.
 const SPAN_RANGE_S: (f64, f64) = (60.0, 24.0 * 3600.0);
 
-/// The panel.
-#[derive(Default)]
-pub(crate) struct TimelinePanel;
+/// The timeline panel: how much time it shows, and the note being typed.
+pub(crate) struct TimelinePanel {
+    span_s: f64,
+    note: String,
+}
+
+impl Default for TimelinePanel {
+    fn default() -> Self {
+        Self {
+            span_s: 3600.0,
+            note: String::new(),
+        }
+    }
+}
 
 impl TimelinePanel {
     /// Draws it; returns what the operator asked for.
@@ -29,12 +40,12 @@ impl TimelinePanel {
         ctx: &FrameCtx,
         ui: &mut egui::Ui,
     ) -> Vec<Command> {
-        show(seat, ctx, ui);
+        show(self, seat, ctx, ui);
         seat.take_commands()
     }
 }
 
-fn show(console: &mut Seat, ctx: &FrameCtx, ui: &mut egui::Ui) {
+fn show(panel: &mut TimelinePanel, console: &mut Seat, ctx: &FrameCtx, ui: &mut egui::Ui) {
     egui::Panel::bottom("timeline")
         .resizable(false)
         .exact_size(132.0)
@@ -46,7 +57,7 @@ fn show(console: &mut Seat, ctx: &FrameCtx, ui: &mut egui::Ui) {
                 badge(console, ui);
                 transport(console, ui);
                 ui.separator();
-                bookmark_field(console, ui);
+                bookmark_field(panel, console, ui);
                 if console.package.is_none()
                     && ui
                         .button(console.t(Msg::TimelineExport))
@@ -59,7 +70,7 @@ fn show(console: &mut Seat, ctx: &FrameCtx, ui: &mut egui::Ui) {
                     empty_hint(ui, console.t(Msg::TimelineScrubHint));
                 }
             });
-            ruler(console, ctx, ui);
+            ruler(panel, console, ctx, ui);
             keys(console, ui);
             track_focus(console, ui, Area::Timeline, rect);
         });
@@ -165,10 +176,10 @@ fn transport(console: &mut Seat, ui: &mut egui::Ui) {
 
 /// A text field and a button: a trainer's note at the instant shown, or a
 /// bookmark.
-fn bookmark_field(console: &mut Seat, ui: &mut egui::Ui) {
+fn bookmark_field(panel: &mut TimelinePanel, console: &mut Seat, ui: &mut egui::Ui) {
     let trainer = console.package.is_some();
     let hint = console.t(Msg::TimelineNoteHint);
-    let field = egui::TextEdit::singleline(&mut console.note_text)
+    let field = egui::TextEdit::singleline(&mut panel.note)
         .hint_text(hint)
         .desired_width(220.0);
     let entered = ui.add(field).lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
@@ -181,8 +192,8 @@ fn bookmark_field(console: &mut Seat, ui: &mut egui::Ui) {
         .button(format!("+ {}", console.t(label)))
         .on_hover_text(console.t(Msg::TimelineAddBookmark))
         .clicked();
-    if clicked || (entered && !console.note_text.trim().is_empty()) {
-        let text = std::mem::take(&mut console.note_text);
+    if clicked || (entered && !panel.note.trim().is_empty()) {
+        let text = std::mem::take(&mut panel.note);
         let text = if text.trim().is_empty() {
             console.t(Msg::TimelineBookmark).to_owned()
         } else {
@@ -222,12 +233,12 @@ fn keys(console: &mut Seat, ui: &egui::Ui) {
 
 /// The span the ruler shows: the package, or up to now with the instant
 /// replayed kept in view.
-fn span(console: &Seat) -> (i64, i64) {
+fn span(panel: &TimelinePanel, console: &Seat) -> (i64, i64) {
     if let Some((a, b)) = console.replay.as_ref().and_then(|r| r.locked) {
         return (a, b.max(a + 1_000_000));
     }
     let end = console.real_now_us();
-    let span_us = (console.timeline_span_s * 1e6) as i64;
+    let span_us = (panel.span_s * 1e6) as i64;
     let mut start = end - span_us;
     if let Some(at) = console.replay_at()
         && at < start + span_us / 20
@@ -239,12 +250,12 @@ fn span(console: &Seat) -> (i64, i64) {
 }
 
 /// Ticks, marks, bookmarks and the playhead; clicks and drags seek.
-fn ruler(console: &mut Seat, ctx: &FrameCtx, ui: &mut egui::Ui) {
+fn ruler(panel: &mut TimelinePanel, console: &mut Seat, ctx: &FrameCtx, ui: &mut egui::Ui) {
     let (rect, response) = ui.allocate_exact_size(
         egui::vec2(ui.available_width(), ui.available_height().max(40.0)),
         egui::Sense::click_and_drag(),
     );
-    let (start, end) = span(console);
+    let (start, end) = span(panel, console);
     let width_us = (end - start).max(1) as f64;
     let x_of = |t: i64| rect.left() + rect.width() * ((t - start) as f64 / width_us) as f32;
     let t_of = |x: f32| start + (f64::from((x - rect.left()) / rect.width()) * width_us) as i64;
@@ -270,9 +281,8 @@ fn ruler(console: &mut Seat, ctx: &FrameCtx, ui: &mut egui::Ui) {
     if response.hovered() && console.replay.as_ref().is_none_or(|r| r.locked.is_none()) {
         let scroll = ui.input(|i| i.smooth_scroll_delta.y);
         if scroll != 0.0 {
-            console.timeline_span_s = (console.timeline_span_s
-                * f64::from((-scroll * 0.004).exp()))
-            .clamp(SPAN_RANGE_S.0, SPAN_RANGE_S.1);
+            panel.span_s = (panel.span_s * f64::from((-scroll * 0.004).exp()))
+                .clamp(SPAN_RANGE_S.0, SPAN_RANGE_S.1);
         }
     }
 }

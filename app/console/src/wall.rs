@@ -14,9 +14,11 @@ use crate::command::Command;
 use crate::tile::{camera_tile, centered_text};
 pub use crate::wall_state::{CameraDrag, MAX_SIDE, TOUR_EVERY, WallState, cameras_for_alert};
 
-/// The wall panel.
+/// The wall panel, and where its own window opened.
 #[derive(Default)]
-pub(crate) struct WallPanel;
+pub(crate) struct WallPanel {
+    window_at: Option<egui::Pos2>,
+}
 
 impl WallPanel {
     /// The wall, in its place beside the map.
@@ -26,7 +28,7 @@ impl WallPanel {
         ctx: &FrameCtx,
         ui: &mut egui::Ui,
     ) -> Vec<Command> {
-        show(seat, ctx, ui);
+        show(self, seat, ctx, ui);
         seat.take_commands()
     }
 
@@ -37,12 +39,12 @@ impl WallPanel {
         frame: &FrameCtx,
         ctx: &egui::Context,
     ) -> Vec<Command> {
-        show_window(seat, frame, ctx);
+        show_window(self, seat, frame, ctx);
         seat.take_commands()
     }
 }
 
-pub(super) fn show(console: &mut Seat, ctx: &FrameCtx, ui: &mut egui::Ui) {
+fn show(panel: &mut WallPanel, console: &mut Seat, ctx: &FrameCtx, ui: &mut egui::Ui) {
     let rect = ui.max_rect();
     crate::widgets::name_area(ui, console.t(Area::Wall.title()));
     egui::Frame::new()
@@ -56,7 +58,7 @@ pub(super) fn show(console: &mut Seat, ctx: &FrameCtx, ui: &mut egui::Ui) {
                     layout_buttons(console, ui);
                 }
                 checkpoint_picker(console, ctx, ui);
-                window_toggle(console, ui);
+                window_toggle(panel, console, ui);
             });
             if let Some(id) = console.checkpoint.clone() {
                 let other_owner = console.search_open
@@ -88,7 +90,7 @@ pub(super) fn show(console: &mut Seat, ctx: &FrameCtx, ui: &mut egui::Ui) {
 
 /// The wall in a window of its own (a second monitor): the same wall,
 /// drawn by the same renderer; closing the window brings it back.
-pub(super) fn show_window(console: &mut Seat, frame: &FrameCtx, ctx: &egui::Context) {
+fn show_window(panel: &mut WallPanel, console: &mut Seat, frame: &FrameCtx, ctx: &egui::Context) {
     let title = format!("Watchfloor · {}", console.t(Area::Wall.title()));
     let mut builder = egui::ViewportBuilder::default()
         .with_title(title)
@@ -96,27 +98,27 @@ pub(super) fn show_window(console: &mut Seat, frame: &FrameCtx, ctx: &egui::Cont
         .with_inner_size([1280.0, 760.0]);
     // Opens beside the console (on the next monitor of a side-by-side pair).
     // Placed once, when it opens: moving the console later leaves it be.
-    if console.wall_window_at.is_none() {
-        console.wall_window_at = ctx.input(|i| i.viewport().outer_rect.map(|r| r.right_top()));
+    if panel.window_at.is_none() {
+        panel.window_at = ctx.input(|i| i.viewport().outer_rect.map(|r| r.right_top()));
     }
-    if let Some(at) = console.wall_window_at {
+    if let Some(at) = panel.window_at {
         builder = builder.with_position(at);
     }
     ctx.show_viewport_immediate(
         egui::ViewportId::from_hash_of("watchfloor-wall"),
         builder,
         |ui, _class| {
-            egui::CentralPanel::no_frame().show(ui, |ui| show(console, frame, ui));
+            egui::CentralPanel::no_frame().show(ui, |ui| show(panel, console, frame, ui));
             if ui.input(|i| i.viewport().close_requested()) {
                 console.wall_window = false;
-                console.wall_window_at = None;
+                panel.window_at = None;
             }
         },
     );
 }
 
 /// Moves the wall into its own window or back.
-fn window_toggle(console: &mut Seat, ui: &mut egui::Ui) {
+fn window_toggle(panel: &mut WallPanel, console: &mut Seat, ui: &mut egui::Ui) {
     let (text, hint) = if console.wall_window {
         (Msg::WallBack, Msg::WallOwnWindowHint)
     } else {
@@ -128,7 +130,7 @@ fn window_toggle(console: &mut Seat, ui: &mut egui::Ui) {
         .clicked()
     {
         console.wall_window = !console.wall_window;
-        console.wall_window_at = None;
+        panel.window_at = None;
     }
 }
 
