@@ -87,7 +87,7 @@ pub struct Seat {
     pub(crate) layout_checked: std::time::Instant,
     /// A supervisor without a checkpoint yet: the first one opens once the
     /// site is loaded.
-    pub(crate) seat_checkpoint: bool,
+    pub(crate) checkpoint_pending: bool,
     /// Whether the chime sounds, and the critical alerts already announced.
     pub(crate) sound: bool,
     pub(crate) chimed: std::collections::BTreeSet<String>,
@@ -158,7 +158,7 @@ impl Seat {
             pending_wall: std::collections::BTreeMap::new(),
             wall_window: false,
             layout_checked: std::time::Instant::now(),
-            seat_checkpoint: false,
+            checkpoint_pending: false,
             sound: true,
             chimed: std::collections::BTreeSet::new(),
             viewed: std::collections::BTreeSet::new(),
@@ -262,7 +262,7 @@ impl Seat {
         self.audit(watchfloor_layers::audit::AuditAction::RoleChosen {
             role: role.id().to_owned(),
         });
-        self.seat_checkpoint = role == modes::Role::Supervisor && self.checkpoint.is_none();
+        self.checkpoint_pending = role == modes::Role::Supervisor && self.checkpoint.is_none();
     }
 
     /// Whether the operator's role allows `action` (nothing before a role
@@ -641,12 +641,12 @@ impl Seat {
             self.place_pending_wall();
         }
         self.announce_critical(ctx);
-        if self.seat_checkpoint
+        if self.checkpoint_pending
             && let Some(first) = ctx
                 .world
                 .and_then(|w| w.state().checkpoints.keys().next().cloned())
         {
-            self.seat_checkpoint = false;
+            self.checkpoint_pending = false;
             if self.checkpoint.is_none() {
                 self.open_checkpoint(Some(&first), ctx.world);
             }
