@@ -59,7 +59,10 @@ pub(crate) struct AuditBanner;
 
 impl AuditBanner {
     /// Draws it (when needed).
-    #[expect(clippy::unused_self, reason = "every panel has the same ui method; this one keeps no state")]
+    #[expect(
+        clippy::unused_self,
+        reason = "every panel has the same ui method; this one keeps no state"
+    )]
     pub(crate) fn ui(
         &mut self,
         seat: &mut Seat,

@@ -10,7 +10,10 @@ pub(crate) struct HelpWindow;
 
 impl HelpWindow {
     /// Draws it; returns what the operator asked for.
-    #[expect(clippy::unused_self, reason = "every panel has the same ui method; this one keeps no state")]
+    #[expect(
+        clippy::unused_self,
+        reason = "every panel has the same ui method; this one keeps no state"
+    )]
     pub(crate) fn ui(&mut self, seat: &mut Seat, ctx: &egui::Context) -> Vec<Command> {
         show(seat, ctx);
         seat.take_commands()

@@ -13,7 +13,10 @@ pub(crate) struct TopBar;
 
 impl TopBar {
     /// Draws it; returns what the operator asked for.
-    #[expect(clippy::unused_self, reason = "every panel has the same ui method; this one keeps no state")]
+    #[expect(
+        clippy::unused_self,
+        reason = "every panel has the same ui method; this one keeps no state"
+    )]
     pub(crate) fn ui(
         &mut self,
         seat: &mut Seat,

@@ -19,7 +19,10 @@ pub(crate) struct UnitsList;
 
 impl UnitsList {
     /// Draws it; returns what the operator asked for.
-    #[expect(clippy::unused_self, reason = "every panel has the same ui method; this one keeps no state")]
+    #[expect(
+        clippy::unused_self,
+        reason = "every panel has the same ui method; this one keeps no state"
+    )]
     pub(crate) fn ui(
         &mut self,
         seat: &mut Seat,
