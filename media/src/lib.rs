@@ -10,6 +10,7 @@ pub mod chime;
 pub mod detect;
 pub mod error;
 pub mod export;
+pub mod gst_error;
 pub mod gst_probe;
 pub mod health;
 pub mod ingest;

@@ -13,6 +13,22 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime};
 
 use gstreamer as gst;
+
+use crate::gst_error::{GstError, SegmentError};
+
+/// Why a picture could not be shown from the recordings.
+#[derive(Debug, thiserror::Error)]
+enum PlaybackError {
+    /// The recordings folder could not be listed.
+    #[error("{0}")]
+    Listing(String),
+    /// A segment could not be played.
+    #[error(transparent)]
+    Segment(#[from] SegmentError),
+    /// Nothing was open to decode from.
+    #[error("no segment open")]
+    NoSegmentOpen,
+}
 use gstreamer::prelude::*;
 use gstreamer_app as gst_app;
 use gstreamer_video as gst_video;
@@ -196,13 +212,13 @@ impl Player {
 
     /// The segments, read again when the listing is old or `at` lies
     /// beyond it.
-    fn segments(&mut self, at: SystemTime) -> Result<&[Segment], String> {
+    fn segments(&mut self, at: SystemTime) -> Result<&[Segment], PlaybackError> {
         let stale = self.listing.as_ref().is_none_or(|(read, list)| {
             read.elapsed() > LISTING_FRESH || list.last().is_none_or(|s| s.start < at)
         });
         if stale {
             let list = if self.dir.exists() {
-                list_segments(&self.dir)?
+                list_segments(&self.dir).map_err(PlaybackError::Listing)?
             } else {
                 Vec::new()
             };
@@ -212,6 +228,10 @@ impl Player {
     }
 
     fn picture_at(&mut self, at: SystemTime) -> Result<Shown, String> {
+        self.picture_at_typed(at).map_err(|e| e.to_string())
+    }
+
+    fn picture_at_typed(&mut self, at: SystemTime) -> Result<Shown, PlaybackError> {
         let segment = self
             .segments(at)?
             .iter()
@@ -232,7 +252,7 @@ impl Player {
             self.open = Some(OpenSegment::open(segment.clone())?);
         }
         let Some(open) = self.open.as_mut() else {
-            return Err("no segment open".into());
+            return Err(PlaybackError::NoSegmentOpen);
         };
         let Some((buffer, info, position)) = open.frame_at(offset)? else {
             return Ok(Shown::Nothing {
@@ -241,10 +261,14 @@ impl Player {
             });
         };
         self.seq += 1;
+        let bad = |what| SegmentError {
+            path: segment.path.clone(),
+            source: GstError::Sample(what),
+        };
         let video = gst_video::VideoFrame::from_buffer_readable(buffer, &info)
-            .map_err(|_| format!("{}: unreadable frame", segment.path.display()))?;
-        let format = PixelFormat::from_gst(info.format())
-            .ok_or_else(|| format!("{}: unexpected format", segment.path.display()))?;
+            .map_err(|_| bad("unreadable frame"))?;
+        let format =
+            PixelFormat::from_gst(info.format()).ok_or_else(|| bad("unexpected format"))?;
         Ok(Shown::Frame {
             frame: Frame::new(self.camera.clone(), self.seq, Instant::now(), format, video),
             at: segment.start + position,
@@ -273,25 +297,37 @@ struct OpenSegment {
 type Decoded = (gst::Buffer, gst_video::VideoInfo, Duration);
 
 impl OpenSegment {
-    fn open(segment: Segment) -> Result<Self, String> {
-        let what = format!("segment {}", segment.path.display());
+    fn open(segment: Segment) -> Result<Self, SegmentError> {
+        let path = segment.path.clone();
+        let fail = |source| SegmentError {
+            path: path.clone(),
+            source,
+        };
         let pipeline = gst::parse::launch(&format!(
             "filesrc location=\"{}\" ! matroskademux ! h264parse ! avdec_h264 ! videoconvert ! \
              appsink name=out sync=false max-buffers=2 caps=video/x-raw,format=I420",
             segment.path.display()
         ))
-        .map_err(|e| format!("{what}: {e}"))?
+        .map_err(|source| {
+            fail(GstError::Launch {
+                what: "the segment player",
+                source,
+            })
+        })?
         .downcast::<gst::Pipeline>()
-        .map_err(|_| format!("{what}: not a pipeline"))?;
+        .map_err(|_| fail(GstError::Sample("the player is not a pipeline")))?;
         let sink = pipeline
             .by_name("out")
             .and_then(|e| e.downcast::<gst_app::AppSink>().ok())
-            .ok_or_else(|| format!("{what}: no appsink"))?;
+            .ok_or_else(|| fail(GstError::Sample("the player has no appsink")))?;
         // Paused first: only the first frame is decoded before the seek
         // that follows (playing would decode on from the start meanwhile).
-        pipeline
-            .set_state(gst::State::Paused)
-            .map_err(|e| format!("{what}: {e}"))?;
+        pipeline.set_state(gst::State::Paused).map_err(|source| {
+            fail(GstError::State {
+                what: "pausing the segment player",
+                source,
+            })
+        })?;
         let open = Self {
             segment,
             pipeline,
@@ -302,26 +338,36 @@ impl OpenSegment {
             playing: false,
         };
         let (res, _, _) = open.pipeline.state(gst::ClockTime::from_seconds(5));
-        if let Err(e) = res {
-            let why = open.bus_error().unwrap_or_else(|| e.to_string());
+        if let Err(source) = res {
+            let why = open.bus_error().unwrap_or(GstError::State {
+                what: "reading the segment",
+                source,
+            });
             open.close();
-            return Err(format!("{what}: cannot be read ({why})"));
+            return Err(fail(why));
         }
         Ok(open)
     }
 
-    fn bus_error(&self) -> Option<String> {
+    fn bus_error(&self) -> Option<GstError> {
         let bus = self.pipeline.bus()?;
         bus.iter().find_map(|m| match m.view() {
-            gst::MessageView::Error(e) => Some(e.error().to_string()),
+            gst::MessageView::Error(e) => Some(GstError::posted(e)),
             _ => None,
         })
+    }
+
+    fn fail(&self, source: GstError) -> SegmentError {
+        SegmentError {
+            path: self.segment.path.clone(),
+            source,
+        }
     }
 
     /// The frame showing at `offset` into the file: decoded on from the
     /// last one when close ahead, else sought. `None` past the file's end
     /// with nothing decoded.
-    fn frame_at(&mut self, offset: Duration) -> Result<Option<Decoded>, String> {
+    fn frame_at(&mut self, offset: Duration) -> Result<Option<Decoded>, SegmentError> {
         let step = self
             .last
             .as_ref()
@@ -357,31 +403,31 @@ impl OpenSegment {
         Ok(self.last.clone())
     }
 
-    fn seek(&mut self, offset: Duration) -> Result<(), String> {
+    fn seek(&mut self, offset: Duration) -> Result<(), SegmentError> {
         let target =
             gst::ClockTime::from_nseconds(u64::try_from(offset.as_nanos()).unwrap_or(u64::MAX));
         self.pipeline
             .seek_simple(gst::SeekFlags::FLUSH | gst::SeekFlags::ACCURATE, target)
-            .map_err(|e| {
-                format!(
-                    "segment {}: cannot seek to {offset:?}: {e}",
-                    self.segment.path.display()
-                )
-            })?;
+            .map_err(|source| self.fail(GstError::Seek { offset, source }))?;
         self.last = None;
         self.ahead = None;
         self.ended = false;
         if !self.playing {
             self.pipeline
                 .set_state(gst::State::Playing)
-                .map_err(|e| format!("segment {}: {e}", self.segment.path.display()))?;
+                .map_err(|source| {
+                    self.fail(GstError::State {
+                        what: "playing the segment",
+                        source,
+                    })
+                })?;
             self.playing = true;
         }
         Ok(())
     }
 
     /// The next decoded frame and its time within the file; `None` at the end.
-    fn pull(&self) -> Result<Option<Decoded>, String> {
+    fn pull(&self) -> Result<Option<Decoded>, SegmentError> {
         let Some(sample) = self
             .sink
             .try_pull_sample(gst::ClockTime::from_mseconds(WAIT.as_millis() as u64))
@@ -389,17 +435,20 @@ impl OpenSegment {
             if self.sink.is_eos() {
                 return Ok(None);
             }
-            let why = self.bus_error().unwrap_or_else(|| "no frame in 5 s".into());
-            return Err(format!("segment {}: {why}", self.segment.path.display()));
+            let why = self.bus_error().unwrap_or(GstError::Timeout {
+                what: "the next frame",
+                secs: WAIT.as_secs(),
+            });
+            return Err(self.fail(why));
         };
         let position = sample_position(&sample);
         let info = sample
             .caps()
             .and_then(|c| gst_video::VideoInfo::from_caps(c).ok())
-            .ok_or_else(|| format!("segment {}: no video caps", self.segment.path.display()))?;
+            .ok_or_else(|| self.fail(GstError::Sample("no video caps")))?;
         let buffer = sample
             .buffer_owned()
-            .ok_or_else(|| format!("segment {}: empty sample", self.segment.path.display()))?;
+            .ok_or_else(|| self.fail(GstError::Sample("empty sample")))?;
         Ok(Some((buffer, info, position)))
     }
 

@@ -14,6 +14,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use gstreamer as gst;
+
+use crate::gst_error::{GstError, make};
 use gstreamer::prelude::*;
 use gstreamer_app as gst_app;
 use gstreamer_video as gst_video;
@@ -97,7 +99,7 @@ pub struct GraphOptions {
 
 /// Recording branch factory, called once the codec is known.
 pub type RecordBranch =
-    Arc<dyn Fn(&gst::Pipeline, &gst::Element) -> Result<(), String> + Send + Sync>;
+    Arc<dyn Fn(&gst::Pipeline, &gst::Element) -> Result<(), GstError> + Send + Sync>;
 
 /// Everything the streaming threads touch for one camera.
 pub struct Sinks {
@@ -145,7 +147,7 @@ pub fn build(
     options: &GraphOptions,
     sinks: &Arc<Sinks>,
     record: Option<Arc<Recorder>>,
-) -> Result<gst::Pipeline, String> {
+) -> Result<gst::Pipeline, GstError> {
     let pipeline = gst::Pipeline::with_name(&format!("camera-{}", camera.id));
     // Tiles prefer the lighter sub-stream, but a recorded camera records
     // (and so decodes) its main stream: evidence is kept at full quality.
@@ -190,7 +192,7 @@ fn add_test_pattern(
     options: &GraphOptions,
     sinks: &Arc<Sinks>,
     arrivals: &Arc<Arrivals>,
-) -> Result<(), String> {
+) -> Result<(), GstError> {
     let src = make("videotestsrc")?;
     src.set_property("is-live", true);
     src.set_property_from_str("pattern", pattern);
@@ -205,8 +207,9 @@ fn add_test_pattern(
     let sink = appsink(camera, options, sinks, arrivals, false);
     pipeline
         .add_many([&src, &filter, sink.upcast_ref()])
-        .map_err(err)?;
-    gst::Element::link_many([&src, &filter, sink.upcast_ref()]).map_err(err)?;
+        .map_err(GstError::graph("adding the test pattern"))?;
+    gst::Element::link_many([&src, &filter, sink.upcast_ref()])
+        .map_err(GstError::graph("linking the test pattern"))?;
     // Test patterns have no encoded stream: count raw frames as received.
     probe_received(&filter, Arc::clone(&sinks.status), Arc::clone(arrivals));
     Ok(())
@@ -219,7 +222,7 @@ fn add_rtsp(
     transport: RtspTransport,
     latency: std::time::Duration,
     linker: Linker,
-) -> Result<(), String> {
+) -> Result<(), GstError> {
     let src = make("rtspsrc")?;
     src.set_property("location", url.as_str());
     src.set_property(
@@ -236,7 +239,9 @@ fn add_rtsp(
     // Fail fast on a dead server: connection and keep-alive timeouts.
     src.set_property("tcp-timeout", 5_000_000_u64);
     src.set_property("timeout", 5_000_000_u64);
-    pipeline.add(&src).map_err(err)?;
+    pipeline
+        .add(&src)
+        .map_err(GstError::graph("adding rtspsrc"))?;
     let weak = pipeline.downgrade();
     src.connect_pad_added(move |src, pad| {
         let Some(pipeline) = weak.upgrade() else {
@@ -250,9 +255,10 @@ fn add_rtsp(
         let encoding = s.get::<&str>("encoding-name").unwrap_or("unknown");
         let result = match Codec::from_encoding_name(encoding) {
             Some(codec) => linker.link_codec(&pipeline, pad, codec, true),
-            None => Err(format!(
-                "unsupported video codec {encoding} (only H.264 and H.265 are decoded)"
-            )),
+            None => Err(GstError::Unsupported {
+                kind: "codec",
+                name: encoding.to_owned(),
+            }),
         };
         if let Err(e) = result {
             post_error(src, &e);
@@ -266,15 +272,20 @@ fn add_file(
     pipeline: &gst::Pipeline,
     path: &std::path::Path,
     linker: Linker,
-) -> Result<(), String> {
+) -> Result<(), GstError> {
     if !path.is_file() {
-        return Err(format!("video file {} does not exist", path.display()));
+        return Err(GstError::NoFile {
+            path: path.to_path_buf(),
+        });
     }
     let src = make("filesrc")?;
     src.set_property("location", path.to_string_lossy().as_ref());
     let parsebin = make("parsebin")?;
-    pipeline.add_many([&src, &parsebin]).map_err(err)?;
-    src.link(&parsebin).map_err(err)?;
+    pipeline
+        .add_many([&src, &parsebin])
+        .map_err(GstError::graph("adding filesrc ! parsebin"))?;
+    src.link(&parsebin)
+        .map_err(GstError::graph("linking filesrc ! parsebin"))?;
     let weak = pipeline.downgrade();
     parsebin.connect_pad_added(move |parsebin, pad| {
         let Some(pipeline) = weak.upgrade() else {
@@ -289,9 +300,10 @@ fn add_file(
         }
         let result = match Codec::from_media_type(&media_type) {
             Some(codec) => linker.link_codec(&pipeline, pad, codec, false),
-            None => Err(format!(
-                "unsupported video format {media_type} (only H.264 and H.265 are decoded)"
-            )),
+            None => Err(GstError::Unsupported {
+                kind: "format",
+                name: media_type.clone(),
+            }),
         };
         if let Err(e) = result {
             post_error(parsebin, &e);
@@ -340,14 +352,14 @@ impl Linker {
         pad: &gst::Pad,
         codec: Codec,
         rtp: bool,
-    ) -> Result<(), String> {
+    ) -> Result<(), GstError> {
         if self.linked.swap(true, std::sync::atomic::Ordering::SeqCst) {
             tracing::info!(camera = %self.camera.id, "ignoring an extra video stream");
             return Ok(());
         }
-        let decoder_name = codec
-            .decoder()
-            .ok_or_else(|| format!("no decoder for {codec:?} is installed (gstreamer1.0-libav)"))?;
+        let decoder_name = codec.decoder().ok_or_else(|| GstError::NoDecoder {
+            codec: format!("{codec:?}"),
+        })?;
         let mut chain = Vec::new();
         if rtp {
             chain.push(make(codec.depayloader())?);
@@ -374,7 +386,7 @@ impl Linker {
             self.options.width, self.options.height
         )
         .parse()
-        .map_err(err)?;
+        .map_err(GstError::graph("the tile caps"))?;
         filter.set_property("caps", &caps);
         let sink = appsink(
             &self.camera,
@@ -393,8 +405,10 @@ impl Linker {
             sink.upcast(),
         ]);
 
-        pipeline.add_many(&chain).map_err(err)?;
-        gst::Element::link_many(&chain).map_err(err)?;
+        pipeline
+            .add_many(&chain)
+            .map_err(GstError::graph("adding the decode chain"))?;
+        gst::Element::link_many(&chain).map_err(GstError::graph("linking the decode chain"))?;
         probe_received(
             &parser,
             Arc::clone(&self.sinks.status),
@@ -405,12 +419,18 @@ impl Linker {
             recorder.attach(pipeline, &tee)?;
         }
         for element in &chain {
-            element.sync_state_with_parent().map_err(err)?;
+            element
+                .sync_state_with_parent()
+                .map_err(GstError::graph("starting the decode chain"))?;
         }
-        let sink_pad = chain[0]
-            .static_pad("sink")
-            .ok_or_else(|| "the first element has no sink pad".to_owned())?;
-        pad.link(&sink_pad).map_err(err)?;
+        let sink_pad = chain[0].static_pad("sink").ok_or_else(|| GstError::NoPad {
+            element: chain[0].name().to_string(),
+            pad: "sink",
+        })?;
+        pad.link(&sink_pad).map_err(|source| GstError::PadLink {
+            what: "linking the video stream",
+            source,
+        })?;
         tracing::info!(camera = %self.camera.id, ?codec, decoder = decoder_name, "stream linked");
         Ok(())
     }
@@ -519,18 +539,8 @@ fn appsink(
     sink
 }
 
-fn make(factory: &str) -> Result<gst::Element, String> {
-    gst::ElementFactory::make(factory)
-        .build()
-        .map_err(|_| format!("GStreamer element `{factory}` is not installed"))
-}
-
-fn err(e: impl std::fmt::Display) -> String {
-    e.to_string()
-}
-
-fn post_error(element: &gst::Element, text: &str) {
-    let message = gst::message::Error::builder(gst::StreamError::CodecNotFound, text)
+fn post_error(element: &gst::Element, e: &GstError) {
+    let message = gst::message::Error::builder(gst::StreamError::CodecNotFound, &e.to_string())
         .src(element)
         .build();
     let _ = element.post_message(message);

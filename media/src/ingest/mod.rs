@@ -178,7 +178,24 @@ struct Supervisor {
 /// Why one run of the pipeline ended.
 enum RunEnd {
     Stopped,
-    Failed(String),
+    Failed(RunFailure),
+}
+
+/// Why a run failed: what GStreamer said, or what the supervisor saw.
+#[derive(Debug, thiserror::Error)]
+enum RunFailure {
+    /// Building or running the pipeline failed.
+    #[error(transparent)]
+    Pipeline(#[from] crate::gst_error::GstError),
+    /// The source's stream ended.
+    #[error("the stream ended")]
+    Ended,
+    /// No picture arrived in time after connecting.
+    #[error("no video within {0} s")]
+    NeverLive(u64),
+    /// Pictures stopped for too long.
+    #[error("no video for {0} s")]
+    Stalled(u64),
 }
 
 /// How often the supervisor looks at the bus and the clock.
@@ -193,11 +210,13 @@ impl Supervisor {
             match self.run_once(&mut backoff) {
                 RunEnd::Stopped => break,
                 RunEnd::Failed(reason) => {
-                    let text = format!(
+                    // Text only here, where it is shown: credentials in a
+                    // URL never reach the status or the log.
+                    let text = crate::camera::redact_url(&format!(
                         "camera {} ({}): {reason}",
                         self.camera.id,
                         self.camera.source.display()
-                    );
+                    ));
                     tracing::warn!("{text}");
                     status.set_state(CameraState::Offline, Some(text));
                 }
@@ -241,7 +260,7 @@ impl Supervisor {
             self.record.clone(),
         ) {
             Ok(p) => p,
-            Err(e) => return RunEnd::Failed(e),
+            Err(e) => return RunEnd::Failed(e.into()),
         };
         let end = self.watch(&pipeline, backoff);
         // Always back to Null before dropping: releases sockets, files, threads.
@@ -253,11 +272,18 @@ impl Supervisor {
     }
 
     fn watch(&self, pipeline: &gst::Pipeline, backoff: &mut Backoff) -> RunEnd {
-        if let Err(e) = pipeline.set_state(gst::State::Playing) {
-            return RunEnd::Failed(first_error(pipeline).unwrap_or_else(|| e.to_string()));
+        if let Err(source) = pipeline.set_state(gst::State::Playing) {
+            return RunEnd::Failed(
+                first_error(pipeline)
+                    .unwrap_or(crate::gst_error::GstError::State {
+                        what: "starting the pipeline",
+                        source,
+                    })
+                    .into(),
+            );
         }
         let Some(bus) = pipeline.bus() else {
-            return RunEnd::Failed("pipeline has no bus".into());
+            return RunEnd::Failed(crate::gst_error::GstError::NoBus.into());
         };
         let status = &self.sinks.status;
         let started = Instant::now();
@@ -274,12 +300,7 @@ impl Supervisor {
             {
                 match msg.view() {
                     gst::MessageView::Error(e) => {
-                        let source = e.src().map(|s| s.name().to_string()).unwrap_or_default();
-                        let debug = e.debug().map(|d| format!(" ({d})")).unwrap_or_default();
-                        return RunEnd::Failed(crate::camera::redact_url(&format!(
-                            "{source}: {}{debug}",
-                            e.error()
-                        )));
+                        return RunEnd::Failed(crate::gst_error::GstError::posted(e).into());
                     }
                     gst::MessageView::Eos(_)
                         if looped
@@ -289,7 +310,7 @@ impl Supervisor {
                                     gst::ClockTime::ZERO,
                                 )
                                 .is_ok() => {}
-                    gst::MessageView::Eos(_) => return RunEnd::Failed("the stream ended".into()),
+                    gst::MessageView::Eos(_) => return RunEnd::Failed(RunFailure::Ended),
                     _ => {}
                 }
                 if !bus.have_pending() {
@@ -316,11 +337,10 @@ impl Supervisor {
                 status.set_state(state, None);
             }
             if state != CameraState::Live && state_since.elapsed() > self.options.give_up_after {
+                let secs = self.options.give_up_after.as_secs();
                 return RunEnd::Failed(match state {
-                    CameraState::Connecting => {
-                        format!("no video within {} s", self.options.give_up_after.as_secs())
-                    }
-                    _ => format!("no video for {} s", self.options.give_up_after.as_secs()),
+                    CameraState::Connecting => RunFailure::NeverLive(secs),
+                    _ => RunFailure::Stalled(secs),
                 });
             }
         }
@@ -328,14 +348,14 @@ impl Supervisor {
 }
 
 /// The first error already waiting on the bus, if any (for failed state changes).
-fn first_error(pipeline: &gst::Pipeline) -> Option<String> {
+fn first_error(pipeline: &gst::Pipeline) -> Option<crate::gst_error::GstError> {
     let bus = pipeline.bus()?;
     let msg = bus.timed_pop_filtered(
         gst::ClockTime::from_mseconds(200),
         &[gst::MessageType::Error],
     )?;
     match msg.view() {
-        gst::MessageView::Error(e) => Some(crate::camera::redact_url(&e.error().to_string())),
+        gst::MessageView::Error(e) => Some(crate::gst_error::GstError::posted(e)),
         _ => None,
     }
 }

@@ -127,19 +127,22 @@ impl Recorder {
 
     /// Adds `queue ! appsink` to `tee`'s free request pad: every encoded
     /// sample goes to the recorder thread (never blocking the camera).
-    pub fn attach(&self, pipeline: &gst::Pipeline, tee: &gst::Element) -> Result<(), String> {
-        let queue = gst::ElementFactory::make("queue")
-            .property("max-size-buffers", 0_u32)
-            .property("max-size-bytes", 0_u32)
-            .property("max-size-time", 5_000_000_000_u64)
-            .build()
-            .map_err(|_| "GStreamer element `queue` is missing".to_owned())?;
+    pub fn attach(
+        &self,
+        pipeline: &gst::Pipeline,
+        tee: &gst::Element,
+    ) -> Result<(), crate::gst_error::GstError> {
+        use crate::gst_error::GstError;
+        let queue = crate::gst_error::make("queue")?;
+        queue.set_property("max-size-buffers", 0_u32);
+        queue.set_property("max-size-bytes", 0_u32);
+        queue.set_property("max-size-time", 5_000_000_000_u64);
         let tx = self
             .tx
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .clone()
-            .ok_or("the recorder is stopping")?;
+            .ok_or(GstError::RecorderStopping)?;
         let health = Arc::clone(&self.health);
         let run = self.run.load(std::sync::atomic::Ordering::SeqCst);
         let sink = gst_app::AppSink::builder()
@@ -164,12 +167,13 @@ impl Recorder {
             .build();
         pipeline
             .add_many([&queue, sink.upcast_ref()])
-            .map_err(|e| e.to_string())?;
-        gst::Element::link_many([tee, &queue, sink.upcast_ref()]).map_err(|e| e.to_string())?;
+            .map_err(GstError::graph("adding the recording branch"))?;
+        gst::Element::link_many([tee, &queue, sink.upcast_ref()])
+            .map_err(GstError::graph("linking the recording branch"))?;
         for element in [&queue, sink.upcast_ref()] {
             element
                 .sync_state_with_parent()
-                .map_err(|e| e.to_string())?;
+                .map_err(GstError::graph("starting the recording branch"))?;
         }
         Ok(())
     }

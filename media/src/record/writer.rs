@@ -17,6 +17,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant, SystemTime};
 
 use gstreamer as gst;
+
+use crate::gst_error::{GstError, make};
 use gstreamer::prelude::*;
 use gstreamer_app as gst_app;
 
@@ -160,7 +162,7 @@ impl WriterThread {
             ) {
                 Ok(w) => self.writer = Some(w),
                 Err(e) => {
-                    self.fail(&e);
+                    self.fail(&e.to_string());
                     return;
                 }
             }
@@ -220,7 +222,7 @@ impl WriterThread {
             tracing::debug!(dir = %self.camera_dir.display(), "segment closed: {why}");
             match w.finish() {
                 Ok(()) => self.set(|h| h.segments += 1),
-                Err(e) => self.fail(&e),
+                Err(e) => self.fail(&e.to_string()),
             }
             self.retention();
         }
@@ -243,8 +245,7 @@ struct Segments {
 }
 
 impl Segments {
-    fn open(dir: &Path, options: &RecordOptions, caps: gst::Caps) -> Result<Self, String> {
-        let missing = |name: &str| format!("GStreamer element `{name}` is missing");
+    fn open(dir: &Path, options: &RecordOptions, caps: gst::Caps) -> Result<Self, GstError> {
         let pipeline = gst::Pipeline::with_name("recorder");
         let src = gst_app::AppSrc::builder()
             .caps(&caps)
@@ -254,35 +255,33 @@ impl Segments {
             .max_bytes(64 << 20)
             .block(false)
             .build();
-        let muxer = gst::ElementFactory::make("matroskamux")
-            .build()
-            .map_err(|_| missing("matroskamux (gstreamer1.0-plugins-good)"))?;
+        let muxer = make("matroskamux")?;
         // Unbuffered: every muxer write reaches the kernel at once, so a
         // `kill -9` loses no more than the frame being written (filesink's
         // default 64 KiB buffer held seconds of a low-rate stream).
-        let file = gst::ElementFactory::make("filesink")
-            .property_from_str("buffer-mode", "unbuffered")
-            .build()
-            .map_err(|_| missing("filesink"))?;
-        let split = gst::ElementFactory::make("splitmuxsink")
-            .property("muxer", &muxer)
-            .property("sink", &file)
-            .property(
-                "max-size-time",
-                u64::try_from(options.segment.as_nanos()).unwrap_or(u64::MAX),
-            )
-            .build()
-            .map_err(|_| missing("splitmuxsink"))?;
+        let file = make("filesink")?;
+        file.set_property_from_str("buffer-mode", "unbuffered");
+        let split = make("splitmuxsink")?;
+        split.set_property("muxer", &muxer);
+        split.set_property("sink", &file);
+        split.set_property(
+            "max-size-time",
+            u64::try_from(options.segment.as_nanos()).unwrap_or(u64::MAX),
+        );
         let current = Arc::new(Mutex::new(None));
         name_segments(&split, dir.to_path_buf(), Arc::clone(&current));
         pipeline
             .add_many([src.upcast_ref(), &split])
-            .map_err(|e| e.to_string())?;
-        src.link(&split).map_err(|e| e.to_string())?;
-        let bus = pipeline.bus().ok_or("the writer pipeline has no bus")?;
-        if let Err(e) = pipeline.set_state(gst::State::Playing) {
+            .map_err(GstError::graph("adding the segment writer"))?;
+        src.link(&split)
+            .map_err(GstError::graph("linking the segment writer"))?;
+        let bus = pipeline.bus().ok_or(GstError::NoBus)?;
+        if let Err(source) = pipeline.set_state(gst::State::Playing) {
             let _ = pipeline.set_state(gst::State::Null);
-            return Err(format!("the segment writer does not start: {e}"));
+            return Err(GstError::State {
+                what: "starting the segment writer",
+                source,
+            });
         }
         Ok(Self {
             pipeline,
@@ -295,20 +294,20 @@ impl Segments {
 
     /// EOS through the muxer (the file gets its cues and duration), then
     /// the pipeline to Null.
-    fn finish(self) -> Result<(), String> {
+    fn finish(self) -> Result<(), GstError> {
         let _ = self.src.end_of_stream();
         let result = match self.bus.timed_pop_filtered(
             gst::ClockTime::from_nseconds(FINISH_TIMEOUT.as_nanos() as u64),
             &[gst::MessageType::Eos, gst::MessageType::Error],
         ) {
             Some(msg) => match msg.view() {
-                gst::MessageView::Error(e) => Err(format!("{}{}", e.error(), debug_of(e.debug()))),
+                gst::MessageView::Error(e) => Err(GstError::posted(e)),
                 _ => Ok(()),
             },
-            None => Err(format!(
-                "the segment did not finish within {} s",
-                FINISH_TIMEOUT.as_secs()
-            )),
+            None => Err(GstError::Timeout {
+                what: "the segment",
+                secs: FINISH_TIMEOUT.as_secs(),
+            }),
         };
         let _ = self.pipeline.set_state(gst::State::Null);
         remove_if_empty(
