@@ -30,7 +30,7 @@ step "dependency arrows"
 python3 scripts/check_deps.py --self-test
 python3 scripts/check_deps.py
 python3 scripts/check_modules.py --self-test
-python3 scripts/check_modules.py app/src app/runtime/src
+python3 scripts/check_modules.py app/src app/console/src app/runtime/src
 
 step "cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings

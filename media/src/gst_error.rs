@@ -9,6 +9,10 @@ use gstreamer as gst;
 use gstreamer::glib;
 use gstreamer::prelude::*;
 
+/// How long [`GstError::posted_or`] waits for the error that explains a
+/// failure to arrive on the bus.
+pub const POSTED_WAIT: gst::ClockTime = gst::ClockTime::from_mseconds(500);
+
 /// A pipeline that could not be built or stopped running.
 #[derive(Debug, thiserror::Error)]
 pub enum GstError {
@@ -114,6 +118,21 @@ pub enum GstError {
     /// A sample that is not a video frame of the expected layout.
     #[error("{0}")]
     Sample(&'static str),
+    /// A buffer was refused downstream.
+    #[error("{what}: {source:?}")]
+    Flow {
+        /// What was being pushed.
+        what: &'static str,
+        /// GStreamer's answer.
+        source: gst::FlowError,
+    },
+    /// A named element of a pipeline description is not there (or not of
+    /// the expected kind).
+    #[error("the pipeline has no {name}")]
+    NoElement {
+        /// The element looked for.
+        name: &'static str,
+    },
     /// Something GStreamer was asked to do did not happen in time.
     #[error("{what} did not finish within {secs} s")]
     Timeout {
@@ -135,6 +154,21 @@ impl GstError {
             source: message.error(),
             debug: message.debug().map(|d| d.to_string()),
         }
+    }
+
+    /// The first error posted on `pipeline`'s bus, else `fallback`. A
+    /// state change that failed usually posted why, but a bin may report
+    /// the failure a moment before it forwards the element's message to
+    /// the pipeline's bus, so this waits up to [`POSTED_WAIT`] for it.
+    pub fn posted_or(pipeline: &gst::Pipeline, fallback: Self) -> Self {
+        pipeline
+            .bus()
+            .and_then(|bus| bus.timed_pop_filtered(POSTED_WAIT, &[gst::MessageType::Error]))
+            .and_then(|m| match m.view() {
+                gst::MessageView::Error(e) => Some(Self::posted(e)),
+                _ => None,
+            })
+            .unwrap_or(fallback)
     }
 
     /// A `BoolError` while doing `what`.

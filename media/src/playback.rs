@@ -513,7 +513,7 @@ pub fn synthesise_recording(
         }
         std::fs::rename(&partial, &clip).map_err(|e| format!("{}: {e}", clip.display()))?;
     }
-    let length = crate::record::segment_duration(&clip)?;
+    let length = crate::record::segment_duration(&clip).map_err(|e| e.to_string())?;
     let step_ms = u64::try_from(length.as_millis()).unwrap_or(1).max(1);
     let start_ms = u64::try_from(
         start

@@ -26,6 +26,7 @@ mod console;
 mod export_dialog;
 mod export_form;
 mod help;
+mod map_layers;
 mod map_panel;
 pub mod modes;
 pub mod overview;

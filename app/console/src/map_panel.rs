@@ -1,14 +1,16 @@
-//! The map area in the centre: the Astana basemap on the GPU with every
-//! unit, drone, checkpoint and open alert as instanced markers, rings and
-//! drone camera footprints as outlines; drag to pan, wheel to zoom, keys
-//! when focused. Until the basemap is on the GPU it shows a plain canvas and
+//! The map area in the centre: the Astana basemap on the GPU with what
+//! the [`map_layers`] draw over it (units, drones, checkpoints and open
+//! alerts as instanced markers; reach, grid, cones, rings and footprints as
+//! outlines; names last); drag to pan, wheel to zoom, keys when focused;
+//! hover and click pick what is under the cursor. Until the basemap is on the GPU it shows a plain canvas and
 //! says what will be drawn here.
 
 use std::sync::Arc;
 
-use watchfloor_render::map::{Camera, Marker, MarkerShape, SceneFrame};
+use watchfloor_render::map::{Camera, SceneFrame};
 
 use crate::i18n::Msg;
+use crate::map_layers;
 use crate::{
     area::Area, command::Command, frame::FrameCtx, seat::Seat, theme, widgets::area_heading,
     widgets::empty_hint, widgets::track_focus,
@@ -191,7 +193,19 @@ fn live_map(
     }
     let camera = *camera;
 
-    let markers = markers(console, ctx, frame);
+    want_reach(console, ctx);
+    let projector = map_layers::Projector::new(camera, frame, rect);
+    let scene = |markers| {
+        ctx.world.map(|world| map_layers::Scene {
+            world,
+            ctx,
+            now_us: console.now_us(),
+            projector,
+            markers,
+            labels: &loaded.labels,
+        })
+    };
+    let markers = scene(&[]).map_or_else(Vec::new, |s| map_layers::markers(&s, console.layers));
     let pulsing = ctx.world.is_some_and(|w| {
         w.state()
             .alerts
@@ -210,8 +224,9 @@ fn live_map(
         camera,
         Arc::new(markers.clone()),
     ));
-    overlays(console, ctx, ui, rect, &camera, frame);
-    labels(ui, rect, &camera, frame, &loaded.labels, &markers);
+    if let Some(scene) = scene(&markers) {
+        map_layers::paint(&scene, console.layers, &ui.painter_at(rect));
+    }
     scale_and_attribution(ui, rect, &camera, attribution);
     hover(console, ctx, &response, rect, &camera, frame);
     if response.clicked()
@@ -342,203 +357,6 @@ fn keyboard(ui: &egui::Ui, camera: &mut Camera) {
     });
 }
 
-fn color(c: egui::Color32) -> [u8; 4] {
-    c.to_srgba_unmultiplied()
-}
-
-/// Every marker: checkpoints, alerts, units, drones (drawn in that order).
-fn markers(console: &Seat, ctx: &FrameCtx, frame: &SceneFrame) -> Vec<Marker> {
-    let Some(world) = ctx.world else {
-        return Vec::new();
-    };
-    let state = world.state();
-    let now = console.now_us();
-    let mut out =
-        Vec::with_capacity(state.units.len() + state.alerts.len() + state.checkpoints.len() + 8);
-    let layers = console.layers;
-    for c in state.checkpoints.values().filter(|_| layers.sites) {
-        let look = if c.status == watchfloor_layers::model::CheckpointStatus::Alarm {
-            theme::palette::VERMILLION
-        } else {
-            theme::palette::SKY_BLUE
-        };
-        out.push(Marker {
-            pos: frame.scene(c.lonlat),
-            heading_size: [0.0, 7.0],
-            color: color(look),
-            shape: MarkerShape::Site as u32,
-        });
-    }
-    // New alerts pulse until someone acknowledges them.
-    let pulse = (now as f64 / 1e6 * std::f64::consts::TAU * 0.8).sin() as f32;
-    for a in state
-        .alerts
-        .values()
-        .filter(|a| layers.alerts && a.state.is_open())
-    {
-        let look = theme::severity_look(a.severity);
-        let size = if a.state == watchfloor_layers::AlertState::New {
-            12.0 + 3.0 * pulse
-        } else {
-            12.0
-        };
-        out.push(Marker {
-            pos: frame.scene(a.lonlat),
-            heading_size: [0.0, size],
-            color: color(look.color),
-            shape: MarkerShape::Alert as u32,
-        });
-    }
-    for u in state.units.values().filter(|_| layers.units) {
-        let c = if u.is_stale(now) {
-            theme::palette::GREY
-        } else {
-            theme::unit_look(u.status).color
-        };
-        let heading = u.heading_deg.unwrap_or(0.0).to_radians() as f32;
-        out.push(Marker {
-            pos: frame.scene(u.lonlat),
-            heading_size: [heading, 8.0],
-            color: color(c),
-            shape: MarkerShape::Unit as u32,
-        });
-    }
-    // Objects tracked by cameras with a ground homography, where they stand.
-    for view in ctx.cameras.iter().filter(|_| layers.cameras) {
-        let boxes = view.detections.iter().flat_map(|d| &d.boxes);
-        for b in boxes {
-            if let Some(ground) = b.ground {
-                let c = if b.class == "person" {
-                    theme::palette::ORANGE
-                } else {
-                    theme::palette::SKY_BLUE
-                };
-                out.push(Marker {
-                    pos: frame.scene(ground),
-                    heading_size: [0.0, 4.0],
-                    color: color(c),
-                    shape: MarkerShape::Unit as u32,
-                });
-            }
-        }
-    }
-    for d in state.drones.values().filter(|_| layers.drones) {
-        if let Some(p) = d.lonlat {
-            let c = if d.is_link_lost(now) {
-                theme::palette::GREY
-            } else {
-                theme::palette::YELLOW
-            };
-            out.push(Marker {
-                pos: frame.scene(p),
-                heading_size: [d.heading_deg.to_radians() as f32, 11.0],
-                color: color(c),
-                shape: MarkerShape::Drone as u32,
-            });
-        }
-    }
-    out
-}
-
-/// Reachability, grid, rings, camera cones and drone footprints: few
-/// outlines, drawn by egui over the map.
-fn overlays(
-    console: &mut Seat,
-    ctx: &FrameCtx,
-    ui: &egui::Ui,
-    rect: egui::Rect,
-    camera: &Camera,
-    frame: &SceneFrame,
-) {
-    want_reach(console, ctx);
-    let layers = console.layers;
-    let Some(world) = ctx.world else {
-        return;
-    };
-    let painter = ui.painter_at(rect);
-    let to_screen = |ll: [f64; 2]| {
-        let p = camera.screen(frame.scene(ll));
-        rect.min + egui::vec2(p[0], p[1])
-    };
-    if layers.reach
-        && let Some((_, reach)) = ctx.reach
-    {
-        for (band, color) in reach
-            .iter()
-            .zip([
-                theme::palette::BLUISH_GREEN,
-                theme::palette::YELLOW,
-                theme::palette::ORANGE,
-            ])
-            .rev()
-        {
-            if let Some(area) = &band.area {
-                let points: Vec<egui::Pos2> = area
-                    .exterior()
-                    .points()
-                    .map(|p| to_screen([p.x(), p.y()]))
-                    .collect();
-                painter.add(egui::Shape::closed_line(
-                    points,
-                    egui::Stroke::new(2.5, color),
-                ));
-            }
-        }
-    }
-    if layers.grid {
-        grid(&painter, &to_screen, world, camera.zoom);
-    }
-    if layers.units {
-        trails(world, &painter, &to_screen);
-    }
-    for camera_site in world.state().cameras.values().filter(|_| layers.cameras) {
-        let f = world.frame();
-        let half = camera_site.fov_deg / 2.0;
-        let mut points = vec![to_screen(camera_site.lonlat)];
-        for step in 0..=6 {
-            let bearing =
-                camera_site.heading_deg - half + camera_site.fov_deg * f64::from(step) / 6.0;
-            points.push(to_screen(f.offset(
-                camera_site.lonlat,
-                bearing,
-                camera_site.range_m,
-            )));
-        }
-        painter.add(egui::Shape::convex_polygon(
-            points,
-            theme::palette::SKY_BLUE.gamma_multiply(0.15),
-            egui::Stroke::new(1.0, theme::palette::SKY_BLUE.gamma_multiply(0.5)),
-        ));
-    }
-    for ring in world.state().rings.values().filter(|_| layers.rings) {
-        let color = match ring.level {
-            watchfloor_layers::model::RingLevel::Outer => theme::palette::SKY_BLUE,
-            watchfloor_layers::model::RingLevel::Inner => theme::palette::BLUISH_GREEN,
-            watchfloor_layers::model::RingLevel::Emergency => theme::palette::VERMILLION,
-        };
-        let mut points: Vec<egui::Pos2> = ring.polygon.iter().map(|&p| to_screen(p)).collect();
-        if let Some(&first) = points.first() {
-            points.push(first);
-        }
-        painter.add(egui::Shape::dashed_line(
-            &points,
-            egui::Stroke::new(2.0, color.gamma_multiply(0.8)),
-            10.0,
-            6.0,
-        ));
-    }
-    for drone in world.state().drones.values().filter(|_| layers.drones) {
-        if let Some(corners) = drone.footprint(world.frame(), 1500.0) {
-            let points: Vec<egui::Pos2> = corners.iter().map(|&p| to_screen(p)).collect();
-            painter.add(egui::Shape::convex_polygon(
-                points,
-                theme::palette::YELLOW.gamma_multiply(0.12),
-                egui::Stroke::new(1.0, theme::palette::YELLOW.gamma_multiply(0.6)),
-            ));
-        }
-    }
-}
-
 fn scale_and_attribution(ui: &egui::Ui, rect: egui::Rect, camera: &Camera, attribution: &str) {
     let painter = ui.painter_at(rect);
     painter.text(
@@ -605,170 +423,6 @@ fn scale_and_attribution(ui: &egui::Ui, rect: egui::Rect, camera: &Camera, attri
         egui::FontId::proportional(13.0),
         theme::TEXT,
     );
-}
-
-/// Grid cells, with units (available/all) and open alerts per cell when
-/// zoomed in.
-fn grid(
-    painter: &egui::Painter,
-    to_screen: &dyn Fn([f64; 2]) -> egui::Pos2,
-    world: &watchfloor_layers::world::World,
-    zoom: f64,
-) {
-    let stroke = egui::Stroke::new(1.0, theme::TEXT_WEAK.gamma_multiply(0.35));
-    let show_counts = zoom >= 13.5;
-    let counts = if show_counts {
-        world.grid_counts()
-    } else {
-        Vec::new()
-    };
-    for cell in world.state().grid.values() {
-        let points: Vec<egui::Pos2> = cell.polygon.iter().map(|&p| to_screen(p)).collect();
-        painter.add(egui::Shape::closed_line(points, stroke));
-    }
-    for count in counts.iter().filter(|c| c.units + c.open_alerts > 0) {
-        if let Some(cell) = world.state().grid.get(&count.cell) {
-            let n = cell.polygon.len().max(1) as f64;
-            let centre = cell
-                .polygon
-                .iter()
-                .fold([0.0, 0.0], |a, p| [a[0] + p[0] / n, a[1] + p[1] / n]);
-            let text = format!(
-                "{} · {}/{} · {}",
-                count.cell, count.available, count.units, count.open_alerts
-            );
-            painter.text(
-                to_screen(centre),
-                egui::Align2::CENTER_CENTER,
-                text,
-                egui::FontId::monospace(11.0),
-                theme::TEXT_WEAK,
-            );
-        }
-    }
-}
-
-/// Place names and major-road names, from their zoom in, not overlapping
-/// each other and never covering a live marker: a label that would lie over
-/// a unit, drone, alert or checkpoint yields (it is not drawn), so nothing
-/// live hides under a city's name.
-fn labels(
-    ui: &egui::Ui,
-    rect: egui::Rect,
-    camera: &Camera,
-    frame: &SceneFrame,
-    labels: &[watchfloor_render::map::Label],
-    markers: &[Marker],
-) {
-    let painter = ui.painter_at(rect);
-    let mut taken = Occupied::default();
-    for m in markers {
-        let p = camera.screen(m.pos);
-        let at = rect.min + egui::vec2(p[0], p[1]);
-        if rect.contains(at) {
-            // The marker's half size, and a little room around it.
-            let side = 2.0 * m.heading_size[1] + 4.0;
-            taken.add(egui::Rect::from_center_size(at, egui::vec2(side, side)));
-        }
-    }
-    // Places first: they win the space.
-    let ordered = labels
-        .iter()
-        .filter(|l| l.place)
-        .chain(labels.iter().filter(|l| !l.place));
-    for label in ordered.filter(|l| camera.zoom >= l.min_zoom) {
-        let p = camera.screen(frame.scene(label.lonlat));
-        let at = rect.min + egui::vec2(p[0], p[1]);
-        if !rect.shrink(20.0).contains(at) {
-            continue;
-        }
-        let (size, color) = if label.place {
-            (15.0, theme::TEXT)
-        } else {
-            (12.0, theme::TEXT_WEAK)
-        };
-        let galley =
-            painter.layout_no_wrap(label.text.clone(), egui::FontId::proportional(size), color);
-        let bounds = egui::Rect::from_center_size(at, galley.size()).expand(3.0);
-        if taken.overlaps(bounds) {
-            continue;
-        }
-        taken.add(bounds);
-        // A dark halo keeps names readable over roads.
-        painter.rect_filled(bounds, 3.0, egui::Color32::from_black_alpha(120));
-        painter.galley(bounds.min + egui::vec2(3.0, 3.0), galley, color);
-    }
-}
-
-/// Screen rectangles already taken (markers, placed labels), bucketed in
-/// 64-pixel cells so thousands of markers cost little per label.
-#[derive(Default)]
-struct Occupied {
-    cells: std::collections::HashMap<(i32, i32), Vec<egui::Rect>>,
-}
-
-impl Occupied {
-    const CELL: f32 = 64.0;
-
-    fn cells_of(r: egui::Rect) -> impl Iterator<Item = (i32, i32)> {
-        let (x0, x1) = (
-            (r.min.x / Self::CELL).floor() as i32,
-            (r.max.x / Self::CELL).floor() as i32,
-        );
-        let (y0, y1) = (
-            (r.min.y / Self::CELL).floor() as i32,
-            (r.max.y / Self::CELL).floor() as i32,
-        );
-        (x0..=x1).flat_map(move |x| (y0..=y1).map(move |y| (x, y)))
-    }
-
-    fn add(&mut self, r: egui::Rect) {
-        for cell in Self::cells_of(r) {
-            self.cells.entry(cell).or_default().push(r);
-        }
-    }
-
-    fn overlaps(&self, r: egui::Rect) -> bool {
-        Self::cells_of(r).any(|cell| {
-            self.cells
-                .get(&cell)
-                .is_some_and(|rs| rs.iter().any(|t| t.intersects(r)))
-        })
-    }
-}
-
-/// Fading trails behind units (most recent brightest), at most a few
-/// thousand segments; segments off screen or under 1.5 px (a zoomed-out
-/// city, where a trail would be a smudge under its marker) are not drawn.
-fn trails(
-    world: &watchfloor_layers::world::World,
-    painter: &egui::Painter,
-    to_screen: &dyn Fn([f64; 2]) -> egui::Pos2,
-) {
-    const MAX_SEGMENTS: usize = 6000;
-    const MIN_PIXELS: f32 = 1.5;
-    let clip = painter.clip_rect();
-    let mut drawn = 0;
-    for unit in world.state().units.values() {
-        let color = theme::unit_look(unit.status).color;
-        let n = unit.trail.len();
-        let points: Vec<egui::Pos2> = unit.trail.iter().map(|p| to_screen(p.lonlat)).collect();
-        for (i, pair) in points.windows(2).enumerate() {
-            if drawn >= MAX_SEGMENTS {
-                return;
-            }
-            let visible = clip.contains(pair[0]) || clip.contains(pair[1]);
-            if !visible || pair[0].distance(pair[1]) < MIN_PIXELS {
-                continue;
-            }
-            let alpha = (i + 1) as f32 / n as f32;
-            painter.line_segment(
-                [pair[0], pair[1]],
-                egui::Stroke::new(2.0, color.gamma_multiply(0.6 * alpha)),
-            );
-            drawn += 1;
-        }
-    }
 }
 
 /// Asks for the 1-3-5-minute areas (one bounded road search, prepared off
@@ -950,26 +604,5 @@ mod tests {
         let middle = [f32::midpoint(pa[0], pb[0]), f32::midpoint(pa[1], pb[1])];
         assert!((pa[0] - pb[0]).hypot(pa[1] - pb[1]) > 2.0 * PICK_RADIUS_PX + 2.0);
         assert!(pick(&world, &camera, &frame, middle, PICK_RADIUS_PX).is_none());
-    }
-
-    /// A drone under a city's name was invisible: a label over a marker
-    /// yields, one clear of it is placed, and labels still avoid each other.
-    #[test]
-    fn labels_yield_to_markers() {
-        let mut taken = Occupied::default();
-        let drone = egui::Rect::from_center_size(egui::pos2(300.0, 200.0), egui::vec2(22.0, 22.0));
-        taken.add(drone);
-        let city = egui::Rect::from_center_size(egui::pos2(310.0, 202.0), egui::vec2(80.0, 24.0));
-        assert!(taken.overlaps(city), "the city name would cover the drone");
-        let elsewhere =
-            egui::Rect::from_center_size(egui::pos2(600.0, 400.0), egui::vec2(80.0, 24.0));
-        assert!(!taken.overlaps(elsewhere));
-        taken.add(elsewhere);
-        let next_to = elsewhere.translate(egui::vec2(40.0, 0.0));
-        assert!(taken.overlaps(next_to), "labels do not overlap each other");
-        // Across cell borders and at negative coordinates too.
-        let edge = egui::Rect::from_min_max(egui::pos2(-70.0, 60.0), egui::pos2(-60.0, 70.0));
-        taken.add(edge);
-        assert!(taken.overlaps(edge.translate(egui::vec2(5.0, 5.0))));
     }
 }

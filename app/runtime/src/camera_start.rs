@@ -142,7 +142,8 @@ fn start_demo(
                     max_age: Some(Duration::from_secs(30 * 60)),
                     max_bytes: Some(1 << 30),
                 },
-            )?;
+            )
+            .map_err(|e| e.to_string())?;
             // One extra consumer: detection.
             CameraIngest::start(
                 camera,

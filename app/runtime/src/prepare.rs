@@ -48,11 +48,12 @@ impl Prepared {
     }
 
     /// Asks for the reach around `alert` at `lonlat` (once the road network
-    /// has loaded; nothing new while it is being worked out).
+    /// has loaded). Nothing new starts while any reach is being worked out:
+    /// replacing a running job would join it on the caller's (UI) thread;
+    /// the console asks again next frame and gets its turn then.
     pub fn want_reach(&mut self, world: &LiveWorld, alert: &str, lonlat: [f64; 2]) {
         let known = self.reach.as_ref().is_some_and(|(id, _)| id == alert);
-        let working = self.reach_job.as_ref().is_some_and(|(id, _)| id == alert);
-        if known || working || world.roads().is_none() {
+        if known || self.reach_job.is_some() || world.roads().is_none() {
             return;
         }
         let roads = world.roads_handle();

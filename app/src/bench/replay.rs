@@ -290,5 +290,5 @@ fn wait_picture(player: &Playback, when: SystemTime) -> anyhow::Result<()> {
 fn bare_frame(dir: &Path, when: SystemTime) -> Result<Duration, String> {
     let (segment, offset) = watchfloor_media::record::locate(dir, when)?
         .ok_or_else(|| format!("{}: nothing recorded then", dir.display()))?;
-    watchfloor_media::record::decode_frame_at(&segment.path, offset)
+    watchfloor_media::record::decode_frame_at(&segment.path, offset).map_err(|e| e.to_string())
 }

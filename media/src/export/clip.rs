@@ -6,16 +6,19 @@
 //! Both appsink and appsrc hold a few buffers at most and block beyond
 //! that, so memory stays bounded whatever the clip's length.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use gstreamer as gst;
 use gstreamer::prelude::*;
 use gstreamer_app as gst_app;
 
+use crate::gst_error::GstError;
+
 /// How long a pipeline may take to preroll, seek, hand over a sample or
-/// finish writing.
-const WAIT: gst::ClockTime = gst::ClockTime::from_seconds(30);
+/// finish writing, seconds.
+const WAIT_S: u64 = 30;
+const WAIT: gst::ClockTime = gst::ClockTime::from_seconds(WAIT_S);
 
 /// Buffers the appsink holds before the reader waits for the caller.
 const READ_AHEAD: u32 = 4;
@@ -33,11 +36,11 @@ pub(crate) enum Read {
     Decoded,
 }
 
-/// A segment opened for reading one range.
+/// A segment opened for reading one range. Its errors do not name the
+/// segment: the caller knows which it opened.
 pub(crate) struct Reader {
     pipeline: gst::Pipeline,
     sink: gst_app::AppSink,
-    what: String,
 }
 
 impl Reader {
@@ -47,8 +50,7 @@ impl Reader {
         read: Read,
         start: Duration,
         stop: Duration,
-    ) -> Result<Self, String> {
-        let what = format!("segment {}", segment.display());
+    ) -> Result<Self, GstError> {
         let tail = match read {
             Read::Encoded => "",
             Read::Decoded => "! avdec_h264 ! videoconvert ! video/x-raw,format=I420 ",
@@ -57,17 +59,13 @@ impl Reader {
             "filesrc name=src ! matroskademux ! h264parse ! video/x-h264,alignment=au {tail}\
              ! appsink name=out sync=false max-buffers={READ_AHEAD} drop=false"
         );
-        let pipeline = gst::parse::launch(&description)
-            .map_err(|e| format!("{what}: {e}"))?
-            .downcast::<gst::Pipeline>()
-            .map_err(|_| format!("{what}: not a pipeline"))?;
+        let pipeline = launch("segment reader", &description)?;
         let reader = Self {
             sink: pipeline
                 .by_name("out")
                 .and_then(|e| e.downcast::<gst_app::AppSink>().ok())
-                .ok_or_else(|| format!("{what}: no appsink"))?,
+                .ok_or(GstError::NoElement { name: "appsink" })?,
             pipeline,
-            what,
         };
         if let Some(src) = reader.pipeline.by_name("src") {
             src.set_property("location", segment.to_string_lossy().as_ref());
@@ -77,13 +75,15 @@ impl Reader {
     }
 
     /// Prerolls, seeks to the range, and starts reading.
-    fn seek(&self, read: Read, start: Duration, stop: Duration) -> Result<(), String> {
-        let what = &self.what;
+    fn seek(&self, read: Read, start: Duration, stop: Duration) -> Result<(), GstError> {
+        let failed = |what| {
+            move |source| GstError::posted_or(&self.pipeline, GstError::State { what, source })
+        };
         self.pipeline
             .set_state(gst::State::Paused)
-            .map_err(|_| format!("{what}: cannot be opened{}", self.bus_error()))?;
+            .map_err(failed("open"))?;
         let (res, _, _) = self.pipeline.state(WAIT);
-        res.map_err(|_| format!("{what}: does not preroll{}", self.bus_error()))?;
+        res.map_err(failed("preroll"))?;
         let flags = gst::SeekFlags::FLUSH
             | match read {
                 Read::Encoded => gst::SeekFlags::KEY_UNIT | gst::SeekFlags::SNAP_BEFORE,
@@ -103,33 +103,33 @@ impl Reader {
                 gst::SeekType::Set,
                 time(stop),
             )
-            .map_err(|e| format!("{what}: cannot seek to {start:?}: {e}"))?;
+            .map_err(|source| GstError::Seek {
+                offset: start,
+                source,
+            })?;
         let (res, _, _) = self.pipeline.state(WAIT);
-        res.map_err(|_| format!("{what}: does not seek{}", self.bus_error()))?;
+        res.map_err(failed("seek"))?;
         self.pipeline
             .set_state(gst::State::Playing)
-            .map_err(|_| format!("{what}: does not play{}", self.bus_error()))?;
+            .map_err(failed("play"))?;
         Ok(())
     }
 
     /// The next sample, or `None` at the end of the range.
-    pub(crate) fn next(&self) -> Result<Option<gst::Sample>, String> {
+    pub(crate) fn next(&self) -> Result<Option<gst::Sample>, GstError> {
         if let Some(sample) = self.sink.try_pull_sample(WAIT) {
             return Ok(Some(sample));
         }
         if self.sink.is_eos() {
             return Ok(None);
         }
-        Err(format!(
-            "{}: no frame within {WAIT}{}",
-            self.what,
-            self.bus_error()
+        Err(GstError::posted_or(
+            &self.pipeline,
+            GstError::Timeout {
+                what: "the next frame",
+                secs: WAIT_S,
+            },
         ))
-    }
-
-    /// `": <message>"` for the first error on the bus, if any.
-    fn bus_error(&self) -> String {
-        bus_error(&self.pipeline)
     }
 }
 
@@ -139,16 +139,12 @@ impl Drop for Reader {
     }
 }
 
-/// `": <message>"` for the first error waiting on `pipeline`'s bus.
-fn bus_error(pipeline: &gst::Pipeline) -> String {
-    pipeline
-        .bus()
-        .and_then(|bus| bus.pop_filtered(&[gst::MessageType::Error]))
-        .and_then(|m| match m.view() {
-            gst::MessageView::Error(e) => Some(format!(": {}", e.error())),
-            _ => None,
-        })
-        .unwrap_or_default()
+/// A pipeline from its description.
+fn launch(what: &'static str, description: &str) -> Result<gst::Pipeline, GstError> {
+    gst::parse::launch(description)
+        .map_err(|source| GstError::Launch { what, source })?
+        .downcast::<gst::Pipeline>()
+        .map_err(|_| GstError::NoElement { name: "pipeline" })
 }
 
 /// The time of a sample within its file (stream time), from its segment.
@@ -171,17 +167,16 @@ pub(crate) enum Write {
     },
 }
 
-/// A clip file being written.
+/// A clip file being written. Its errors do not name the clip: the caller
+/// knows which it opened.
 pub(crate) struct Writer {
     pipeline: gst::Pipeline,
     src: gst_app::AppSrc,
-    path: PathBuf,
 }
 
 impl Writer {
     /// Starts writing `path` from buffers of `caps`.
-    pub(crate) fn open(path: &Path, caps: &gst::Caps, write: Write) -> Result<Self, String> {
-        let what = format!("clip {}", path.display());
+    pub(crate) fn open(path: &Path, caps: &gst::Caps, write: Write) -> Result<Self, GstError> {
         let middle = match write {
             Write::Remux => String::new(),
             // Constant quality (`pass=qual`, CRF 20): the picture outside
@@ -195,55 +190,56 @@ impl Writer {
             "appsrc name=src format=time block=true max-bytes={WRITE_QUEUE_BYTES} {middle}\
              ! matroskamux ! filesink name=sink"
         );
-        let pipeline = gst::parse::launch(&description)
-            .map_err(|e| format!("{what}: {e}"))?
-            .downcast::<gst::Pipeline>()
-            .map_err(|_| format!("{what}: not a pipeline"))?;
+        let pipeline = launch("clip writer", &description)?;
         let src = pipeline
             .by_name("src")
             .and_then(|e| e.downcast::<gst_app::AppSrc>().ok())
-            .ok_or_else(|| format!("{what}: no appsrc"))?;
+            .ok_or(GstError::NoElement { name: "appsrc" })?;
         src.set_caps(Some(caps));
         if let Some(sink) = pipeline.by_name("sink") {
             sink.set_property("location", path.to_string_lossy().as_ref());
         }
-        pipeline
-            .set_state(gst::State::Playing)
-            .map_err(|_| format!("{what}: cannot start{}", bus_error(&pipeline)))?;
-        Ok(Self {
-            pipeline,
-            src,
-            path: path.to_path_buf(),
-        })
+        if let Err(source) = pipeline.set_state(gst::State::Playing) {
+            return Err(GstError::posted_or(
+                &pipeline,
+                GstError::State {
+                    what: "start",
+                    source,
+                },
+            ));
+        }
+        Ok(Self { pipeline, src })
     }
 
     /// Queues one buffer (waits while the queue is full).
-    pub(crate) fn push(&self, buffer: gst::Buffer) -> Result<(), String> {
-        self.src.push_buffer(buffer).map(|_| ()).map_err(|e| {
-            format!(
-                "clip {}: not written ({e:?}){}",
-                self.path.display(),
-                bus_error(&self.pipeline)
+    pub(crate) fn push(&self, buffer: gst::Buffer) -> Result<(), GstError> {
+        self.src.push_buffer(buffer).map(|_| ()).map_err(|source| {
+            GstError::posted_or(
+                &self.pipeline,
+                GstError::Flow {
+                    what: "write a frame",
+                    source,
+                },
             )
         })
     }
 
     /// Ends the stream and waits until the file is complete.
-    pub(crate) fn finish(self) -> Result<(), String> {
-        let what = format!("clip {}", self.path.display());
-        self.src
-            .end_of_stream()
-            .map_err(|e| format!("{what}: cannot end ({e:?})"))?;
-        let bus = self
-            .pipeline
-            .bus()
-            .ok_or_else(|| format!("{what}: no bus"))?;
+    pub(crate) fn finish(self) -> Result<(), GstError> {
+        self.src.end_of_stream().map_err(|source| GstError::Flow {
+            what: "end the clip",
+            source,
+        })?;
+        let bus = self.pipeline.bus().ok_or(GstError::NoBus)?;
         let message =
             bus.timed_pop_filtered(WAIT, &[gst::MessageType::Eos, gst::MessageType::Error]);
         match message.as_ref().map(|m| m.view()) {
             Some(gst::MessageView::Eos(_)) => Ok(()),
-            Some(gst::MessageView::Error(e)) => Err(format!("{what}: {}", e.error())),
-            _ => Err(format!("{what}: not finished within {WAIT}")),
+            Some(gst::MessageView::Error(e)) => Err(GstError::posted(e)),
+            _ => Err(GstError::Timeout {
+                what: "writing the clip's end",
+                secs: WAIT_S,
+            }),
         }
     }
 }

@@ -29,6 +29,7 @@ pub use redact::{ClipRedaction, Picture, RedactOptions, RedactStats, Redactor};
 
 use self::clip::{Read, Reader, Write, Writer, stream_time};
 use crate::MediaError;
+use crate::gst_error::{GstError, SegmentError};
 use crate::record::{Segment, list_segments, segment_duration};
 
 /// Why a clip could not be exported. Each names the file or folder.
@@ -42,10 +43,24 @@ pub enum ExportError {
         /// Why.
         reason: String,
     },
-    /// A segment could not be read or a clip written (the message names
-    /// which).
-    #[error("{0}")]
-    Clip(String),
+    /// GStreamer would not start.
+    #[error("GStreamer cannot start: {0}")]
+    Init(#[source] gst::glib::Error),
+    /// A recorded segment could not be read.
+    #[error(transparent)]
+    Segment(#[from] SegmentError),
+    /// A clip could not be written.
+    #[error("clip {}: {source}", path.display())]
+    Clip {
+        /// The clip being written.
+        path: PathBuf,
+        /// What GStreamer said.
+        #[source]
+        source: GstError,
+    },
+    /// A decoded picture was not what the editor works on.
+    #[error("a decoded picture {0}")]
+    Picture(&'static str),
     /// The person detector failed.
     #[error("redaction: {0}")]
     Redaction(#[from] MediaError),
@@ -113,7 +128,7 @@ pub fn segments_in(
     from: SystemTime,
     to: SystemTime,
 ) -> Result<Vec<SegmentRange>, ExportError> {
-    gst::init().map_err(|e| ExportError::Clip(format!("GStreamer: {e}")))?;
+    gst::init().map_err(ExportError::Init)?;
     let segments = list_segments(camera_dir).map_err(|reason| ExportError::Recordings {
         path: camera_dir.to_path_buf(),
         reason,
@@ -179,7 +194,7 @@ pub fn export_clip(
     out_dir: &Path,
     edit: &mut Edit<'_>,
 ) -> Result<Option<Clip>, ExportError> {
-    gst::init().map_err(|e| ExportError::Clip(format!("GStreamer: {e}")))?;
+    gst::init().map_err(ExportError::Init)?;
     std::fs::create_dir_all(out_dir).map_err(|source| ExportError::Io {
         path: out_dir.to_path_buf(),
         source,
@@ -231,8 +246,16 @@ fn write_clip(
     } else {
         Read::Encoded
     };
-    let reader = Reader::open(&range.segment.path, read, range.start, range.stop)
-        .map_err(ExportError::Clip)?;
+    let segment_error = |source| SegmentError {
+        path: range.segment.path.clone(),
+        source,
+    };
+    let clip_error = |source| ExportError::Clip {
+        path: path.to_path_buf(),
+        source,
+    };
+    let reader =
+        Reader::open(&range.segment.path, read, range.start, range.stop).map_err(segment_error)?;
     let masks = edit.masks;
     let mut redaction = edit.redactor.as_deref_mut().map(Redactor::clip::<Mapped>);
     let mut writer: Option<(Writer, gst::ClockTime, Option<gst_video::VideoInfo>)> = None;
@@ -241,7 +264,7 @@ fn write_clip(
         duration: Duration::ZERO,
         frames: 0,
     };
-    while let Some(sample) = reader.next().map_err(ExportError::Clip)? {
+    while let Some(sample) = reader.next().map_err(segment_error)? {
         let (Some(at), Some(buffer)) = (stream_time(&sample), sample.buffer_owned()) else {
             continue;
         };
@@ -265,7 +288,7 @@ fn write_clip(
         written.frames += 1;
         written.duration = Duration::from_nanos(pts.saturating_sub(*base).nseconds()) + frame;
         let Some(info) = info else {
-            out.push(buffer).map_err(ExportError::Clip)?;
+            out.push(buffer).map_err(clip_error)?;
             continue;
         };
         let mapped = Mapped::new(buffer, info)?;
@@ -273,16 +296,16 @@ fn write_clip(
             Some(r) => r.push(mapped, at.saturating_sub(written.first).as_secs_f64())?,
             None => vec![mapped],
         };
-        write_pictures(out, ready, masks)?;
+        write_pictures(out, path, ready, masks)?;
     }
     drop(reader);
     let Some((out, _, _)) = writer else {
         return Ok(None);
     };
     if let Some(r) = redaction {
-        write_pictures(&out, r.finish()?, masks)?;
+        write_pictures(&out, path, r.finish()?, masks)?;
     }
-    out.finish().map_err(ExportError::Clip)?;
+    out.finish().map_err(clip_error)?;
     Ok(Some(written))
 }
 
@@ -293,7 +316,7 @@ impl Mapped {
     fn new(buffer: gst::Buffer, info: &gst_video::VideoInfo) -> Result<Self, ExportError> {
         gst_video::VideoFrame::from_buffer_writable(buffer, info)
             .map(Self)
-            .map_err(|_| ExportError::Clip("a decoded picture cannot be mapped".into()))
+            .map_err(|_| ExportError::Picture("cannot be mapped"))
     }
 }
 
@@ -314,6 +337,7 @@ impl Picture for Mapped {
 /// Fills the privacy masks in each picture and queues it for the encoder.
 fn write_pictures(
     out: &Writer,
+    path: &Path,
     pictures: Vec<Mapped>,
     masks: &[Vec<[f32; 2]>],
 ) -> Result<(), ExportError> {
@@ -321,13 +345,16 @@ fn write_pictures(
         if !masks.is_empty() {
             let mut planes = picture
                 .planes()
-                .ok_or_else(|| ExportError::Clip("a decoded picture is not planar I420".into()))?;
+                .ok_or(ExportError::Picture("is not planar I420"))?;
             for mask in masks {
                 fill_polygon(&mut planes, mask, MASK_GREY);
             }
         }
         out.push(picture.0.into_buffer())
-            .map_err(ExportError::Clip)?;
+            .map_err(|source| ExportError::Clip {
+                path: path.to_path_buf(),
+                source,
+            })?;
     }
     Ok(())
 }
@@ -339,10 +366,14 @@ fn open_writer(
     first: &gst::Sample,
     read: Read,
 ) -> Result<(Writer, gst::ClockTime, Option<gst_video::VideoInfo>), ExportError> {
-    let what = || format!("clip {}", path.display());
+    let clip_error = |source| ExportError::Clip {
+        path: path.to_path_buf(),
+        source,
+    };
     let caps = first
         .caps()
-        .ok_or_else(|| ExportError::Clip(format!("{}: no caps", what())))?;
+        .ok_or(GstError::Sample("the first sample has no caps"))
+        .map_err(clip_error)?;
     let base = first
         .buffer()
         .and_then(gst::BufferRef::pts)
@@ -351,7 +382,8 @@ fn open_writer(
         Read::Encoded => (Write::Remux, None),
         Read::Decoded => {
             let info = gst_video::VideoInfo::from_caps(caps)
-                .map_err(|e| ExportError::Clip(format!("{}: {e}", what())))?;
+                .map_err(GstError::graph("read the decoded picture's layout"))
+                .map_err(clip_error)?;
             let fps = info.fps();
             let gop = if fps.numer() > 0 && fps.denom() > 0 {
                 (f64::from(fps.numer()) / f64::from(fps.denom()))
@@ -363,7 +395,7 @@ fn open_writer(
             (Write::Encode { gop }, Some(info))
         }
     };
-    let writer = Writer::open(path, &caps.to_owned(), write).map_err(ExportError::Clip)?;
+    let writer = Writer::open(path, &caps.to_owned(), write).map_err(clip_error)?;
     Ok((writer, base, info))
 }
 

@@ -246,5 +246,5 @@ impl<T: Picture> ClipRedaction<'_, T> {
 }
 
 fn not_i420() -> ExportError {
-    ExportError::Clip("a decoded picture is not planar I420".into())
+    ExportError::Picture("is not planar I420")
 }

@@ -454,3 +454,40 @@ fn assert_mask_is_grey(k: usize, r: &Decoded) {
         }
     }
 }
+
+/// A segment whose bytes are not a recording: the error is a segment
+/// error naming that file, keeping what GStreamer said (the element that
+/// posted it), and no partial clip is left in the output folder.
+#[test]
+fn a_damaged_segment_is_named_and_keeps_gstreamers_error() {
+    gst::init().expect("gstreamer");
+    let camera = out_dir("damaged-camera");
+    std::fs::create_dir_all(&camera).expect("camera folder");
+    let bad = camera.join(format!("{BASE_MS}.mkv"));
+    std::fs::write(&bad, b"these bytes are not a Matroska file at all").expect("write");
+    let out = out_dir("damaged-out");
+    let range = SegmentRange {
+        segment: Segment {
+            path: bad.clone(),
+            start: at_ms(BASE_MS),
+            bytes: 42,
+        },
+        start: Duration::ZERO,
+        stop: Duration::from_secs(2),
+    };
+    let e = export_clip(&range, &out, &mut Edit::default()).expect_err("not a recording");
+    let ExportError::Segment(SegmentError { path, source }) = &e else {
+        panic!("a segment error: {e:?}");
+    };
+    assert_eq!(path, &bad);
+    assert!(
+        matches!(source, GstError::Posted { element, .. } if element.contains("matroskademux")),
+        "the demuxer is named: {source:?}"
+    );
+    assert!(e.to_string().contains(&bad.display().to_string()), "{e}");
+    let left: Vec<_> = std::fs::read_dir(&out)
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    assert!(left.is_empty(), "no partial clip left: {left:?}");
+    std::fs::remove_dir_all(&camera).expect("clean up");
+}

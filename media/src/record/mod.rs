@@ -28,6 +28,7 @@ use gstreamer::prelude::*;
 use gstreamer_app as gst_app;
 
 use crate::camera::CameraId;
+use crate::gst_error::{GstError, SegmentError};
 use writer::{ToWriter, WriterThread};
 
 /// Encoded samples waiting for the recorder thread at most (about 20 s of a
@@ -80,14 +81,42 @@ pub struct Recorder {
     run: std::sync::atomic::AtomicU64,
 }
 
+/// Why a camera's recorder could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum RecorderError {
+    /// GStreamer would not start.
+    #[error("GStreamer could not initialise: {0}")]
+    Init(#[source] gstreamer::glib::Error),
+    /// The camera's recording folder cannot be made.
+    #[error("recording folder {}: {source}", path.display())]
+    Folder {
+        /// The folder.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The recorder's thread would not start.
+    #[error("recorder thread for camera `{camera}`: {source}")]
+    Thread {
+        /// The camera.
+        camera: CameraId,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
 impl Recorder {
     /// A recorder for `camera` (creates its folder and starts its thread,
     /// which first repairs segments a crash left unfinished).
-    pub fn new(camera: &CameraId, options: RecordOptions) -> Result<Self, String> {
-        gst::init().map_err(|e| e.to_string())?;
+    pub fn new(camera: &CameraId, options: RecordOptions) -> Result<Self, RecorderError> {
+        gst::init().map_err(RecorderError::Init)?;
         let camera_dir = options.dir.join(camera.as_str());
-        std::fs::create_dir_all(&camera_dir)
-            .map_err(|e| format!("recording folder {}: {e}", camera_dir.display()))?;
+        std::fs::create_dir_all(&camera_dir).map_err(|source| RecorderError::Folder {
+            path: camera_dir.clone(),
+            source,
+        })?;
         let health = Arc::new(Mutex::new(RecordingHealth::default()));
         let retention_lock = Arc::new(Mutex::new(()));
         let (tx, rx) = std::sync::mpsc::sync_channel(QUEUE);
@@ -100,7 +129,10 @@ impl Recorder {
         let handle = std::thread::Builder::new()
             .name(format!("record-{camera}"))
             .spawn(move || thread.run(&rx))
-            .map_err(|e| format!("recorder thread: {e}"))?;
+            .map_err(|source| RecorderError::Thread {
+                camera: camera.clone(),
+                source,
+            })?;
         Ok(Self {
             camera_dir,
             options,
@@ -318,71 +350,100 @@ fn unix_ms(t: SystemTime) -> u128 {
 
 /// The media duration a segment file declares (finalised segments carry it;
 /// one cut short by a crash may not).
-pub fn segment_duration(segment: &Path) -> Result<Duration, String> {
-    let what = format!("segment {}", segment.display());
-    let pipeline = gst::parse::launch(&format!(
-        "filesrc location=\"{}\" ! matroskademux ! fakesink",
-        segment.display()
-    ))
-    .map_err(|e| format!("{what}: {e}"))?;
+pub fn segment_duration(segment: &Path) -> Result<Duration, SegmentError> {
+    let failed = |source| SegmentError {
+        path: segment.to_path_buf(),
+        source,
+    };
+    let pipeline = segment_pipeline(segment, "matroskademux ! fakesink").map_err(failed)?;
     let result = (|| {
-        pipeline
-            .set_state(gst::State::Paused)
-            .map_err(|e| format!("{what}: {e}"))?;
-        let (res, _, _) = pipeline.state(gst::ClockTime::from_seconds(10));
-        res.map_err(|e| format!("{what}: does not preroll ({e})"))?;
+        preroll(&pipeline)?;
         pipeline
             .query_duration::<gst::ClockTime>()
             .map(|d| Duration::from_nanos(d.nseconds()))
-            .ok_or_else(|| format!("{what}: declares no duration"))
+            .ok_or(GstError::Sample("the segment declares no duration"))
     })();
     let _ = pipeline.set_state(gst::State::Null);
-    result
+    result.map_err(failed)
 }
 
 /// Decodes the first frame at or after `offset` in a segment and returns its
 /// timestamp within the segment: proof a segment is readable and seekable.
-pub fn decode_frame_at(segment: &Path, offset: Duration) -> Result<Duration, String> {
-    let what = format!("segment {}", segment.display());
-    let pipeline = gst::parse::launch(&format!(
-        "filesrc location=\"{}\" ! matroskademux ! h264parse ! avdec_h264 ! appsink name=out sync=false max-buffers=1",
-        segment.display()
-    ))
-    .map_err(|e| format!("{what}: {e}"))?
-    .downcast::<gst::Pipeline>()
-    .map_err(|_| format!("{what}: not a pipeline"))?;
+pub fn decode_frame_at(segment: &Path, offset: Duration) -> Result<Duration, SegmentError> {
+    let failed = |source| SegmentError {
+        path: segment.to_path_buf(),
+        source,
+    };
+    let pipeline = segment_pipeline(
+        segment,
+        "matroskademux ! h264parse ! avdec_h264 ! appsink name=out sync=false max-buffers=1",
+    )
+    .map_err(failed)?;
     let result = (|| {
         let sink = pipeline
             .by_name("out")
             .and_then(|e| e.downcast::<gstreamer_app::AppSink>().ok())
-            .ok_or_else(|| format!("{what}: no appsink"))?;
-        pipeline
-            .set_state(gst::State::Paused)
-            .map_err(|e| format!("{what}: {e}"))?;
-        let (res, _, _) = pipeline.state(gst::ClockTime::from_seconds(10));
-        res.map_err(|e| format!("{what}: does not preroll ({e})"))?;
+            .ok_or(GstError::NoElement { name: "appsink" })?;
+        preroll(&pipeline)?;
         let target =
             gst::ClockTime::from_nseconds(u64::try_from(offset.as_nanos()).unwrap_or(u64::MAX));
         if !offset.is_zero() {
             pipeline
                 .seek_simple(gst::SeekFlags::FLUSH | gst::SeekFlags::ACCURATE, target)
-                .map_err(|e| format!("{what}: cannot seek to {offset:?}: {e}"))?;
-            let _ = pipeline.state(gst::ClockTime::from_seconds(10));
+                .map_err(|source| GstError::Seek { offset, source })?;
+            let _ = pipeline.state(PREROLL_WAIT);
         }
-        let sample = sink
-            .try_pull_preroll(gst::ClockTime::from_seconds(10))
-            .ok_or_else(|| format!("{what}: no frame at {offset:?}"))?;
+        let sample = sink.try_pull_preroll(PREROLL_WAIT).ok_or_else(|| {
+            GstError::posted_or(
+                &pipeline,
+                GstError::Timeout {
+                    what: "a frame at the offset",
+                    secs: PREROLL_WAIT.seconds(),
+                },
+            )
+        })?;
         let pts = sample
             .buffer()
             .and_then(gst::BufferRef::pts)
-            .ok_or_else(|| format!("{what}: frame without timestamp"))?;
+            .ok_or(GstError::Sample("a frame without timestamp"))?;
         // The pipeline's position is the time within the file (the stored
         // timestamps themselves continue from the live stream's clock).
         let position = pipeline.query_position::<gst::ClockTime>().unwrap_or(pts);
         Ok(Duration::from_nanos(position.nseconds()))
     })();
     let _ = pipeline.set_state(gst::State::Null);
-    result
+    result.map_err(failed)
+}
+
+/// How long a segment may take to open or seek.
+const PREROLL_WAIT: gst::ClockTime = gst::ClockTime::from_seconds(10);
+
+/// `filesrc location=<segment> ! <tail>` as a pipeline.
+fn segment_pipeline(segment: &Path, tail: &str) -> Result<gst::Pipeline, GstError> {
+    let pipeline = gst::parse::launch(&format!("filesrc name=src ! {tail}"))
+        .map_err(|source| GstError::Launch {
+            what: "segment reader",
+            source,
+        })?
+        .downcast::<gst::Pipeline>()
+        .map_err(|_| GstError::NoElement { name: "pipeline" })?;
+    let source = pipeline
+        .by_name("src")
+        .ok_or(GstError::NoElement { name: "filesrc" })?;
+    source.set_property("location", segment.to_string_lossy().as_ref());
+    Ok(pipeline)
+}
+
+/// Pauses `pipeline` and waits for its first frame (or what went wrong).
+fn preroll(pipeline: &gst::Pipeline) -> Result<(), GstError> {
+    let failed =
+        |what| move |source| GstError::posted_or(pipeline, GstError::State { what, source });
+    pipeline
+        .set_state(gst::State::Paused)
+        .map_err(failed("open"))?;
+    let (res, _, _) = pipeline.state(PREROLL_WAIT);
+    res.map_err(failed("preroll"))?;
+    Ok(())
 }
 
 #[cfg(test)]
