@@ -3,7 +3,7 @@
 
 use watchfloor_layers::model::RingLevel;
 
-use super::{MapLayer, Scene};
+use super::layer::{MapLayer, Scene};
 use crate::modes::MapLayers;
 use crate::theme;
 

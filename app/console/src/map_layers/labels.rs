@@ -3,7 +3,7 @@
 //! a unit, drone, alert or checkpoint yields (it is not drawn), so nothing
 //! live hides under a city's name.
 
-use super::{MapLayer, Scene};
+use super::layer::{MapLayer, Scene};
 use crate::modes::MapLayers;
 use crate::theme;
 

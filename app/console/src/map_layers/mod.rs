@@ -6,46 +6,18 @@
 
 mod areas;
 mod labels;
+mod layer;
 mod points;
 mod projector;
 
 #[cfg(test)]
 use labels::Occupied;
+pub(crate) use layer::{MapLayer, Scene};
 pub(crate) use projector::Projector;
 
-use watchfloor_layers::world::World;
-use watchfloor_render::map::{Label, Marker};
+use watchfloor_render::map::Marker;
 
-use crate::frame::FrameCtx;
 use crate::modes::MapLayers;
-
-/// What a layer draws from: the world shown, the frame's prepared answers,
-/// the clock, the projection, and (while painting) the markers already
-/// placed and the basemap's names.
-pub(crate) struct Scene<'a> {
-    /// The world shown this frame.
-    pub world: &'a World,
-    /// The frame's prepared answers (reach, camera views).
-    pub ctx: &'a FrameCtx<'a>,
-    /// The instant shown, µs since the Unix epoch.
-    pub now_us: i64,
-    /// From lon/lat to the map's pixels.
-    pub projector: Projector<'a>,
-    /// Markers placed by every layer (empty while they are being placed).
-    pub markers: &'a [Marker],
-    /// Place and road names of the basemap.
-    pub labels: &'a [Label],
-}
-
-/// One thing the map can show.
-pub(crate) trait MapLayer: Sync {
-    /// Whether the operator has it on.
-    fn shown(&self, layers: MapLayers) -> bool;
-    /// Adds its GPU markers.
-    fn markers(&self, _scene: &Scene<'_>, _out: &mut Vec<Marker>) {}
-    /// Paints its outlines and text over the map.
-    fn paint(&self, _scene: &Scene<'_>, _painter: &egui::Painter) {}
-}
 
 /// Every layer, bottom first: markers are placed in this order (alerts
 /// under units, drones on top) and outlines painted in it (names last, so
@@ -77,11 +49,6 @@ pub(crate) fn paint(scene: &Scene<'_>, layers: MapLayers, painter: &egui::Painte
     for layer in LAYERS.iter().filter(|l| l.shown(layers)) {
         layer.paint(scene, painter);
     }
-}
-
-/// A colour as the GPU marker wants it.
-fn rgba(c: egui::Color32) -> [u8; 4] {
-    c.to_srgba_unmultiplied()
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use watchfloor_layers::AlertState;
 use watchfloor_layers::model::CheckpointStatus;
 use watchfloor_render::map::{Marker, MarkerShape};
 
-use super::{MapLayer, Scene, rgba};
+use super::layer::{MapLayer, Scene, rgba};
 use crate::modes::MapLayers;
 use crate::theme;
 

@@ -7,6 +7,8 @@ use watchfloor_layers::model::{AlertSource, UnitKind};
 use watchfloor_render::map::{Camera, Label, MarkerShape, SceneFrame};
 
 use super::*;
+use crate::frame::FrameCtx;
+use watchfloor_layers::world::World;
 
 const ORIGIN: [f64; 2] = [71.4304, 51.1283];
 
