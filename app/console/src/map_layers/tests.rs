@@ -52,16 +52,11 @@ fn camera(frame: &SceneFrame) -> Camera {
     }
 }
 
+/// Every layer on (the grid too, which is off by default).
 fn all_on() -> MapLayers {
     MapLayers {
-        units: true,
-        drones: true,
-        alerts: true,
-        sites: true,
-        cameras: true,
-        rings: true,
         grid: true,
-        reach: true,
+        ..MapLayers::default()
     }
 }
 
