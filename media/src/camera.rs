@@ -87,10 +87,10 @@ impl Source {
         transport: RtspTransport,
         latency: Duration,
         base_dir: &Path,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, SourceError> {
         let text = text.trim();
         if text.is_empty() {
-            return Err("the URL is empty".into());
+            return Err(SourceError::Empty);
         }
         if let Some(pattern) = text.strip_prefix("test://") {
             return Ok(Self::TestPattern {
@@ -107,12 +107,16 @@ impl Source {
             });
         }
         if text.contains("://") {
-            let url = url::Url::parse(text)
-                .map_err(|e| format!("`{}` is not a valid URL: {e}", redact_url(text)))?;
+            let url = url::Url::parse(text).map_err(|source| SourceError::NotUrl {
+                shown: redact_url(text),
+                source,
+            })?;
             return match url.scheme() {
                 "rtsp" | "rtsps" | "rtspt" => {
                     if url.host_str().is_none_or(str::is_empty) {
-                        Err(format!("`{}` has no host", redact_url(text)))
+                        Err(SourceError::NoHost {
+                            shown: redact_url(text),
+                        })
                     } else {
                         Ok(Self::Rtsp {
                             url,
@@ -121,10 +125,10 @@ impl Source {
                         })
                     }
                 }
-                other => Err(format!(
-                    "`{}`: scheme `{other}` is not supported (use rtsp://, file:// or test://)",
-                    redact_url(text)
-                )),
+                other => Err(SourceError::Scheme {
+                    shown: redact_url(text),
+                    scheme: other.to_owned(),
+                }),
             };
         }
         let path = Path::new(text);
@@ -136,6 +140,74 @@ impl Source {
             },
         })
     }
+}
+
+/// Why a camera's source text was refused. URLs in it are redacted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SourceError {
+    /// Nothing was given.
+    #[error("the URL is empty")]
+    Empty,
+    /// `scheme://…` that does not parse as a URL.
+    #[error("`{shown}` is not a valid URL: {source}")]
+    NotUrl {
+        /// The text, redacted.
+        shown: String,
+        /// Why it does not parse.
+        #[source]
+        source: url::ParseError,
+    },
+    /// An RTSP URL without a host.
+    #[error("`{shown}` has no host")]
+    NoHost {
+        /// The text, redacted.
+        shown: String,
+    },
+    /// A scheme other than RTSP, file or test.
+    #[error("`{shown}`: scheme `{scheme}` is not supported (use rtsp://, file:// or test://)")]
+    Scheme {
+        /// The text, redacted.
+        shown: String,
+        /// The scheme given.
+        scheme: String,
+    },
+}
+
+/// Why one `[[camera]]` entry of `cameras.toml` was refused (the file and
+/// the entry are named by the caller).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum CameraEntryError {
+    /// An id that cannot name a recording folder.
+    #[error("`id` `{0}` must be letters, digits, `-`, `_` or `.`, and not start with `.`")]
+    BadId(String),
+    /// An id used by an earlier entry.
+    #[error("duplicate id `{0}`")]
+    DuplicateId(String),
+    /// `url` or `sub_url` refused.
+    #[error("`{field}`: {source}")]
+    Source {
+        /// `url` or `sub_url`.
+        field: &'static str,
+        /// Why.
+        #[source]
+        source: SourceError,
+    },
+    /// `username` or `password` cannot go into that URL.
+    #[error("`{field}`: `{credential}` cannot be set on this URL")]
+    Credential {
+        /// `url` or `sub_url`.
+        field: &'static str,
+        /// `username` or `password`.
+        credential: &'static str,
+    },
+    /// `lonlat` outside the globe.
+    #[error("`lonlat` [{lon}, {lat}] is not a longitude/latitude pair")]
+    LonLat {
+        /// Longitude given.
+        lon: f64,
+        /// Latitude given.
+        lat: f64,
+    },
 }
 
 impl fmt::Debug for Source {
@@ -296,7 +368,7 @@ fn camera_from_entry(
     entry: CameraEntry,
     base_dir: &Path,
     seen: &[Camera],
-) -> Result<Camera, String> {
+) -> Result<Camera, CameraEntryError> {
     let id = entry.id.trim();
     // Ids name recording folders: letters, digits, `-`, `_`, `.`, not starting with `.`.
     if id.is_empty()
@@ -305,43 +377,39 @@ fn camera_from_entry(
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
     {
-        return Err(format!(
-            "`id` `{id}` must be letters, digits, `-`, `_` or `.`, and not start with `.`"
-        ));
+        return Err(CameraEntryError::BadId(id.to_owned()));
     }
     if seen.iter().any(|c| c.id.as_str() == id) {
-        return Err(format!("duplicate id `{id}`"));
+        return Err(CameraEntryError::DuplicateId(id.to_owned()));
     }
     let latency = entry
         .latency_ms
         .map_or(DEFAULT_LATENCY, Duration::from_millis);
-    let with_credentials = |text: &str| -> Result<Source, String> {
-        let mut source = Source::parse(text, entry.transport, latency, base_dir)?;
+    let with_credentials = |field: &'static str, text: &str| {
+        let mut source = Source::parse(text, entry.transport, latency, base_dir)
+            .map_err(|source| CameraEntryError::Source { field, source })?;
         if let Source::Rtsp { url, .. } = &mut source {
+            let refused = |credential| CameraEntryError::Credential { field, credential };
             if let Some(user) = &entry.username {
-                url.set_username(user)
-                    .map_err(|()| "`username` cannot be set on this URL".to_owned())?;
+                url.set_username(user).map_err(|()| refused("username"))?;
             }
             if let Some(password) = &entry.password {
                 url.set_password(Some(password))
-                    .map_err(|()| "`password` cannot be set on this URL".to_owned())?;
+                    .map_err(|()| refused("password"))?;
             }
         }
         Ok(source)
     };
-    let source = with_credentials(&entry.url).map_err(|e| format!("`url`: {e}"))?;
+    let source = with_credentials("url", &entry.url)?;
     let sub_source = entry
         .sub_url
         .as_deref()
-        .map(with_credentials)
-        .transpose()
-        .map_err(|e| format!("`sub_url`: {e}"))?;
+        .map(|text| with_credentials("sub_url", text))
+        .transpose()?;
     if let Some([lon, lat]) = entry.lonlat
         && !((-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat))
     {
-        return Err(format!(
-            "`lonlat` [{lon}, {lat}] is not a longitude/latitude pair"
-        ));
+        return Err(CameraEntryError::LonLat { lon, lat });
     }
     Ok(Camera {
         id: CameraId::new(id),
@@ -410,13 +478,15 @@ mod tests {
             Ok(Source::TestPattern { .. })
         ));
         let err = Source::parse("http://u:pw@h/x", RtspTransport::Tcp, DEFAULT_LATENCY, base)
-            .expect_err("http is not a camera source here");
+            .expect_err("http is not a camera source here")
+            .to_string();
         assert!(
             err.contains("scheme `http`") && !err.contains("pw"),
             "{err}"
         );
         let err = Source::parse("rtsp://", RtspTransport::Tcp, DEFAULT_LATENCY, base)
-            .expect_err("no host");
+            .expect_err("no host")
+            .to_string();
         assert!(err.contains("rtsp://"), "{err}");
     }
 

@@ -11,6 +11,7 @@ use gstreamer as gst;
 use gstreamer::prelude::*;
 
 use crate::MediaError;
+use crate::gst_error::GstError;
 
 /// The output the chime plays into by default.
 pub const DEFAULT_SINK: &str = "autoaudiosink";
@@ -32,13 +33,13 @@ impl Chime {
     /// Starts the player thread, playing into `sink` (a `gst-launch` style
     /// description such as [`DEFAULT_SINK`]).
     pub fn start(sink: &str) -> Result<Self, MediaError> {
-        gst::init().map_err(|e| MediaError::GstInit(e.to_string()))?;
+        gst::init().map_err(MediaError::GstInit)?;
         let (tx, rx) = mpsc::sync_channel(0);
         let sink = sink.to_owned();
         let player = std::thread::Builder::new()
             .name("alert-chime".into())
             .spawn(move || play_loop(&rx, &sink))
-            .map_err(|e| MediaError::Thread(format!("alert chime: {e}")))?;
+            .map_err(MediaError::thread("alert-chime"))?;
         Ok(Self {
             tx: Some(tx),
             player: Some(player),
@@ -88,32 +89,36 @@ pub fn play_once(sink: &str) -> Result<(), MediaError> {
              ! audio/x-raw,rate={RATE},channels=1 ! audioconvert ! audioresample ! {sink}"
         );
         let pipeline = gst::parse::launch(&description)
-            .map_err(|e| MediaError::Chime(format!("`{description}`: {e}")))?;
+            .map_err(|source| GstError::Launch {
+                what: "chime pipeline",
+                source,
+            })
+            .map_err(MediaError::Chime)?;
         let result = run_to_end(&pipeline);
         let _ = pipeline.set_state(gst::State::Null);
-        result?;
+        result.map_err(MediaError::Chime)?;
     }
     Ok(())
 }
 
-fn run_to_end(pipeline: &gst::Element) -> Result<(), MediaError> {
+fn run_to_end(pipeline: &gst::Element) -> Result<(), GstError> {
     pipeline
         .set_state(gst::State::Playing)
-        .map_err(|e| MediaError::Chime(format!("cannot play ({e})")))?;
-    let bus = pipeline
-        .bus()
-        .ok_or_else(|| MediaError::Chime("pipeline has no bus".into()))?;
+        .map_err(|source| GstError::State {
+            what: "playing",
+            source,
+        })?;
+    let bus = pipeline.bus().ok_or(GstError::NoBus)?;
     let timeout = gst::ClockTime::from_mseconds(2_000);
     match bus.timed_pop_filtered(timeout, &[gst::MessageType::Eos, gst::MessageType::Error]) {
         Some(msg) => match msg.view() {
-            gst::MessageView::Error(e) => Err(MediaError::Chime(format!(
-                "{} ({})",
-                e.error(),
-                e.debug().unwrap_or_default()
-            ))),
+            gst::MessageView::Error(e) => Err(GstError::posted(e)),
             _ => Ok(()),
         },
-        None => Err(MediaError::Chime("no end within 2 s".into())),
+        None => Err(GstError::Timeout {
+            what: "the chime",
+            secs: 2,
+        }),
     }
 }
 

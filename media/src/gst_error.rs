@@ -177,6 +177,22 @@ impl GstError {
     }
 }
 
+/// Waits up to `secs` for `pipeline` to reach its end: `Ok` on EOS, the
+/// posted error on an error, [`GstError::Timeout`] naming `what` if neither
+/// came.
+pub fn until_eos(pipeline: &gst::Pipeline, secs: u64, what: &'static str) -> Result<(), GstError> {
+    let bus = pipeline.bus().ok_or(GstError::NoBus)?;
+    let msg = bus.timed_pop_filtered(
+        gst::ClockTime::from_seconds(secs),
+        &[gst::MessageType::Eos, gst::MessageType::Error],
+    );
+    match msg.as_ref().map(|m| m.view()) {
+        Some(gst::MessageView::Eos(_)) => Ok(()),
+        Some(gst::MessageView::Error(e)) => Err(GstError::posted(e)),
+        _ => Err(GstError::Timeout { what, secs }),
+    }
+}
+
 /// A recorded segment that cannot be played, and why.
 #[derive(Debug, thiserror::Error)]
 #[error("segment {}: {source}", path.display())]

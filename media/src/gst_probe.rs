@@ -40,7 +40,7 @@ impl GstReport {
 
 /// Initialises GStreamer (idempotent) and lists missing required elements.
 pub fn probe() -> Result<GstReport, MediaError> {
-    gstreamer::init().map_err(|e| MediaError::GstInit(e.to_string()))?;
+    gstreamer::init().map_err(MediaError::GstInit)?;
     let missing = REQUIRED_ELEMENTS
         .iter()
         .filter(|(name, _)| gstreamer::ElementFactory::find(name).is_none())

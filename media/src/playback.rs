@@ -14,14 +14,15 @@ use std::time::{Duration, Instant, SystemTime};
 
 use gstreamer as gst;
 
+use crate::error::FileError;
 use crate::gst_error::{GstError, SegmentError};
 
 /// Why a picture could not be shown from the recordings.
 #[derive(Debug, thiserror::Error)]
 enum PlaybackError {
     /// The recordings folder could not be listed.
-    #[error("{0}")]
-    Listing(String),
+    #[error(transparent)]
+    Listing(#[from] FileError),
     /// A segment could not be played.
     #[error(transparent)]
     Segment(#[from] SegmentError),
@@ -200,7 +201,10 @@ impl Player {
                 Err(why) => {
                     tracing::warn!(camera = %self.camera, "playback: {why}");
                     self.open = None;
-                    Shown::Nothing { asked: at, why }
+                    Shown::Nothing {
+                        asked: at,
+                        why: why.to_string(),
+                    }
                 }
             };
             shown.put(answer);
@@ -218,7 +222,7 @@ impl Player {
         });
         if stale {
             let list = if self.dir.exists() {
-                list_segments(&self.dir).map_err(PlaybackError::Listing)?
+                list_segments(&self.dir)?
             } else {
                 Vec::new()
             };
@@ -227,11 +231,7 @@ impl Player {
         Ok(self.listing.as_ref().map_or(&[][..], |(_, l)| l.as_slice()))
     }
 
-    fn picture_at(&mut self, at: SystemTime) -> Result<Shown, String> {
-        self.picture_at_typed(at).map_err(|e| e.to_string())
-    }
-
-    fn picture_at_typed(&mut self, at: SystemTime) -> Result<Shown, PlaybackError> {
+    fn picture_at(&mut self, at: SystemTime) -> Result<Shown, PlaybackError> {
         let segment = self
             .segments(at)?
             .iter()
@@ -468,52 +468,54 @@ fn sample_position(sample: &gst::Sample) -> Duration {
     Duration::from_nanos(stream.or(pts).map_or(0, gst::ClockTime::nseconds))
 }
 
+/// Why benchmark recordings could not be synthesised.
+#[derive(Debug, thiserror::Error)]
+pub enum SynthesisError {
+    /// GStreamer would not start.
+    #[error("GStreamer could not initialise: {0}")]
+    Init(#[source] gst::glib::Error),
+    /// A folder or link could not be made.
+    #[error(transparent)]
+    File(#[from] FileError),
+    /// The source could not be encoded.
+    #[error("encoding {}: {source}", path.display())]
+    Encode {
+        /// The source video.
+        path: PathBuf,
+        /// What GStreamer said.
+        #[source]
+        source: GstError,
+    },
+    /// The encoded loop does not play.
+    #[error(transparent)]
+    Segment(#[from] SegmentError),
+}
+
 /// Synthesises recordings for benchmarks: the first 10 s of `source` (any
 /// video file) are encoded once as a 640×360, 15 fps H.264 segment with a
-/// keyframe every second, as cameras record (kept as `<dir>/loop.mkv`), then hard-linked as consecutive
-/// segments `<dir>/<camera>/<start_ms>.mkv` covering `span` from `start`
-/// for each camera: a looped recording, faster than real time. Returns the
-/// segment length.
+/// keyframe every second, as cameras record (kept as `<dir>/loop.mkv`), then
+/// hard-linked as consecutive segments `<dir>/<camera>/<start_ms>.mkv`
+/// covering `span` from `start` for each camera: a looped recording, faster
+/// than real time. Returns the segment length.
 pub fn synthesise_recording(
     source: &Path,
     dir: &Path,
     cameras: &[CameraId],
     start: SystemTime,
     span: Duration,
-) -> Result<Duration, String> {
-    gst::init().map_err(|e| e.to_string())?;
-    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+) -> Result<Duration, SynthesisError> {
+    gst::init().map_err(SynthesisError::Init)?;
+    std::fs::create_dir_all(dir).map_err(FileError::at(dir))?;
     let clip = dir.join("loop.mkv");
     if !clip.is_file() {
         let partial = dir.join("loop.mkv.partial");
-        let pipeline = gst::parse::launch(&format!(
-            "filesrc location=\"{}\" ! decodebin ! videoconvert ! videoscale ! videorate ! \
-             video/x-raw,format=I420,width=640,height=360,framerate=15/1,pixel-aspect-ratio=1/1 ! \
-             identity eos-after=150 ! x264enc speed-preset=veryfast bitrate=800 key-int-max=15 bframes=0 ! h264parse ! \
-             matroskamux ! filesink location=\"{}\"",
-            source.display(),
-            partial.display()
-        ))
-        .map_err(|e| format!("encoding {}: {e}", source.display()))?;
-        pipeline
-            .set_state(gst::State::Playing)
-            .map_err(|e| format!("encoding {}: {e}", source.display()))?;
-        let done = pipeline.bus().and_then(|bus| {
-            bus.timed_pop_filtered(
-                gst::ClockTime::from_seconds(600),
-                &[gst::MessageType::Eos, gst::MessageType::Error],
-            )
-        });
-        let _ = pipeline.set_state(gst::State::Null);
-        if !done
-            .as_ref()
-            .is_some_and(|m| matches!(m.view(), gst::MessageView::Eos(_)))
-        {
-            return Err(format!("encoding {}: {done:?}", source.display()));
-        }
-        std::fs::rename(&partial, &clip).map_err(|e| format!("{}: {e}", clip.display()))?;
+        encode_loop(source, &partial).map_err(|e| SynthesisError::Encode {
+            path: source.to_path_buf(),
+            source: e,
+        })?;
+        std::fs::rename(&partial, &clip).map_err(FileError::at(&clip))?;
     }
-    let length = crate::record::segment_duration(&clip).map_err(|e| e.to_string())?;
+    let length = crate::record::segment_duration(&clip)?;
     let step_ms = u64::try_from(length.as_millis()).unwrap_or(1).max(1);
     let start_ms = u64::try_from(
         start
@@ -525,15 +527,49 @@ pub fn synthesise_recording(
     let count = span.as_millis().div_ceil(u128::from(step_ms));
     for camera in cameras {
         let folder = dir.join(camera.as_str());
-        std::fs::create_dir_all(&folder).map_err(|e| format!("{}: {e}", folder.display()))?;
+        std::fs::create_dir_all(&folder).map_err(FileError::at(&folder))?;
         for k in 0..u64::try_from(count).unwrap_or(0) {
             let name = folder.join(format!("{}.mkv", start_ms + k * step_ms));
             if !name.exists() {
-                std::fs::hard_link(&clip, &name).map_err(|e| format!("{}: {e}", name.display()))?;
+                std::fs::hard_link(&clip, &name).map_err(FileError::at(&name))?;
             }
         }
     }
     Ok(length)
+}
+
+/// Encodes the first 150 frames of `source` as a camera would record them.
+fn encode_loop(source: &Path, out: &Path) -> Result<(), GstError> {
+    let pipeline = gst::parse::launch(&format!(
+        "filesrc location=\"{}\" ! decodebin ! videoconvert ! videoscale ! videorate ! \
+         video/x-raw,format=I420,width=640,height=360,framerate=15/1,pixel-aspect-ratio=1/1 ! \
+         identity eos-after=150 ! x264enc speed-preset=veryfast bitrate=800 key-int-max=15 bframes=0 ! h264parse ! \
+         matroskamux ! filesink location=\"{}\"",
+        source.display(),
+        out.display()
+    ))
+    .map_err(|source| GstError::Launch {
+        what: "encoding pipeline",
+        source,
+    })?
+    .downcast::<gst::Pipeline>()
+    .map_err(|_| GstError::NoElement {
+        name: "top-level bin",
+    })?;
+    let result = pipeline
+        .set_state(gst::State::Playing)
+        .map_err(|source| {
+            GstError::posted_or(
+                &pipeline,
+                GstError::State {
+                    what: "playing",
+                    source,
+                },
+            )
+        })
+        .and_then(|_| crate::gst_error::until_eos(&pipeline, 600, "encoding"));
+    let _ = pipeline.set_state(gst::State::Null);
+    result
 }
 
 /// The camera folders under `recordings` (each `<camera>/<start_ms>.mkv`).

@@ -226,8 +226,7 @@ fn measure_ours(urls: &[String], args: &MediaBenchArgs) -> anyhow::Result<Phase>
                     RtspTransport::Tcp,
                     Duration::from_millis(u64::from(LATENCY_MS)),
                     std::path::Path::new("."),
-                )
-                .map_err(anyhow::Error::msg)?,
+                )?,
                 sub_source: None,
                 lonlat: None,
                 heading_deg: None,
@@ -391,8 +390,7 @@ pub(crate) fn start_sim_ingest(
                     RtspTransport::Tcp,
                     Duration::from_millis(u64::from(LATENCY_MS)),
                     std::path::Path::new("."),
-                )
-                .map_err(anyhow::Error::msg)?,
+                )?,
                 sub_source: None,
                 lonlat: None,
                 heading_deg: None,

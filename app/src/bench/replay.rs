@@ -44,8 +44,7 @@ pub fn run(args: &ReplayBenchArgs) -> anyhow::Result<()> {
         &cameras,
         system_time(T0),
         Duration::from_secs(u64::from(seconds)),
-    )
-    .map_err(anyhow::Error::msg)?;
+    )?;
     tracing::info!(took = ?started.elapsed(), ?segment, "recorded video ready");
 
     let span = i64::from(seconds) * 1_000_000;
@@ -234,8 +233,7 @@ fn video_seeks(
                 .collect::<Result<_, _>>()?;
             for h in handles {
                 h.join()
-                    .map_err(|_| anyhow::anyhow!("a bare decode panicked"))?
-                    .map_err(anyhow::Error::msg)?;
+                    .map_err(|_| anyhow::anyhow!("a bare decode panicked"))??;
             }
             Ok(())
         })?;
@@ -287,8 +285,11 @@ fn wait_picture(player: &Playback, when: SystemTime) -> anyhow::Result<()> {
 }
 
 /// A bare pipeline: the segment holding `when`, sought, first frame decoded.
-fn bare_frame(dir: &Path, when: SystemTime) -> Result<Duration, String> {
+fn bare_frame(dir: &Path, when: SystemTime) -> anyhow::Result<Duration> {
     let (segment, offset) = watchfloor_media::record::locate(dir, when)?
-        .ok_or_else(|| format!("{}: nothing recorded then", dir.display()))?;
-    watchfloor_media::record::decode_frame_at(&segment.path, offset).map_err(|e| e.to_string())
+        .ok_or_else(|| anyhow::anyhow!("{}: nothing recorded then", dir.display()))?;
+    Ok(watchfloor_media::record::decode_frame_at(
+        &segment.path,
+        offset,
+    )?)
 }

@@ -10,6 +10,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::descriptor::ModelDescriptor;
+use super::entry_problem::EntryProblem;
 use super::homography::{Fitted, GroundPair, Homography};
 use super::privacy::{Polygons, PrivacyPolicy};
 use super::rules::{CrossDirection, Rule, RuleKind, RuleSet, Severity, Tripwire, Zone};
@@ -231,14 +232,12 @@ pub fn parse(text: &str, origin: &Path, model: &ModelDescriptor) -> DetectionCon
         match value
             .clone()
             .try_into::<MasksOnly>()
-            .map_err(|e| e.message().trim().to_owned())
+            .map_err(EntryProblem::Fields)
             .and_then(|m| checked_masks(m.privacy_mask))
             .and_then(|polygons| match misspelt_mask_key(&value) {
                 // A key that looks meant for masks but is not read as them
                 // (`privacy_masks`, `mask`) must not leave the camera clear.
-                Some(key) if polygons.is_empty() => Err(format!(
-                    "`{key}` is not `privacy_mask`, so its masks would not apply"
-                )),
+                Some(key) if polygons.is_empty() => Err(EntryProblem::MisspeltMaskKey { key }),
                 _ => Ok(polygons),
             }) {
             Ok(polygons) if polygons.is_empty() => {}
@@ -249,7 +248,7 @@ pub fn parse(text: &str, origin: &Path, model: &ModelDescriptor) -> DetectionCon
         }
         let built = value
             .try_into::<CameraForm>()
-            .map_err(|e| e.message().trim().to_owned())
+            .map_err(EntryProblem::Fields)
             .and_then(|form| build_camera(form, model));
         match built {
             Ok((built, warnings)) => {
@@ -291,7 +290,7 @@ fn line_of(text: &str, offset: usize) -> usize {
 }
 
 /// Every mask of an entry checked, in file order.
-fn checked_masks(forms: Vec<MaskForm>) -> Result<Polygons, String> {
+fn checked_masks(forms: Vec<MaskForm>) -> Result<Polygons, EntryProblem> {
     forms
         .into_iter()
         .enumerate()
@@ -303,14 +302,17 @@ fn checked_masks(forms: Vec<MaskForm>) -> Result<Polygons, String> {
 fn build_camera(
     form: CameraForm,
     model: &ModelDescriptor,
-) -> Result<(CameraDetection, Vec<String>), String> {
+) -> Result<(CameraDetection, Vec<String>), EntryProblem> {
     let classes = model.class_mask(form.classes.as_deref())?;
     let privacy_masks = checked_masks(form.privacy_mask)?;
     let zones = form
         .zone
         .into_iter()
         .map(|z| match super::outline::first_crossing(&z.polygon) {
-            Some(crossing) => Err(format!("zone `{}`: {crossing}", z.id)),
+            Some(crossing) => Err(EntryProblem::ZoneCrosses {
+                zone: z.id,
+                crossing,
+            }),
             None => Ok(Zone {
                 id: z.id,
                 polygon: z.polygon,
@@ -337,7 +339,7 @@ fn build_camera(
         .into_iter()
         .map(|r| build_rule(r, model))
         .collect::<Result<Vec<_>, _>>()?;
-    let rules = RuleSet::new(zones, lines, rules).map_err(|e| e.to_string())?;
+    let rules = RuleSet::new(zones, lines, rules)?;
     let mut warnings = Vec::new();
     let ground = if form.ground.is_empty() {
         None
@@ -382,76 +384,72 @@ fn build_camera(
 
 /// A privacy mask (`index` from 0, in file order) must be a polygon of at
 /// least three points inside the image.
-fn check_mask(index: usize, polygon: Vec<[f32; 2]>) -> Result<Vec<[f32; 2]>, String> {
+fn check_mask(index: usize, polygon: Vec<[f32; 2]>) -> Result<Vec<[f32; 2]>, EntryProblem> {
     if polygon.len() < 3 {
-        return Err(format!(
-            "privacy mask #{index}: a polygon needs at least 3 points (it has {})",
-            polygon.len()
-        ));
+        return Err(EntryProblem::MaskTooFewPoints {
+            index,
+            points: polygon.len(),
+        });
     }
-    if let Some([x, y]) = polygon
+    if let Some(&[x, y]) = polygon
         .iter()
         .find(|p| !p.iter().all(|v| (0.0..=1.0).contains(v)))
     {
-        return Err(format!(
-            "privacy mask #{index}: point [{x}, {y}] is outside the image (0..1)"
-        ));
+        return Err(EntryProblem::MaskOutside { index, x, y });
     }
     if let Some(crossing) = super::outline::first_crossing(&polygon) {
-        return Err(format!("privacy mask #{index}: {crossing}"));
+        return Err(EntryProblem::MaskCrosses { index, crossing });
     }
     Ok(polygon)
 }
 
-fn build_rule(form: RuleForm, model: &ModelDescriptor) -> Result<Rule, String> {
+fn build_rule(form: RuleForm, model: &ModelDescriptor) -> Result<Rule, EntryProblem> {
     let id = form.id.clone();
-    let need_zone = || {
-        form.zone
-            .clone()
-            .ok_or_else(|| format!("rule `{id}`: `{}` needs a `zone`", form.kind))
+    let needs = |what| EntryProblem::RuleNeeds {
+        rule: id.clone(),
+        kind: form.kind.clone(),
+        what,
     };
-    let need = |value: Option<f64>, key: &str| {
-        value.ok_or_else(|| format!("rule `{id}`: `{}` needs `{key}`", form.kind))
+    let refused = |key, given: &str, allowed| EntryProblem::RuleValue {
+        rule: id.clone(),
+        key,
+        given: given.to_owned(),
+        allowed,
     };
+    let need_zone = || form.zone.clone().ok_or_else(|| needs("a `zone`"));
+    let need = |value: Option<f64>, what| value.ok_or_else(|| needs(what));
     let kind = match form.kind.as_str() {
         "intrusion" => RuleKind::Intrusion {
             zone: need_zone()?,
             min_dwell_s: form.min_dwell_s.unwrap_or(0.0),
         },
         "line_crossing" => RuleKind::LineCrossing {
-            line: form
-                .line
-                .clone()
-                .ok_or_else(|| format!("rule `{id}`: `line_crossing` needs a `line`"))?,
+            line: form.line.clone().ok_or_else(|| needs("a `line`"))?,
             direction: match form.direction.as_deref().unwrap_or("both") {
                 "forward" => CrossDirection::Forward,
                 "backward" => CrossDirection::Backward,
                 "both" => CrossDirection::Both,
-                other => {
-                    return Err(format!(
-                        "rule `{id}`: direction `{other}` is not forward, backward or both"
-                    ));
-                }
+                other => return Err(refused("direction", other, "forward, backward or both")),
             },
         },
         "loitering" => RuleKind::Loitering {
             zone: need_zone()?,
-            dwell_s: need(form.dwell_s, "dwell_s")?,
+            dwell_s: need(form.dwell_s, "`dwell_s`")?,
         },
         "stopped_vehicle" => RuleKind::StoppedVehicle {
             zone: need_zone()?,
-            dwell_s: need(form.dwell_s, "dwell_s")?,
+            dwell_s: need(form.dwell_s, "`dwell_s`")?,
             max_speed: form.max_speed.unwrap_or(0.02),
         },
         "crowd" => RuleKind::Crowd {
             zone: need_zone()?,
-            min_count: form
-                .min_count
-                .ok_or_else(|| format!("rule `{id}`: `crowd` needs `min_count`"))?,
+            min_count: form.min_count.ok_or_else(|| needs("`min_count`"))?,
         },
         other => {
-            return Err(format!(
-                "rule `{id}`: kind `{other}` is not one of intrusion, line_crossing, loitering, stopped_vehicle, crowd"
+            return Err(refused(
+                "kind",
+                other,
+                "one of intrusion, line_crossing, loitering, stopped_vehicle, crowd",
             ));
         }
     };
@@ -460,27 +458,25 @@ fn build_rule(form: RuleForm, model: &ModelDescriptor) -> Result<Rule, String> {
         "medium" => Severity::Medium,
         "high" => Severity::High,
         "critical" => Severity::Critical,
-        other => {
-            return Err(format!(
-                "rule `{id}`: severity `{other}` is not low, medium, high or critical"
-            ));
-        }
+        other => return Err(refused("severity", other, "low, medium, high or critical")),
     };
     let classes = form
         .classes
         .iter()
         .map(|name| {
+            let refused = || EntryProblem::RuleClass {
+                rule: id.clone(),
+                class: name.clone(),
+            };
             if !model.enabled.contains(name) {
-                return Err(format!(
-                    "rule `{id}`: class `{name}` is not enabled by the model"
-                ));
+                return Err(refused());
             }
             model
                 .classes
                 .iter()
                 .position(|c| c == name)
                 .and_then(|i| u32::try_from(i).ok())
-                .ok_or_else(|| format!("rule `{id}`: unknown class `{name}`"))
+                .ok_or_else(refused)
         })
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Rule {

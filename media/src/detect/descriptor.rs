@@ -116,12 +116,74 @@ pub const GENERIC_CLASSES: [&str; 6] = ["person", "bicycle", "car", "motorcycle"
 
 /// Why a descriptor is unusable; always names the file.
 #[derive(Debug, thiserror::Error)]
-#[error("model descriptor {}: {message}", path.display())]
+#[error("model descriptor {}: {problem}", path.display())]
 pub struct DescriptorError {
     /// The descriptor file.
     pub path: PathBuf,
     /// What is wrong.
-    pub message: String,
+    #[source]
+    pub problem: DescriptorProblem,
+}
+
+/// What is wrong with a descriptor.
+#[derive(Debug, thiserror::Error)]
+pub enum DescriptorProblem {
+    /// The file could not be read.
+    #[error("{0}")]
+    Read(#[source] std::io::Error),
+    /// The assets folder holding the bundled model was not found.
+    #[error("assets folder not found (tried {})", .0.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "))]
+    NoAssets(Vec<PathBuf>),
+    /// Not TOML, or not the descriptor's fields.
+    #[error("{0}")]
+    Toml(#[source] toml::de::Error),
+    /// A zero input size.
+    #[error("input width and height must be positive")]
+    ZeroInput,
+    /// `input.batch` neither `"dynamic"` nor a positive size.
+    #[error("input.batch must be \"dynamic\" or a size ≥ 1, not {0}")]
+    Batch(String),
+    /// An output decoder this build does not know.
+    #[error("output.decoder `{0}` is not one of ssd, yolov8, yolov5, yolox")]
+    Decoder(String),
+    /// The wrong number of output tensors for the decoder.
+    #[error("output.tensors: decoder `{decoder}` reads {wanted} tensor(s), {listed} listed")]
+    Tensors {
+        /// The decoder.
+        decoder: String,
+        /// How many it reads.
+        wanted: usize,
+        /// How many are listed.
+        listed: usize,
+    },
+    /// A threshold outside 0..1.
+    #[error("output.score_threshold and output.nms_iou must be within 0..1")]
+    Thresholds,
+    /// An enabled class the model does not have.
+    #[error("enabled class `{0}` is not in `classes`")]
+    UnknownClass(String),
+    /// An enabled class that is not a generic object (a face, an identity…).
+    #[error(
+        "enabled class `{class}` is not a generic object class: detection may report only {} \
+         (never faces, identities or biometrics)",
+        GENERIC_CLASSES.join(", ")
+    )]
+    NotGeneric {
+        /// The class refused.
+        class: String,
+    },
+}
+
+/// A site asked for a class its model does not enable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("class `{class}` is not enabled by model `{model}` (enabled: {})", enabled.join(", "))]
+pub struct ClassNotEnabled {
+    /// The class asked for.
+    pub class: String,
+    /// The model's name.
+    pub model: String,
+    /// What the model enables.
+    pub enabled: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -176,41 +238,36 @@ impl ModelDescriptor {
     /// Reads and checks a descriptor; the model path is resolved against
     /// the descriptor's folder.
     pub fn load(path: &Path) -> Result<Self, DescriptorError> {
-        let error = |message: String| DescriptorError {
+        let text = std::fs::read_to_string(path).map_err(|e| DescriptorError {
             path: path.to_path_buf(),
-            message,
-        };
-        let text = std::fs::read_to_string(path).map_err(|e| error(e.to_string()))?;
+            problem: DescriptorProblem::Read(e),
+        })?;
         Self::parse(&text, path)
     }
 
     /// [`ModelDescriptor::load`] of a descriptor's text (`path` names it and
     /// locates the model).
     pub fn parse(text: &str, path: &Path) -> Result<Self, DescriptorError> {
-        let error = |message: String| DescriptorError {
+        let error = |problem| DescriptorError {
             path: path.to_path_buf(),
-            message,
+            problem,
         };
-        let form: FileForm = toml::from_str(text).map_err(|e| error(e.to_string()))?;
+        let form: FileForm = toml::from_str(text).map_err(|e| error(DescriptorProblem::Toml(e)))?;
         let dir = path.parent().unwrap_or(Path::new("."));
         Self::from_form(form, dir).map_err(error)
     }
 
-    fn from_form(form: FileForm, dir: &Path) -> Result<Self, String> {
+    fn from_form(form: FileForm, dir: &Path) -> Result<Self, DescriptorProblem> {
         let input = form.input;
         if input.width == 0 || input.height == 0 {
-            return Err("input width and height must be positive".into());
+            return Err(DescriptorProblem::ZeroInput);
         }
         let batch = match &input.batch {
             toml::Value::String(s) if s == "dynamic" => Batch::Dynamic,
-            toml::Value::Integer(n) if *n >= 1 => {
-                Batch::Fixed(usize::try_from(*n).map_err(|e| e.to_string())?)
-            }
-            other => {
-                return Err(format!(
-                    "input.batch must be \"dynamic\" or a size ≥ 1, not {other:?}"
-                ));
-            }
+            toml::Value::Integer(n) if *n >= 1 => Batch::Fixed(
+                usize::try_from(*n).map_err(|_| DescriptorProblem::Batch(n.to_string()))?,
+            ),
+            other => return Err(DescriptorProblem::Batch(format!("{other:?}"))),
         };
         let out = form.output;
         let decoder = match out.decoder.as_str() {
@@ -222,11 +279,7 @@ impl ModelDescriptor {
             "yolox" => OutputDecoder::YoloX {
                 strides: out.strides.unwrap_or_else(|| vec![8, 16, 32]),
             },
-            other => {
-                return Err(format!(
-                    "output.decoder `{other}` is not one of ssd, yolov8, yolov5, yolox"
-                ));
-            }
+            other => return Err(DescriptorProblem::Decoder(other.to_owned())),
         };
         let wanted = if matches!(decoder, OutputDecoder::Ssd { .. }) {
             2
@@ -234,25 +287,23 @@ impl ModelDescriptor {
             1
         };
         if out.tensors.len() != wanted {
-            return Err(format!(
-                "output.tensors: decoder `{}` reads {wanted} tensor(s), {} listed",
-                out.decoder,
-                out.tensors.len()
-            ));
+            return Err(DescriptorProblem::Tensors {
+                decoder: out.decoder,
+                wanted,
+                listed: out.tensors.len(),
+            });
         }
         if !(0.0..=1.0).contains(&out.score_threshold) || !(0.0..=1.0).contains(&out.nms_iou) {
-            return Err("output.score_threshold and output.nms_iou must be within 0..1".into());
+            return Err(DescriptorProblem::Thresholds);
         }
         for name in &form.enabled {
             if name.is_empty() || !form.classes.contains(name) {
-                return Err(format!("enabled class `{name}` is not in `classes`"));
+                return Err(DescriptorProblem::UnknownClass(name.clone()));
             }
             if !GENERIC_CLASSES.contains(&name.as_str()) {
-                return Err(format!(
-                    "enabled class `{name}` is not a generic object class: detection may \
-                     report only {} (never faces, identities or biometrics)",
-                    GENERIC_CLASSES.join(", ")
-                ));
+                return Err(DescriptorProblem::NotGeneric {
+                    class: name.clone(),
+                });
             }
         }
         Ok(Self {
@@ -283,15 +334,15 @@ impl ModelDescriptor {
     /// Which class indices are reported: the descriptor's `enabled`,
     /// narrowed to `only` when given. A name in `only` that the descriptor
     /// does not enable is an error (a site may report fewer classes, never more).
-    pub fn class_mask(&self, only: Option<&[String]>) -> Result<Vec<bool>, String> {
+    pub fn class_mask(&self, only: Option<&[String]>) -> Result<Vec<bool>, ClassNotEnabled> {
         if let Some(only) = only
             && let Some(bad) = only.iter().find(|n| !self.enabled.contains(n))
         {
-            return Err(format!(
-                "class `{bad}` is not enabled by model `{}` (enabled: {})",
-                self.name,
-                self.enabled.join(", ")
-            ));
+            return Err(ClassNotEnabled {
+                class: bad.clone(),
+                model: self.name.clone(),
+                enabled: self.enabled.clone(),
+            });
         }
         Ok(self
             .classes
@@ -313,14 +364,7 @@ impl ModelDescriptor {
     pub fn bundled() -> Result<Self, DescriptorError> {
         let dir = crate::assets::assets_dir().map_err(|tried| DescriptorError {
             path: PathBuf::from(BUNDLED),
-            message: format!(
-                "assets folder not found (tried {})",
-                tried
-                    .iter()
-                    .map(|p| p.display().to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+            problem: DescriptorProblem::NoAssets(tried),
         })?;
         Self::load(&dir.join(BUNDLED))
     }
@@ -364,7 +408,7 @@ mod tests {
         let err = d
             .class_mask(Some(&["dog".to_string()]))
             .expect_err("not enabled");
-        assert!(err.contains("`dog`"), "{err}");
+        assert!(err.to_string().contains("`dog`"), "{err}");
     }
 
     #[test]

@@ -11,6 +11,7 @@ use ort::value::TensorRef;
 
 use super::decode::{DecodeInput, decode};
 use super::descriptor::{Batch, Dtype, Layout, ModelDescriptor, NmsMode};
+use super::model_problem::ModelProblem;
 use super::nms::nms;
 use super::preprocess::{Placement, PlanarImage, to_rgb};
 use super::types::Detection;
@@ -72,31 +73,39 @@ impl std::fmt::Debug for Detector {
 /// A session on `descriptor`'s model with `threads` intra-op threads — the
 /// same settings the detector uses, so a bare loop can be compared with it.
 pub fn open_session(descriptor: &ModelDescriptor, threads: usize) -> Result<Session, MediaError> {
-    let runtime = super::onnx_runtime().map_err(|e| MediaError::Model {
+    let fail = |problem| MediaError::Model {
         path: descriptor.model.clone(),
-        reason: e.to_string(),
-    })?;
-    let fail = |e: String| MediaError::Model {
-        path: descriptor.model.clone(),
-        reason: e,
+        problem,
     };
+    let runtime = super::onnx_runtime().map_err(|e| fail(ModelProblem::Runtime(e)))?;
     if !descriptor.model.is_file() {
-        return Err(fail("model file not found".into()));
+        return Err(fail(ModelProblem::NotFound));
     }
     Session::builder(runtime.environment())
-        .map_err(|e| fail(e.to_string()))?
-        .with_intra_threads(threads.max(1))
-        .map_err(|e| fail(e.to_string()))?
-        .with_inter_threads(1)
-        .map_err(|e| fail(e.to_string()))?
+        .map_err(ModelProblem::ort("session set-up"))
+        .and_then(|b| {
+            b.with_intra_threads(threads.max(1))
+                .map_err(ModelProblem::ort("intra-op threads"))
+        })
+        .and_then(|b| {
+            b.with_inter_threads(1)
+                .map_err(ModelProblem::ort("inter-op threads"))
+        })
         // No busy-waiting between runs: on a few cores the decoders and the
         // pre-processing need that time.
-        .with_config_entry("session.intra_op.allow_spinning", "0")
-        .map_err(|e| fail(e.to_string()))?
-        .with_optimization_level(GraphOptimizationLevel::All)
-        .map_err(|e| fail(e.to_string()))?
-        .commit_from_file(&descriptor.model)
-        .map_err(|e| fail(e.to_string()))
+        .and_then(|b| {
+            b.with_config_entry("session.intra_op.allow_spinning", "0")
+                .map_err(ModelProblem::ort("spinning off"))
+        })
+        .and_then(|b| {
+            b.with_optimization_level(GraphOptimizationLevel::All)
+                .map_err(ModelProblem::ort("graph optimisation"))
+        })
+        .and_then(|mut b| {
+            b.commit_from_file(&descriptor.model)
+                .map_err(ModelProblem::ort("loading the model"))
+        })
+        .map_err(fail)
 }
 
 impl Detector {
@@ -106,33 +115,31 @@ impl Detector {
         options: &DetectorOptions,
     ) -> Result<Self, MediaError> {
         let model: PathBuf = descriptor.model.clone();
-        let fail = |reason: String| MediaError::Model {
+        let fail = |problem| MediaError::Model {
             path: model.clone(),
-            reason,
+            problem,
         };
         let allowed = descriptor
             .class_mask(options.classes.as_deref())
-            .map_err(fail)?;
+            .map_err(|e| fail(ModelProblem::Classes(e)))?;
         let session = open_session(&descriptor, options.threads)?;
         if !session
             .inputs()
             .iter()
             .any(|i| i.name() == descriptor.input.name)
         {
-            return Err(fail(format!(
-                "the model has no input `{}` (it has: {})",
-                descriptor.input.name,
-                session
+            return Err(fail(ModelProblem::NoInput {
+                name: descriptor.input.name.clone(),
+                has: session
                     .inputs()
                     .iter()
-                    .map(ort::value::Outlet::name)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )));
+                    .map(|i| i.name().to_owned())
+                    .collect(),
+            }));
         }
         for name in &descriptor.outputs {
             if !session.outputs().iter().any(|o| o.name() == name) {
-                return Err(fail(format!("the model has no output `{name}`")));
+                return Err(fail(ModelProblem::NoOutput { name: name.clone() }));
             }
         }
         let max_batch = match descriptor.input.batch {
@@ -208,7 +215,10 @@ impl Detector {
         if images.is_empty() || images.len() > self.max_batch {
             return Err(MediaError::Model {
                 path: self.descriptor.model.clone(),
-                reason: format!("batch of {} (1..={} allowed)", images.len(), self.max_batch),
+                problem: ModelProblem::Batch {
+                    given: images.len(),
+                    max: self.max_batch,
+                },
             });
         }
         let (w, h) = (input.width as usize, input.height as usize);
@@ -241,9 +251,9 @@ impl Detector {
     /// input coordinates, before NMS).
     fn run_prepared(&mut self, count: usize) -> Result<Vec<Vec<Detection>>, MediaError> {
         let d = &self.descriptor;
-        let fail = |reason: String| MediaError::Model {
+        let fail = |problem| MediaError::Model {
             path: d.model.clone(),
-            reason,
+            problem,
         };
         let (w, h) = (d.input.width as usize, d.input.height as usize);
         let slots = match d.input.batch {
@@ -256,26 +266,26 @@ impl Detector {
         };
         let value = if d.input.dtype == Dtype::U8 && d.input.layout == Layout::Nhwc {
             TensorRef::from_array_view((shape, &self.input_u8[..]))
-                .map_err(|e| fail(e.to_string()))?
+                .map_err(|e| fail(ModelProblem::ort("input tensor")(e)))?
                 .into_dyn()
         } else if d.input.dtype == Dtype::U8 {
-            return Err(fail("u8 input is supported in nhwc layout only".into()));
+            return Err(fail(ModelProblem::U8Layout));
         } else {
             TensorRef::from_array_view((shape, &self.input_f32[..]))
-                .map_err(|e| fail(e.to_string()))?
+                .map_err(|e| fail(ModelProblem::ort("input tensor")(e)))?
                 .into_dyn()
         };
         let run_started = std::time::Instant::now();
         let outputs = self
             .session
             .run(ort::inputs![d.input.name.as_str() => value])
-            .map_err(|e| fail(format!("inference failed: {e}")))?;
+            .map_err(|e| fail(ModelProblem::ort("inference failed")(e)))?;
         self.timing.model_ms = run_started.elapsed().as_secs_f64() * 1e3;
         let mut tensors = Vec::with_capacity(d.outputs.len());
         for name in &d.outputs {
             let (shape, data) = outputs[name.as_str()]
                 .try_extract_tensor::<f32>()
-                .map_err(|e| fail(format!("output `{name}`: {e}")))?;
+                .map_err(|e| fail(ModelProblem::ort(&format!("output `{name}`"))(e)))?;
             let dims: Vec<usize> = shape
                 .iter()
                 .map(|&n| usize::try_from(n).unwrap_or(0))
@@ -292,7 +302,7 @@ impl Detector {
             score_threshold: d.score_threshold,
             allowed: &self.allowed,
         };
-        let mut decoded = decode(&d.decoder, &input).map_err(|e| fail(e.to_string()))?;
+        let mut decoded = decode(&d.decoder, &input).map_err(|e| fail(ModelProblem::Decode(e)))?;
         decoded.truncate(count);
         Ok(decoded)
     }
@@ -322,9 +332,9 @@ pub fn bare_inferences_per_s(
     batch: usize,
     duration: std::time::Duration,
 ) -> Result<f64, MediaError> {
-    let fail = |e: String| MediaError::Model {
+    let fail = |what: &str, e: ort::Error| MediaError::Model {
         path: descriptor.model.clone(),
-        reason: e,
+        problem: ModelProblem::ort(what)(e),
     };
     let mut session = open_session(descriptor, threads)?;
     let (w, h) = (
@@ -344,10 +354,10 @@ pub fn bare_inferences_per_s(
     let name = descriptor.input.name.as_str();
     let run = |session: &mut Session| -> Result<(), MediaError> {
         let input = TensorRef::from_array_view(([batch, h, w, 3], &pixels[..]))
-            .map_err(|e| fail(e.to_string()))?;
+            .map_err(|e| fail("input tensor", e))?;
         let outputs = session
             .run(ort::inputs![name => input])
-            .map_err(|e| fail(e.to_string()))?;
+            .map_err(|e| fail("inference", e))?;
         std::hint::black_box(&outputs);
         Ok(())
     };

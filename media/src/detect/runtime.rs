@@ -128,15 +128,17 @@ fn library_in(dir: &Path) -> Option<PathBuf> {
 }
 
 fn load(library: PathBuf) -> Result<OnnxRuntime, MediaError> {
-    let load_error = |reason: String| MediaError::OrtLoad {
-        path: library.clone(),
-        reason,
-    };
     let environment = ort::init_from(&library)
-        .map_err(|e| load_error(e.to_string()))?
+        .map_err(|source| MediaError::OrtLoad {
+            path: library.clone(),
+            source,
+        })?
         .with_name("watchfloor")
         .build()
-        .map_err(|e| load_error(e.to_string()))?;
+        .map_err(|source| MediaError::OrtInit {
+            path: library.clone(),
+            source,
+        })?;
     let version = version_of(&library).unwrap_or_else(|| ort::info().to_string());
     tracing::info!(library = %library.display(), %version, "ONNX Runtime loaded");
     Ok(OnnxRuntime {

@@ -13,6 +13,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use super::config::CameraDetection;
 use super::detector::Detector;
+use super::model_problem::ModelProblem;
 use super::motion::{MotionConfig, MotionGate};
 use super::preprocess::PlanarImage;
 use super::rules::{RuleHit, Severity};
@@ -268,7 +269,7 @@ impl DetectionService {
         let evidence = std::thread::Builder::new()
             .name("evidence".into())
             .spawn(move || evidence_loop(&evidence_rx, &tx, &evidence_shared, dir.as_deref()))
-            .map_err(|e| MediaError::Thread(e.to_string()))?;
+            .map_err(MediaError::thread("evidence"))?;
         let worker = Worker::new(
             detector,
             cameras,
@@ -280,7 +281,7 @@ impl DetectionService {
         let thread = std::thread::Builder::new()
             .name("detector".into())
             .spawn(move || worker.run(&flag, notify.as_deref()))
-            .map_err(|e| MediaError::Thread(e.to_string()))?;
+            .map_err(MediaError::thread("detector"))?;
         Ok(Self {
             shared,
             alerts: rx,
@@ -468,7 +469,7 @@ impl Worker {
         } else {
             Err(MediaError::Model {
                 path: self.detector.descriptor().model.clone(),
-                reason: "a frame's planes are not readable".into(),
+                problem: ModelProblem::UnreadableFrame,
             })
         };
         let done_s = self.seconds(Instant::now());
@@ -670,13 +671,17 @@ fn with_snapshot(
     alert.thumbnail = image
         .as_ref()
         .map(|image| thumbnail_with_boxes(image, &alert.boxes, masks, THUMBNAIL_WIDTH));
-    alert.snapshot_jpeg = image
-        .ok_or_else(|| "frame planes not readable".to_string())
-        .and_then(|image| jpeg_with_boxes(&image, &alert.boxes, masks))
-        .unwrap_or_else(|e| {
+    alert.snapshot_jpeg = match image.map(|image| jpeg_with_boxes(&image, &alert.boxes, masks)) {
+        Some(Ok(jpeg)) => jpeg,
+        Some(Err(e)) => {
             tracing::warn!(camera = %alert.camera, "snapshot: {e}");
             Vec::new()
-        });
+        }
+        None => {
+            tracing::warn!(camera = %alert.camera, "snapshot: frame planes not readable");
+            Vec::new()
+        }
+    };
     if let Some(dir) = dir.filter(|_| !alert.snapshot_jpeg.is_empty()) {
         let relative = format!("evidence/{}.jpg", alert.id);
         let path = dir.join(&relative);

@@ -12,17 +12,37 @@ const BOX_WIDTH: usize = 2;
 /// Privacy masks are filled this grey in evidence pictures, as in exports.
 const MASK_RGB: [u8; 3] = [128, 128, 128];
 
+/// Why an evidence snapshot could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum SnapshotError {
+    /// A frame larger than JPEG allows (65,535 pixels a side).
+    #[error("frame too large for JPEG: {width}×{height}")]
+    TooLarge {
+        /// Its width.
+        width: usize,
+        /// Its height.
+        height: usize,
+    },
+    /// The encoder refused.
+    #[error("JPEG encoding: {0}")]
+    Encode(#[from] jpeg_encoder::EncodingError),
+}
+
 /// The picture as a JPEG (quality 85) with `boxes` outlined and the
 /// camera's privacy `masks` (image coordinates) filled.
 pub fn jpeg_with_boxes(
     image: &PlanarImage<'_>,
     boxes: &[BBox],
     masks: &[Vec<[f32; 2]>],
-) -> Result<Vec<u8>, String> {
+) -> Result<Vec<u8>, SnapshotError> {
     let (w, h) = (image.width, image.height);
+    let too_large = || SnapshotError::TooLarge {
+        width: w,
+        height: h,
+    };
     let (w16, h16) = (
-        u16::try_from(w).map_err(|_| format!("frame too wide for JPEG: {w}"))?,
-        u16::try_from(h).map_err(|_| format!("frame too tall for JPEG: {h}"))?,
+        u16::try_from(w).map_err(|_| too_large())?,
+        u16::try_from(h).map_err(|_| too_large())?,
     );
     let mut rgb = vec![0; w * h * 3];
     to_rgb(image, &mut rgb, (w, h), Resize::Stretch);
@@ -33,9 +53,12 @@ pub fn jpeg_with_boxes(
         outline(&mut rgb, w, h, b);
     }
     let mut out = Vec::new();
-    jpeg_encoder::Encoder::new(&mut out, 85)
-        .encode(&rgb, w16, h16, jpeg_encoder::ColorType::Rgb)
-        .map_err(|e| e.to_string())?;
+    jpeg_encoder::Encoder::new(&mut out, 85).encode(
+        &rgb,
+        w16,
+        h16,
+        jpeg_encoder::ColorType::Rgb,
+    )?;
     Ok(out)
 }
 

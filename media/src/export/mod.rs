@@ -29,6 +29,7 @@ pub use redact::{ClipRedaction, Picture, RedactOptions, RedactStats, Redactor};
 
 use self::clip::{Read, Reader, Write, Writer, stream_time};
 use crate::MediaError;
+use crate::error::FileError;
 use crate::gst_error::{GstError, SegmentError};
 use crate::record::{Segment, list_segments, segment_duration};
 
@@ -36,13 +37,8 @@ use crate::record::{Segment, list_segments, segment_duration};
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
     /// The camera's recordings cannot be listed.
-    #[error("recordings {}: {reason}", path.display())]
-    Recordings {
-        /// The camera folder.
-        path: PathBuf,
-        /// Why.
-        reason: String,
-    },
+    #[error("recordings {0}")]
+    Recordings(#[source] FileError),
     /// GStreamer would not start.
     #[error("GStreamer cannot start: {0}")]
     Init(#[source] gst::glib::Error),
@@ -129,10 +125,7 @@ pub fn segments_in(
     to: SystemTime,
 ) -> Result<Vec<SegmentRange>, ExportError> {
     gst::init().map_err(ExportError::Init)?;
-    let segments = list_segments(camera_dir).map_err(|reason| ExportError::Recordings {
-        path: camera_dir.to_path_buf(),
-        reason,
-    })?;
+    let segments = list_segments(camera_dir).map_err(ExportError::Recordings)?;
     let mut out = Vec::new();
     for (i, segment) in segments.iter().enumerate() {
         if segment.start > to {

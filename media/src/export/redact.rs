@@ -99,10 +99,7 @@ impl Redactor {
 
     /// Opens the model shipped in `assets/`.
     pub fn bundled(options: RedactOptions) -> Result<Self, MediaError> {
-        let descriptor = ModelDescriptor::bundled().map_err(|e| MediaError::Model {
-            path: e.path.clone(),
-            reason: e.message,
-        })?;
+        let descriptor = ModelDescriptor::bundled()?;
         Self::open(descriptor, options)
     }
 

@@ -79,7 +79,7 @@ impl CameraIngest {
         notify: Option<Notify>,
         record: Option<Arc<Recorder>>,
     ) -> Result<Self, MediaError> {
-        gst::init().map_err(|e| MediaError::GstInit(e.to_string()))?;
+        gst::init().map_err(MediaError::GstInit)?;
         let display = Arc::new(Mailbox::new(notify));
         let extra: Vec<_> = (0..consumers)
             .map(|_| Arc::new(Mailbox::new(None)))
@@ -99,10 +99,11 @@ impl CameraIngest {
             record: record.clone(),
             stop: stop_rx,
         };
+        let name = format!("cam-{}", camera.id);
         let thread = std::thread::Builder::new()
-            .name(format!("cam-{}", camera.id))
+            .name(name.clone())
             .spawn(move || supervisor.run())
-            .map_err(|e| MediaError::Thread(e.to_string()))?;
+            .map_err(MediaError::thread(&name))?;
         Ok(Self {
             camera,
             record,

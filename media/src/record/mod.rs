@@ -28,6 +28,7 @@ use gstreamer::prelude::*;
 use gstreamer_app as gst_app;
 
 use crate::camera::CameraId;
+use crate::error::FileError;
 use crate::gst_error::{GstError, SegmentError};
 use writer::{ToWriter, WriterThread};
 
@@ -300,9 +301,8 @@ pub const SEGMENT_EXT: &str = "mkv";
 
 /// The camera folder's segments, oldest first. Files that are not
 /// `<unix_ms>.mkv` are ignored.
-pub fn list_segments(camera_dir: &Path) -> Result<Vec<Segment>, String> {
-    let entries =
-        std::fs::read_dir(camera_dir).map_err(|e| format!("{}: {e}", camera_dir.display()))?;
+pub fn list_segments(camera_dir: &Path) -> Result<Vec<Segment>, FileError> {
+    let entries = std::fs::read_dir(camera_dir).map_err(FileError::at(camera_dir))?;
     let mut segments: Vec<Segment> = entries
         .filter_map(Result::ok)
         .filter_map(|entry| {
@@ -327,14 +327,14 @@ pub fn list_segments(camera_dir: &Path) -> Result<Vec<Segment>, String> {
 
 /// The segment holding instant `at`, and how far into it `at` is. The last
 /// segment is taken to run until its file was last written.
-pub fn locate(camera_dir: &Path, at: SystemTime) -> Result<Option<(Segment, Duration)>, String> {
+pub fn locate(camera_dir: &Path, at: SystemTime) -> Result<Option<(Segment, Duration)>, FileError> {
     let segments = list_segments(camera_dir)?;
     for (i, segment) in segments.iter().enumerate() {
         let end = match segments.get(i + 1) {
             Some(next) => next.start,
             None => std::fs::metadata(&segment.path)
                 .and_then(|m| m.modified())
-                .map_err(|e| format!("{}: {e}", segment.path.display()))?,
+                .map_err(FileError::at(&segment.path))?,
         };
         if segment.start <= at && at < end {
             let offset = at.duration_since(segment.start).unwrap_or_default();

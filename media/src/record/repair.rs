@@ -13,6 +13,7 @@ use gstreamer as gst;
 use gstreamer::prelude::*;
 
 use super::{list_segments, segment_duration};
+use crate::gst_error::GstError;
 
 /// What became of one checked segment.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,8 +80,8 @@ fn repair_one(path: &Path) -> Repair {
             }
         }
         Ok(_) => Ok("no frames".to_owned()),
-        Err(Remux::Write(e)) => Err(e),
-        Err(Remux::Read(e)) => Ok(e),
+        Err(Remux::Write(e)) => Err(e.to_string()),
+        Err(Remux::Read(e)) => Ok(format!("unreadable: {e}")),
     };
     let _ = std::fs::remove_file(&tmp);
     match outcome {
@@ -137,9 +138,18 @@ fn remux(from: &Path, to: &Path) -> Result<u64, Remux> {
         from.display(),
         to.display()
     ))
-    .map_err(|e| Remux::Write(e.to_string()))?
+    .map_err(|source| {
+        Remux::Write(GstError::Launch {
+            what: "repair pipeline",
+            source,
+        })
+    })?
     .downcast::<gst::Pipeline>()
-    .map_err(|_| Remux::Write("not a pipeline".to_owned()))?;
+    .map_err(|_| {
+        Remux::Write(GstError::NoElement {
+            name: "top-level bin",
+        })
+    })?;
     let frames = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
     if let Some(pad) = pipeline.by_name("count").and_then(|e| e.static_pad("src")) {
         let counter = std::sync::Arc::clone(&frames);
@@ -148,10 +158,17 @@ fn remux(from: &Path, to: &Path) -> Result<u64, Remux> {
             gst::PadProbeReturn::Ok
         });
     }
-    let bus = pipeline.bus().ok_or(Remux::Write("no bus".into()))?;
-    if let Err(e) = pipeline.set_state(gst::State::Playing) {
+    let bus = pipeline.bus().ok_or(Remux::Write(GstError::NoBus))?;
+    if let Err(source) = pipeline.set_state(gst::State::Playing) {
+        let why = GstError::posted_or(
+            &pipeline,
+            GstError::State {
+                what: "starting",
+                source,
+            },
+        );
         let _ = pipeline.set_state(gst::State::Null);
-        return Err(Remux::Write(format!("does not start: {e}")));
+        return Err(Remux::Write(why));
     }
     let wait = || {
         bus.timed_pop_filtered(
@@ -174,16 +191,17 @@ fn remux(from: &Path, to: &Path) -> Result<u64, Remux> {
     let _ = pipeline.set_state(gst::State::Null);
     match end.as_ref().map(|m| (m.view(), from_writer(m))) {
         Some((gst::MessageView::Eos(_), _)) => Ok(copied()),
-        Some((gst::MessageView::Error(e), true)) => Err(Remux::Write(e.error().to_string())),
-        Some((gst::MessageView::Error(e), false)) => {
-            Err(Remux::Read(format!("unreadable: {}", e.error())))
-        }
-        _ => Err(Remux::Write("did not finish within 60 s".into())),
+        Some((gst::MessageView::Error(e), true)) => Err(Remux::Write(GstError::posted(e))),
+        Some((gst::MessageView::Error(e), false)) => Err(Remux::Read(GstError::posted(e))),
+        _ => Err(Remux::Write(GstError::Timeout {
+            what: "the repair",
+            secs: 60,
+        })),
     }
 }
 
 /// Why a remux failed: reading the original, or writing the copy.
 enum Remux {
-    Read(String),
-    Write(String),
+    Read(GstError),
+    Write(GstError),
 }

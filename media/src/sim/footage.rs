@@ -13,6 +13,9 @@ use gstreamer as gst;
 use gstreamer::prelude::*;
 use gstreamer_app as gst_app;
 
+use crate::error::FileError;
+use crate::gst_error::{GstError, until_eos};
+
 /// One source clip.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Clip {
@@ -172,36 +175,78 @@ pub struct AccessUnit {
     pub keyframe: bool,
 }
 
+/// Why a simulator's footage could not be prepared. Each names its file.
+#[derive(Debug, thiserror::Error)]
+pub enum FootageError {
+    /// The clip is not among the assets.
+    #[error("footage {} is missing", .0.display())]
+    Missing(PathBuf),
+    /// The cache could not be written.
+    #[error("footage cache {0}")]
+    Cache(#[source] FileError),
+    /// Encoding the clip or reading the encoded file failed.
+    #[error("{what} {}: {source}", file.display())]
+    Pipeline {
+        /// `encoding` or `reading`.
+        what: &'static str,
+        /// The file read.
+        file: PathBuf,
+        /// What GStreamer said.
+        #[source]
+        source: Box<GstError>,
+    },
+    /// The encoded file has no frame to start decoding from.
+    #[error("{} has no keyframe", .0.display())]
+    NoKeyframe(PathBuf),
+    /// The encoded file holds no frame at all.
+    #[error("{} holds no video", .0.display())]
+    NoVideo(PathBuf),
+}
+
 /// Encodes `variant` (once; later calls read the cache) and returns its frames.
 pub fn prepare(
     variant: &Variant,
     enc: &Encoding,
     assets: &Path,
     cache: &Path,
-) -> Result<Vec<AccessUnit>, String> {
+) -> Result<Vec<AccessUnit>, FootageError> {
     let cached = variant.cache_file(enc, cache);
     if !cached.is_file() {
         let source = assets.join("footage").join(variant.clip.file);
         if !source.is_file() {
-            return Err(format!("footage {} is missing", source.display()));
+            return Err(FootageError::Missing(source));
         }
-        std::fs::create_dir_all(cache).map_err(|e| format!("cache {}: {e}", cache.display()))?;
+        std::fs::create_dir_all(cache)
+            .map_err(FileError::at(cache))
+            .map_err(FootageError::Cache)?;
         // Per-process name: several processes may prepare the same variant at once.
         let partial = cached.with_extension(format!("ts.{}.partial", std::process::id()));
-        encode(variant, enc, &source, &partial)?;
+        encode(variant, enc, &source, &partial).map_err(|source_error| FootageError::Pipeline {
+            what: "encoding",
+            file: source.clone(),
+            source: Box::new(source_error),
+        })?;
         std::fs::rename(&partial, &cached)
-            .map_err(|e| format!("cache {}: {e}", cached.display()))?;
+            .map_err(FileError::at(&cached))
+            .map_err(FootageError::Cache)?;
         tracing::info!(file = %cached.display(), "simulator footage encoded");
     }
-    let units = load(&cached)?;
+    let units = load(&cached).map_err(|source| FootageError::Pipeline {
+        what: "reading",
+        file: cached.clone(),
+        source: Box::new(source),
+    })?;
+    if units.is_empty() {
+        return Err(FootageError::NoVideo(cached));
+    }
     if !units.iter().any(|u| u.keyframe) {
-        return Err(format!("{} has no keyframe", cached.display()));
+        return Err(FootageError::NoKeyframe(cached));
     }
     Ok(units)
 }
 
 /// Decodes, changes, scales and encodes `seconds` of the clip to MPEG-TS.
-fn encode(variant: &Variant, enc: &Encoding, source: &Path, out: &Path) -> Result<(), String> {
+fn encode(variant: &Variant, enc: &Encoding, source: &Path, out: &Path) -> Result<(), GstError> {
     let description = format!(
         "filesrc location=\"{src}\" ! decodebin ! videoconvert ! {look}videoscale ! videorate ! \
          video/x-raw,format=I420,width={w},height={h},framerate={fps}/1,pixel-aspect-ratio=1/1 ! \
@@ -216,32 +261,32 @@ fn encode(variant: &Variant, enc: &Encoding, source: &Path, out: &Path) -> Resul
         gop = enc.gop(),
         out = out.display(),
     );
-    let pipeline = gst::parse::launch(&description)
-        .map_err(|e| format!("encoding {}: {e}", variant.name()))?
+    let pipeline = launch(&description, "encoding pipeline")?;
+    run_to_eos(&pipeline, Some(u64::from(enc.seconds)))
+}
+
+/// A pipeline from its description.
+fn launch(description: &str, what: &'static str) -> Result<gst::Pipeline, GstError> {
+    gst::parse::launch(description)
+        .map_err(|source| GstError::Launch { what, source })?
         .downcast::<gst::Pipeline>()
-        .map_err(|_| "encoding pipeline is not a pipeline".to_owned())?;
-    run_to_eos(
-        &pipeline,
-        Some(u64::from(enc.seconds)),
-        &format!("encoding {}", variant.name()),
-    )
+        .map_err(|_| GstError::NoElement {
+            name: "top-level bin",
+        })
 }
 
 /// Reads an MPEG-TS of H.264 into access units, without decoding.
-fn load(file: &Path) -> Result<Vec<AccessUnit>, String> {
+fn load(file: &Path) -> Result<Vec<AccessUnit>, GstError> {
     let description = format!(
         "filesrc location=\"{}\" ! tsdemux ! h264parse config-interval=-1 ! \
          video/x-h264,stream-format=byte-stream,alignment=au ! appsink name=units sync=false",
         file.display()
     );
-    let pipeline = gst::parse::launch(&description)
-        .map_err(|e| format!("reading {}: {e}", file.display()))?
-        .downcast::<gst::Pipeline>()
-        .map_err(|_| "reading pipeline is not a pipeline".to_owned())?;
+    let pipeline = launch(&description, "reading pipeline")?;
     let sink = pipeline
         .by_name("units")
         .and_then(|e| e.downcast::<gst_app::AppSink>().ok())
-        .ok_or("no appsink")?;
+        .ok_or(GstError::NoElement { name: "appsink" })?;
     let units = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let collected = std::sync::Arc::clone(&units);
     sink.set_callbacks(
@@ -265,26 +310,27 @@ fn load(file: &Path) -> Result<Vec<AccessUnit>, String> {
             })
             .build(),
     );
-    run_to_eos(&pipeline, None, &format!("reading {}", file.display()))?;
-    let units = std::mem::take(
+    run_to_eos(&pipeline, None)?;
+    Ok(std::mem::take(
         &mut *units
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner),
-    );
-    if units.is_empty() {
-        return Err(format!("{} holds no video", file.display()));
-    }
-    Ok(units)
+    ))
 }
 
 /// Plays a pipeline as fast as it goes until EOS (optionally stopping after
 /// `seconds` of media), then sets it to Null.
-fn run_to_eos(pipeline: &gst::Pipeline, seconds: Option<u64>, what: &str) -> Result<(), String> {
+fn run_to_eos(pipeline: &gst::Pipeline, seconds: Option<u64>) -> Result<(), GstError> {
     let result = (|| {
-        pipeline
-            .set_state(gst::State::Paused)
-            .map_err(|e| format!("{what}: {e}"))?;
-        let bus = pipeline.bus().ok_or("no bus")?;
+        pipeline.set_state(gst::State::Paused).map_err(|source| {
+            GstError::posted_or(
+                pipeline,
+                GstError::State {
+                    what: "pausing",
+                    source,
+                },
+            )
+        })?;
         // Wait for preroll so a stop position can be set.
         let _ = pipeline.state(gst::ClockTime::from_seconds(30));
         if let Some(secs) = seconds {
@@ -297,21 +343,21 @@ fn run_to_eos(pipeline: &gst::Pipeline, seconds: Option<u64>, what: &str) -> Res
                     gst::SeekType::Set,
                     gst::ClockTime::from_seconds(secs),
                 )
-                .map_err(|e| format!("{what}: cannot limit to {secs} s: {e}"))?;
+                .map_err(|source| GstError::Seek {
+                    offset: std::time::Duration::from_secs(secs),
+                    source,
+                })?;
         }
-        pipeline
-            .set_state(gst::State::Playing)
-            .map_err(|e| format!("{what}: {e}"))?;
-        for msg in bus.iter_timed(gst::ClockTime::from_seconds(300)) {
-            match msg.view() {
-                gst::MessageView::Eos(_) => return Ok(()),
-                gst::MessageView::Error(e) => {
-                    return Err(format!("{what}: {} ({:?})", e.error(), e.debug()));
-                }
-                _ => {}
-            }
-        }
-        Err(format!("{what}: timed out"))
+        pipeline.set_state(gst::State::Playing).map_err(|source| {
+            GstError::posted_or(
+                pipeline,
+                GstError::State {
+                    what: "playing",
+                    source,
+                },
+            )
+        })?;
+        until_eos(pipeline, 300, "playing to the end")
     })();
     let _ = pipeline.set_state(gst::State::Null);
     result

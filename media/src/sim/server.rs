@@ -80,25 +80,18 @@ pub struct Simulator {
 impl Simulator {
     /// Prepares footage (encoding each variant once, cached) and starts serving.
     pub fn start(options: &SimOptions) -> Result<Self, MediaError> {
-        gst::init().map_err(|e| MediaError::GstInit(e.to_string()))?;
-        let sim_err = |e: String| MediaError::Simulator(e);
-        let assets = crate::assets::assets_dir().map_err(|tried| {
-            sim_err(format!(
-                "assets folder not found (tried {}); set WATCHFLOOR_ASSETS",
-                tried
-                    .iter()
-                    .map(|p| p.display().to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))
-        })?;
+        gst::init().map_err(MediaError::GstInit)?;
+        let assets = crate::assets::assets_dir().map_err(|tried| MediaError::NoAssets { tried })?;
         let cache = crate::assets::cache_dir().join("sim-footage");
         let used = VARIANTS.len().min(options.count.max(1));
         let mut footage = Vec::with_capacity(used);
         for variant in &VARIANTS[..used] {
-            footage.push(Arc::new(
-                footage::prepare(variant, &options.encoding, &assets, &cache).map_err(sim_err)?,
-            ));
+            footage.push(Arc::new(footage::prepare(
+                variant,
+                &options.encoding,
+                &assets,
+                &cache,
+            )?));
         }
 
         let server = rtsp::RTSPServer::new();
@@ -109,9 +102,10 @@ impl Simulator {
         if let Some(pool) = server.thread_pool() {
             pool.set_max_threads(i32::try_from(options.count + 2).unwrap_or(i32::MAX));
         }
-        let mounts = server
-            .mount_points()
-            .ok_or_else(|| sim_err("RTSP server has no mount points".into()))?;
+        let mounts = server.mount_points().ok_or(MediaError::Serve {
+            what: "the RTSP server has no mount points",
+            port: options.port,
+        })?;
         let fps = options.encoding.fps.max(1);
         let mut feeds = Vec::with_capacity(options.count);
         let mut cameras = Vec::with_capacity(options.count);
@@ -135,9 +129,14 @@ impl Simulator {
         let context = glib::MainContext::new();
         let source = server
             .attach(Some(&context))
-            .map_err(|e| sim_err(format!("cannot listen on 127.0.0.1:{}: {e}", options.port)))?;
-        let port = u16::try_from(server.bound_port())
-            .map_err(|_| sim_err("the RTSP server did not bind".into()))?;
+            .map_err(|_| MediaError::Serve {
+                what: "cannot listen",
+                port: options.port,
+            })?;
+        let port = u16::try_from(server.bound_port()).map_err(|_| MediaError::Serve {
+            what: "the RTSP server did not bind",
+            port: options.port,
+        })?;
         for camera in &mut cameras {
             camera.url = format!("rtsp://127.0.0.1:{port}{}", camera.path);
         }
@@ -151,13 +150,13 @@ impl Simulator {
                         tracing::error!("simulator main context is owned by another thread");
                     }
                 })
-                .map_err(|e| MediaError::Thread(e.to_string()))?
+                .map_err(MediaError::thread("sim-rtsp"))?
         };
         let (stop_tx, stop_rx) = mpsc::sync_channel(1);
         let feeder = std::thread::Builder::new()
             .name("sim-feeder".into())
             .spawn(move || feed(feeds, &stop_rx))
-            .map_err(|e| MediaError::Thread(e.to_string()))?;
+            .map_err(MediaError::thread("sim-feeder"))?;
         tracing::info!(port, cameras = options.count, "camera simulator serving");
         Ok(Self {
             cameras,
