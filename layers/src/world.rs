@@ -72,7 +72,33 @@ pub enum Notice {
         severity: AlertSeverity,
     },
     /// An event could not apply (unknown id, wrong state); it changed nothing.
-    Refused(String),
+    Refused(Refusal),
+}
+
+/// Why an event could not apply to the world.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    /// It names a unit the world does not have.
+    #[error("no unit \"{0}\"")]
+    NoUnit(String),
+    /// It names an alert the world does not have.
+    #[error("no alert \"{0}\"")]
+    NoAlert(String),
+    /// It names a checkpoint the site does not have.
+    #[error("no checkpoint \"{0}\"")]
+    NoCheckpoint(String),
+    /// Evidence or a note for an alert the world does not have.
+    #[error("evidence or note for unknown alert \"{0}\"")]
+    NoteForUnknownAlert(String),
+    /// An alert id raised twice.
+    #[error("alert \"{0}\" already exists")]
+    AlertExists(String),
+    /// A state change for a resolved alert.
+    #[error("alert \"{0}\" is already resolved")]
+    AlreadyResolved(String),
+    /// A dispatch to a resolved alert.
+    #[error("alert \"{0}\" is resolved")]
+    Resolved(String),
 }
 
 /// Kinds of thing a hit-test can find.
@@ -239,7 +265,7 @@ impl World {
                 .checkpoints
                 .get_mut(id)
                 .map(|c| c.status = *status)
-                .ok_or_else(|| format!("no checkpoint \"{id}\"")),
+                .ok_or_else(|| Refusal::NoCheckpoint(id.clone())),
             Event::AlarmPressed { site, lonlat, by } => {
                 let alert = self.alarm(site, *lonlat, by.as_deref(), at, &envelope.origin);
                 self.raise(alert, &mut notices)
@@ -249,7 +275,7 @@ impl World {
                 .alerts
                 .contains_key(id)
                 .then_some(())
-                .ok_or_else(|| format!("evidence or note for unknown alert \"{id}\"")),
+                .ok_or_else(|| Refusal::NoteForUnknownAlert(id.clone())),
         };
         if let Err(why) = result {
             notices.push(Notice::Refused(why));
@@ -257,12 +283,12 @@ impl World {
         notices
     }
 
-    fn set_unit_status(&mut self, id: &str, status: UnitStatus) -> Result<(), String> {
+    fn set_unit_status(&mut self, id: &str, status: UnitStatus) -> Result<(), Refusal> {
         let unit = self
             .state
             .units
             .get_mut(id)
-            .ok_or_else(|| format!("no unit \"{id}\""))?;
+            .ok_or_else(|| Refusal::NoUnit(id.to_owned()))?;
         unit.status = status;
         if !matches!(status, UnitStatus::EnRoute | UnitStatus::OnScene) {
             unit.assignment = None;
@@ -464,9 +490,9 @@ impl World {
         }
     }
 
-    fn raise(&mut self, alert: Alert, notices: &mut Vec<Notice>) -> Result<(), String> {
+    fn raise(&mut self, alert: Alert, notices: &mut Vec<Notice>) -> Result<(), Refusal> {
         if self.state.alerts.contains_key(&alert.id) {
-            return Err(format!("alert \"{}\" already exists", alert.id));
+            return Err(Refusal::AlertExists(alert.id));
         }
         notices.push(Notice::AlertRaised {
             id: alert.id.clone(),
@@ -482,14 +508,14 @@ impl World {
         state: AlertState,
         by: &str,
         at: UnixMicros,
-    ) -> Result<(), String> {
+    ) -> Result<(), Refusal> {
         let alert = self
             .state
             .alerts
             .get_mut(id)
-            .ok_or_else(|| format!("no alert \"{id}\""))?;
+            .ok_or_else(|| Refusal::NoAlert(id.to_owned()))?;
         if alert.state == AlertState::Resolved {
-            return Err(format!("alert \"{id}\" is already resolved"));
+            return Err(Refusal::AlreadyResolved(id.to_owned()));
         }
         alert.state = state;
         alert.history.push(AlertStep {
@@ -519,17 +545,17 @@ impl World {
         units: &[String],
         by: &str,
         at: UnixMicros,
-    ) -> Result<(), String> {
+    ) -> Result<(), Refusal> {
         let alert = self
             .state
             .alerts
             .get_mut(alert_id)
-            .ok_or_else(|| format!("no alert \"{alert_id}\""))?;
+            .ok_or_else(|| Refusal::NoAlert(alert_id.to_owned()))?;
         if !alert.state.is_open() {
-            return Err(format!("alert \"{alert_id}\" is resolved"));
+            return Err(Refusal::Resolved(alert_id.to_owned()));
         }
         if let Some(missing) = units.iter().find(|u| !self.state.units.contains_key(*u)) {
-            return Err(format!("no unit \"{missing}\""));
+            return Err(Refusal::NoUnit(missing.clone()));
         }
         if alert.state < AlertState::Dispatched {
             alert.state = AlertState::Dispatched;
@@ -552,17 +578,17 @@ impl World {
         Ok(())
     }
 
-    fn on_scene(&mut self, unit_id: &str, alert_id: &str, at: UnixMicros) -> Result<(), String> {
+    fn on_scene(&mut self, unit_id: &str, alert_id: &str, at: UnixMicros) -> Result<(), Refusal> {
         let unit = self
             .state
             .units
             .get_mut(unit_id)
-            .ok_or_else(|| format!("no unit \"{unit_id}\""))?;
+            .ok_or_else(|| Refusal::NoUnit(unit_id.to_owned()))?;
         let alert = self
             .state
             .alerts
             .get_mut(alert_id)
-            .ok_or_else(|| format!("no alert \"{alert_id}\""))?;
+            .ok_or_else(|| Refusal::NoAlert(alert_id.to_owned()))?;
         unit.status = UnitStatus::OnScene;
         unit.assignment = Some(alert_id.to_owned());
         self.index.upsert(unit_id, unit.lonlat, false);
@@ -931,7 +957,10 @@ mod tests {
                 etas_s: vec![],
             },
         ));
-        assert!(matches!(&refused[..], [Notice::Refused(why)] if why.contains("resolved")));
+        assert!(matches!(
+            &refused[..],
+            [Notice::Refused(Refusal::Resolved(_))]
+        ));
         let refused = w.apply(&env(
             302,
             Event::UnitStatusSet {
@@ -939,7 +968,7 @@ mod tests {
                 status: UnitStatus::OffDuty,
             },
         ));
-        assert!(matches!(&refused[..], [Notice::Refused(why)] if why.contains("nobody")));
+        assert!(matches!(&refused[..], [Notice::Refused(Refusal::NoUnit(id))] if id == "nobody"));
     }
 
     #[test]
