@@ -251,13 +251,13 @@ impl Cameras {
     pub fn poll(&mut self) {
         if let Some((ingests, errors)) = self
             .configuring
-            .as_ref()
+            .as_mut()
             .and_then(ConfiguredCameras::try_ready)
         {
             self.add(ingests, errors);
             self.configuring = None;
         }
-        let pending = self.starting.as_ref().filter(|_| !self.reported);
+        let pending = self.starting.as_mut().filter(|_| !self.reported);
         if let Some(result) = pending.and_then(DemoCameras::try_ready) {
             match result {
                 Ok(ingests) => self.add(ingests, Vec::new()),
@@ -376,14 +376,21 @@ impl Cameras {
 }
 
 impl Cameras {
-    /// Waits (until `end`) for detection to have inferred every camera once,
-    /// when it runs: headless renders only.
+    /// Waits (until `end`) for detection to have inferred every camera often
+    /// enough that its tracks can be confirmed (boxes are drawn for confirmed
+    /// tracks only), when it runs: headless renders only.
     fn wait_for_detection(&mut self, end: std::time::Instant) {
+        let enough =
+            u64::from(watchfloor_media::detect::tracker::TrackerConfig::default().min_hits) + 1;
         while std::time::Instant::now() < end {
             match self.detection_state() {
                 DetectionState::Off | DetectionState::Failed(_) => return,
                 DetectionState::Running { .. }
-                    if self.views.iter().all(|v| v.detections.is_some()) =>
+                    if self.views.iter().all(|v| {
+                        v.detections
+                            .as_ref()
+                            .is_some_and(|d| d.inferences >= enough)
+                    }) =>
                 {
                     return;
                 }

@@ -2,14 +2,13 @@
 //! ingest of its streams, started off the UI thread; the UI only drains.
 
 use std::process::Child;
-use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::thread::JoinHandle;
 use std::time::Duration;
 
 use watchfloor_media::camera::{Camera, CameraId, RtspTransport, Source};
 use watchfloor_media::ingest::{CameraIngest, IngestOptions};
 
+use crate::job::Job;
 use crate::paths::DEMO_RECORDINGS;
 use watchfloor_media::record::{RecordOptions, Recorder};
 
@@ -30,38 +29,36 @@ type ChildSlot = Arc<Mutex<(Option<Child>, bool)>>;
 /// and one ingest per stream. Dropping it stops the ingest and the child; the
 /// child also exits by itself when this process dies (its stdin closes).
 pub struct DemoCameras {
-    ready: Receiver<Result<Vec<CameraIngest>, String>>,
+    // `Drop` kills the child, which ends the job's read of its stdout;
+    // the job is joined after that, when the fields drop.
     child: ChildSlot,
-    starter: Option<JoinHandle<()>>,
+    starting: Job<Result<Vec<CameraIngest>, String>>,
 }
 
 impl DemoCameras {
     /// Starts the simulator and the ingest on a thread named `demo-cameras`;
     /// `repaint` is called for every new frame and when ready.
     pub fn start(repaint: impl Fn() + Send + Sync + Clone + 'static) -> std::io::Result<Self> {
-        let (tx, rx) = mpsc::sync_channel(1);
         let child: ChildSlot = Arc::new(Mutex::new((None, false)));
         let child_slot = Arc::clone(&child);
-        let starter = std::thread::Builder::new()
-            .name("demo-cameras".into())
-            .spawn(move || {
-                let result = start_demo(&child_slot, repaint.clone());
+        let notify = repaint.clone();
+        let starting = Job::start(
+            "demo-cameras",
+            move || {
+                let result = start_demo(&child_slot, notify);
                 if let Err(e) = &result {
                     tracing::error!("demo cameras: {e}");
                 }
-                let _ = tx.send(result);
-                repaint();
-            })?;
-        Ok(Self {
-            ready: rx,
-            child,
-            starter: Some(starter),
-        })
+                result
+            },
+            repaint,
+        )?;
+        Ok(Self { child, starting })
     }
 
     /// The ingests once they exist (or why they do not); never blocks.
-    pub fn try_ready(&self) -> Option<Result<Vec<CameraIngest>, String>> {
-        self.ready.try_recv().ok()
+    pub fn try_ready(&mut self) -> Option<Result<Vec<CameraIngest>, String>> {
+        self.starting.try_take()
     }
 }
 
@@ -77,9 +74,7 @@ impl Drop for DemoCameras {
             let _ = child.kill();
             let _ = child.wait();
         }
-        if let Some(starter) = self.starter.take() {
-            let _ = starter.join();
-        }
+        // `starting` is joined when the fields drop, after this.
     }
 }
 
@@ -114,7 +109,8 @@ fn start_demo(
                 RtspTransport::Tcp,
                 Duration::from_millis(100),
                 std::path::Path::new("."),
-            )?,
+            )
+            .map_err(|e| format!("simulator announced {e}"))?,
             sub_source: None,
             lonlat: None,
             heading_deg: None,
@@ -217,8 +213,7 @@ fn configured_recording(dir: &std::path::Path) -> RecordOptions {
 /// `start_configured` on a thread named `camera-config`, so reading the file
 /// and starting GStreamer never happen on the UI thread.
 pub struct ConfiguredCameras {
-    ready: Receiver<(Vec<CameraIngest>, Vec<String>)>,
-    starter: Option<JoinHandle<()>>,
+    starting: Job<(Vec<CameraIngest>, Vec<String>)>,
 }
 
 impl ConfiguredCameras {
@@ -228,30 +223,17 @@ impl ConfiguredCameras {
         recordings: std::path::PathBuf,
         repaint: impl Fn() + Send + Sync + Clone + 'static,
     ) -> std::io::Result<Self> {
-        let (tx, rx) = mpsc::sync_channel(1);
-        let starter = std::thread::Builder::new()
-            .name("camera-config".into())
-            .spawn(move || {
-                let result = start_configured(&path, &recordings, repaint.clone());
-                let _ = tx.send(result);
-                repaint();
-            })?;
-        Ok(Self {
-            ready: rx,
-            starter: Some(starter),
-        })
+        let notify = repaint.clone();
+        let starting = Job::start(
+            "camera-config",
+            move || start_configured(&path, &recordings, notify),
+            repaint,
+        )?;
+        Ok(Self { starting })
     }
 
     /// The ingests and problems once loaded; never blocks.
-    pub fn try_ready(&self) -> Option<(Vec<CameraIngest>, Vec<String>)> {
-        self.ready.try_recv().ok()
-    }
-}
-
-impl Drop for ConfiguredCameras {
-    fn drop(&mut self) {
-        if let Some(starter) = self.starter.take() {
-            let _ = starter.join();
-        }
+    pub fn try_ready(&mut self) -> Option<(Vec<CameraIngest>, Vec<String>)> {
+        self.starting.try_take()
     }
 }

@@ -5,8 +5,6 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, sync_channel};
-use std::thread::JoinHandle;
 
 use watchfloor_layers::event::{Event, Origin};
 use watchfloor_layers::model::AlertSource;
@@ -21,6 +19,7 @@ use watchfloor_media::detect::service::{
 use watchfloor_media::ingest::Frame;
 use watchfloor_media::mailbox::Mailbox;
 
+use super::job::Job;
 use super::world::LiveWorld;
 
 /// The detection rules beside a site: `detection.toml` in the folder of
@@ -35,8 +34,7 @@ type Started = Result<(DetectionService, Vec<String>), String>;
 
 /// Detection starting, running, or unavailable (and why).
 pub struct LiveDetection {
-    starting: Option<Receiver<Started>>,
-    starter: Option<JoinHandle<()>>,
+    starting: Option<Job<Started>>,
     service: Option<DetectionService>,
     error: Option<String>,
     problems: Vec<String>,
@@ -52,21 +50,20 @@ impl LiveDetection {
         evidence_dir: Option<PathBuf>,
         repaint: impl Fn() + Send + Sync + Clone + 'static,
     ) -> std::io::Result<Self> {
-        let (tx, rx) = sync_channel(1);
         let notify = repaint.clone();
-        let starter = std::thread::Builder::new()
-            .name("detection-start".into())
-            .spawn(move || {
+        let starting = Job::start(
+            "detection-start",
+            move || {
                 let result = open(cameras, rules.as_deref(), evidence_dir, notify);
                 if let Err(e) = &result {
                     tracing::error!("detection unavailable: {e}");
                 }
-                let _ = tx.send(result);
-                repaint();
-            })?;
+                result
+            },
+            repaint,
+        )?;
         Ok(Self {
-            starting: Some(rx),
-            starter: Some(starter),
+            starting: Some(starting),
             service: None,
             error: None,
             problems: Vec::new(),
@@ -75,9 +72,10 @@ impl LiveDetection {
 
     /// Takes the service once it has started; never blocks.
     pub fn poll(&mut self) {
-        let Some(result) = self.starting.as_ref().and_then(|rx| rx.try_recv().ok()) else {
+        let Some(result) = self.starting.as_mut().and_then(Job::try_take) else {
             return;
         };
+        // Dropping the job joins its (finished) thread.
         self.starting = None;
         match result {
             Ok((service, problems)) => {
@@ -85,9 +83,6 @@ impl LiveDetection {
                 self.problems = problems;
             }
             Err(e) => self.error = Some(e),
-        }
-        if let Some(t) = self.starter.take() {
-            let _ = t.join();
         }
     }
 
@@ -122,17 +117,6 @@ impl LiveDetection {
             .as_ref()
             .map(DetectionService::drain_alerts)
             .unwrap_or_default()
-    }
-}
-
-impl Drop for LiveDetection {
-    fn drop(&mut self) {
-        // The service thread is joined by the service's own drop; the
-        // starter only needs joining if it is still opening the model.
-        self.service = None;
-        if let Some(t) = self.starter.take() {
-            let _ = t.join();
-        }
     }
 }
 
