@@ -77,20 +77,20 @@ pub struct Seat {
     pub(crate) saved: modes::Saved,
     /// Whether layouts are kept (then changes go out as commands), and
     /// what was last handed out.
-    pub(crate) layouts_kept: bool,
-    pub(crate) layouts_sent: Option<modes::Saved>,
+    layouts_kept: bool,
+    layouts_sent: Option<modes::Saved>,
     /// Wall placements by camera id still waiting for their camera.
-    pub(crate) pending_wall: std::collections::BTreeMap<usize, String>,
+    pending_wall: std::collections::BTreeMap<usize, String>,
     /// Whether the wall is in its own window.
     pub(crate) wall_window: bool,
     /// When the layout was last compared with the saved one.
-    pub(crate) layout_checked: std::time::Instant,
+    layout_checked: std::time::Instant,
     /// A supervisor without a checkpoint yet: the first one opens once the
     /// site is loaded.
-    pub(crate) checkpoint_pending: bool,
+    checkpoint_pending: bool,
     /// Whether the chime sounds, and the critical alerts already announced.
     pub(crate) sound: bool,
-    pub(crate) chimed: std::collections::BTreeSet<String>,
+    chimed: std::collections::BTreeSet<String>,
     /// The cameras on screen last frame (for the audit trail).
     pub(crate) viewed: std::collections::BTreeSet<String>,
     /// Replay: the clock while replaying, and a start waiting for the
@@ -111,7 +111,7 @@ pub struct Seat {
     /// What the last frame was given, kept for actions between frames:
     /// the cameras' ids (wall placements by id), the timeline's marks and
     /// start (stepping and clamping replay).
-    pub(crate) camera_ids: Vec<String>,
+    camera_ids: Vec<String>,
     pub(crate) marks: Vec<Mark>,
     pub(crate) journal_start: Option<i64>,
     /// Commands given this frame.
