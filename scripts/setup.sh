@@ -28,7 +28,7 @@ runtime_pkgs=(
   libxcursor1 libxrandr2 libxi6
   python3 python3-pip unzip curl ca-certificates
 )
-test_pkgs=(xvfb xauth x11-apps)
+test_pkgs=(xvfb xauth x11-apps python3-venv iproute2)
 
 pkgs=("${runtime_pkgs[@]}")
 (( want_test )) && pkgs+=("${test_pkgs[@]}")
@@ -91,4 +91,9 @@ if ! ls "$ort_dir"/libonnxruntime.so.* >/dev/null 2>&1 \
   ln -sf "$(basename "$lib")" "$ort_dir/libonnxruntime.so"
   echo "$ort_version" > "$ort_dir/VERSION"
   log "ONNX Runtime in $ort_dir"
+fi
+
+# --- independent peers for the tests (pytak, takproto), project-local ---------
+if (( want_test )); then
+  "$root/scripts/peers.sh" >/dev/null
 fi

@@ -51,6 +51,7 @@ fn astana_world() -> LiveWorld {
             ports: FeedPorts {
                 cot_udp: None,
                 cot_tcp: None,
+                sa_multicast: None,
                 mavlink_udp: None,
             },
             simulate: false,

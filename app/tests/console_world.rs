@@ -59,6 +59,7 @@ fn units_drones_and_alerts_show_and_operator_actions_become_events() {
             ports: FeedPorts {
                 cot_udp: None,
                 cot_tcp: None,
+                sa_multicast: None,
                 mavlink_udp: None,
             },
             simulate: false,

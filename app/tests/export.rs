@@ -776,6 +776,7 @@ fn a_supervisor_exports_from_the_console_and_it_is_audited() {
             ports: watchfloor_runtime::feeds::FeedPorts {
                 cot_udp: None,
                 cot_tcp: None,
+                sa_multicast: None,
                 mavlink_udp: None,
             },
             simulate: false,

@@ -52,6 +52,7 @@ fn world(site: Option<PathBuf>, cot_udp: Option<std::net::SocketAddr>) -> LiveWo
             ports: FeedPorts {
                 cot_udp,
                 cot_tcp: None,
+                sa_multicast: None,
                 mavlink_udp: None,
             },
             simulate: false,
@@ -262,6 +263,7 @@ fn unit_cot(uid: &str, sent: chrono::DateTime<chrono::Utc>, valid_s: i64) -> Vec
         course_deg: None,
         speed_mps: None,
         emergency: None,
+        group: None,
     })
     .into_bytes()
 }

@@ -72,6 +72,7 @@ fn a_tracked_person_inside_an_emergency_ring_alerts_once() {
             ports: FeedPorts {
                 cot_udp: None,
                 cot_tcp: None,
+                sa_multicast: None,
                 mavlink_udp: None,
             },
             simulate: false,

@@ -115,6 +115,7 @@ fn start_live(journal: &Path) -> LiveWorld {
             ports: FeedPorts {
                 cot_udp: None,
                 cot_tcp: None,
+                sa_multicast: None,
                 mavlink_udp: None,
             },
             simulate: false,

@@ -160,6 +160,7 @@ fn setup(
             ports: FeedPorts {
                 cot_udp: None,
                 cot_tcp: None,
+                sa_multicast: None,
                 mavlink_udp: None,
             },
             simulate: false,

@@ -65,6 +65,21 @@ pub struct Cli {
     #[arg(long, value_name = "IP", default_value = "127.0.0.1")]
     pub listen: std::net::IpAddr,
 
+    /// TAK's situational-awareness mesh to join, as ATAK does: a multicast
+    /// `GROUP:PORT` whose datagrams (CoT XML or TAK Protocol) are read like
+    /// the UDP feed's. Not joined by the demo.
+    #[arg(long, value_name = "GROUP:PORT", default_value = "239.2.3.1:6969")]
+    pub sa_group: std::net::SocketAddrV4,
+
+    /// The interface to join the SA mesh on, by its IPv4 address (default:
+    /// the one the routing table picks for the group).
+    #[arg(long, value_name = "IP", default_value = "0.0.0.0")]
+    pub sa_interface: std::net::Ipv4Addr,
+
+    /// Do not join the SA mesh.
+    #[arg(long)]
+    pub no_sa: bool,
+
     /// The map's zoom at start (web-map levels: ~5 the region, 12.3 the
     /// whole city, 16 a street).
     #[arg(long, value_name = "ZOOM", default_value_t = 12.3, value_parser = parse_zoom)]

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use watchfloor_layers::access::Role;
+use watchfloor_layers::feeds::ports::MulticastGroup;
 use watchfloor_runtime::camera_set::Cameras;
 use watchfloor_runtime::camera_start::{DemoCameras, start_configured};
 use watchfloor_runtime::feeds::FeedPorts;
@@ -52,6 +53,10 @@ pub fn world_options(cli: &Cli) -> WorldOptions {
         FeedPorts {
             cot_udp: at(4242),
             cot_tcp: at(8087),
+            sa_multicast: (!cli.no_sa).then_some(MulticastGroup {
+                group: cli.sa_group,
+                interface: cli.sa_interface,
+            }),
             mavlink_udp: at(14550),
         }
     };

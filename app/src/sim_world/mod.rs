@@ -339,5 +339,6 @@ fn alarm(site: &str, lonlat: [f64; 2], now: chrono::DateTime<chrono::Utc>) -> St
         course_deg: None,
         speed_mps: None,
         emergency: Some("911 Alert".into()),
+        group: None,
     })
 }

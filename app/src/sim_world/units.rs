@@ -173,6 +173,7 @@ impl SimUnit {
                 0.0
             }),
             emergency: None,
+            group: None,
         }
     }
 }

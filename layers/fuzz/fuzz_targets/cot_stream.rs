@@ -1,10 +1,12 @@
-//! A CoT TCP stream in arbitrary reads: the framer splits it (bounded
-//! buffer) and every message is decoded. The first byte picks the read size.
+//! A CoT TCP stream in arbitrary reads, XML and TAK Protocol mixed: the
+//! framer splits it (bounded buffer) and every message is decoded. The
+//! first byte picks the read size.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use watchfloor_layers::event::Origin;
-use watchfloor_layers::feeds::ingest::{CotStreamFramer, decode_cot};
+use watchfloor_layers::feeds::ingest::decode_frame;
+use watchfloor_layers::feeds::tak::{Frame, StreamFramer, control};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&chunk, stream)) = data.split_first() else {
@@ -12,10 +14,13 @@ fuzz_target!(|data: &[u8]| {
     };
     let chunk = usize::from(chunk).max(1);
     let origin = Origin::Feed("cot/tcp fuzz".into());
-    let mut framer = CotStreamFramer::default();
+    let mut framer = StreamFramer::default();
     for piece in stream.chunks(chunk) {
         for message in framer.push(piece).messages {
-            let _ = decode_cot(&message, &origin, 0);
+            if let Frame::Xml(xml) = &message {
+                let _ = control::parse(xml);
+            }
+            let _ = decode_frame(&message, &origin, 0);
         }
     }
 });

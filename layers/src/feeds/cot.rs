@@ -44,6 +44,17 @@ pub struct CotEvent {
     /// `<detail><emergency type>`: the alarm kind of an emergency event
     /// (TAK's `b-a-o-*` types, e.g. `911 Alert`), if any.
     pub emergency: Option<String>,
+    /// `<detail><__group name role>`: the sender's team colour and role.
+    pub group: Option<CotGroup>,
+}
+
+/// `<__group>`: the TAK team (a colour, e.g. `Cyan`) and the role in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CotGroup {
+    /// Team name.
+    pub name: String,
+    /// Role, e.g. `Team Member`, `Team Lead`.
+    pub role: String,
 }
 
 /// `<point>`: WGS-84 position with its error estimates.
@@ -147,23 +158,9 @@ pub fn parse(bytes: &[u8]) -> Result<CotEvent, CotError> {
                 }
             }
             (1, "detail") => in_detail = !is_empty,
-            (2, "contact") if in_detail => {
+            (2, _) if in_detail => {
                 if let Some(e) = event.as_mut() {
-                    e.callsign = attr(&element, "contact", "callsign")?.map(Cow::into_owned);
-                }
-            }
-            (2, "emergency") if in_detail => {
-                if let Some(e) = event.as_mut() {
-                    e.emergency = Some(
-                        attr(&element, "emergency", "type")?
-                            .map_or_else(|| "Emergency".to_owned(), Cow::into_owned),
-                    );
-                }
-            }
-            (2, "track") if in_detail => {
-                if let Some(e) = event.as_mut() {
-                    e.course_deg = number(&element, "track", "course", 0.0..=360.0)?;
-                    e.speed_mps = number(&element, "track", "speed", 0.0..=10_000.0)?;
+                    e.detail.read(&element)?;
                 }
             }
             _ => {}
@@ -184,11 +181,94 @@ struct PartialEvent {
     start: DateTime<Utc>,
     stale: DateTime<Utc>,
     point: Option<CotPoint>,
-    callsign: Option<String>,
-    course_deg: Option<f64>,
-    speed_mps: Option<f64>,
-    emergency: Option<String>,
+    detail: DetailFields,
 }
+
+/// What the console reads of `<detail>`: from its child elements in XML, or
+/// from TAK Protocol's typed fields and its `xmlDetail` fragment.
+#[derive(Debug, Default)]
+pub(crate) struct DetailFields {
+    pub(crate) callsign: Option<String>,
+    pub(crate) course_deg: Option<f64>,
+    pub(crate) speed_mps: Option<f64>,
+    pub(crate) emergency: Option<String>,
+    pub(crate) group: Option<CotGroup>,
+}
+
+impl DetailFields {
+    /// Reads one child element of `<detail>`; others are skipped.
+    fn read(&mut self, element: &BytesStart<'_>) -> Result<(), CotError> {
+        match element.local_name().as_ref() {
+            "contact" => {
+                self.callsign = attr(element, "contact", "callsign")?.map(Cow::into_owned);
+            }
+            "emergency" => {
+                self.emergency = Some(
+                    attr(element, "emergency", "type")?
+                        .map_or_else(|| "Emergency".to_owned(), Cow::into_owned),
+                );
+            }
+            "track" => {
+                self.course_deg = number(element, "track", "course", COURSE_RANGE)?;
+                self.speed_mps = number(element, "track", "speed", SPEED_RANGE)?;
+            }
+            "__group" => {
+                self.group = Some(CotGroup {
+                    name: attr(element, "__group", "name")?
+                        .map(Cow::into_owned)
+                        .unwrap_or_default(),
+                    role: attr(element, "__group", "role")?
+                        .map(Cow::into_owned)
+                        .unwrap_or_default(),
+                });
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Reads the top-level elements of an XML fragment (TAK Protocol's
+    /// `xmlDetail`: `<detail>`'s children without the `<detail>` itself).
+    pub(crate) fn read_fragment(&mut self, xml: &str) -> Result<(), CotError> {
+        let mut reader = quick_xml::Reader::from_str(xml);
+        reader.config_mut().trim_text(true);
+        let mut depth = 0_usize;
+        loop {
+            let (element, is_empty) = match reader
+                .read_event()
+                .map_err(|e| CotError::Xml(format!("xmlDetail: {e}")))?
+            {
+                Event::Start(e) => (e, false),
+                Event::Empty(e) => (e, true),
+                Event::End(_) => {
+                    depth = depth.saturating_sub(1);
+                    continue;
+                }
+                Event::Eof => return Ok(()),
+                _ => continue,
+            };
+            if depth == 0 {
+                self.read(&element)?;
+            }
+            if !is_empty {
+                depth += 1;
+            }
+        }
+    }
+}
+
+/// Course over ground, degrees from true north.
+pub(crate) const COURSE_RANGE: std::ops::RangeInclusive<f64> = 0.0..=360.0;
+/// Speed, metres per second.
+pub(crate) const SPEED_RANGE: std::ops::RangeInclusive<f64> = 0.0..=10_000.0;
+/// Latitude, degrees.
+pub(crate) const LAT_RANGE: std::ops::RangeInclusive<f64> = -90.0..=90.0;
+/// Longitude, degrees.
+pub(crate) const LON_RANGE: std::ops::RangeInclusive<f64> = -180.0..=180.0;
+/// Height above the ellipsoid, metres.
+pub(crate) const HAE_RANGE: std::ops::RangeInclusive<f64> = -20_000.0..=UNKNOWN_ERROR_M;
+/// Circular and linear error, metres.
+pub(crate) const ERROR_RANGE: std::ops::RangeInclusive<f64> = 0.0..=UNKNOWN_ERROR_M;
 
 impl PartialEvent {
     fn from_event(e: &BytesStart<'_>) -> Result<Self, CotError> {
@@ -210,10 +290,7 @@ impl PartialEvent {
             stale: time(&required("stale")?, "stale")?,
             uid,
             point: None,
-            callsign: None,
-            course_deg: None,
-            speed_mps: None,
-            emergency: None,
+            detail: DetailFields::default(),
         })
     }
 
@@ -226,10 +303,11 @@ impl PartialEvent {
             time: self.time,
             start: self.start,
             stale: self.stale,
-            callsign: self.callsign,
-            course_deg: self.course_deg,
-            speed_mps: self.speed_mps,
-            emergency: self.emergency,
+            callsign: self.detail.callsign,
+            course_deg: self.detail.course_deg,
+            speed_mps: self.detail.speed_mps,
+            emergency: self.detail.emergency,
+            group: self.detail.group,
         })
     }
 }
@@ -242,11 +320,11 @@ fn parse_point(e: &BytesStart<'_>) -> Result<CotPoint, CotError> {
         })
     };
     Ok(CotPoint {
-        lat: required("lat", -90.0..=90.0)?,
-        lon: required("lon", -180.0..=180.0)?,
-        hae: number(e, "point", "hae", -20_000.0..=UNKNOWN_ERROR_M)?.unwrap_or(UNKNOWN_ERROR_M),
-        ce: number(e, "point", "ce", 0.0..=UNKNOWN_ERROR_M)?.unwrap_or(UNKNOWN_ERROR_M),
-        le: number(e, "point", "le", 0.0..=UNKNOWN_ERROR_M)?.unwrap_or(UNKNOWN_ERROR_M),
+        lat: required("lat", LAT_RANGE)?,
+        lon: required("lon", LON_RANGE)?,
+        hae: number(e, "point", "hae", HAE_RANGE)?.unwrap_or(UNKNOWN_ERROR_M),
+        ce: number(e, "point", "ce", ERROR_RANGE)?.unwrap_or(UNKNOWN_ERROR_M),
+        le: number(e, "point", "le", ERROR_RANGE)?.unwrap_or(UNKNOWN_ERROR_M),
     })
 }
 
@@ -354,6 +432,14 @@ pub fn encode(event: &CotEvent) -> String {
             let _ = write!(xml, r#" speed="{speed}""#);
         }
         xml.push_str("/>");
+    }
+    if let Some(group) = &event.group {
+        let _ = write!(
+            xml,
+            r#"<__group name="{}" role="{}"/>"#,
+            escape(group.name.as_str()),
+            escape(group.role.as_str())
+        );
     }
     if let Some(kind) = &event.emergency {
         let _ = write!(

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use crate::event::{Envelope, Event, Origin, UnitReport};
 use crate::feeds::cot::{self, CotEvent};
 use crate::feeds::mavlink;
+use crate::feeds::tak::{self, Frame, TakPayload};
 use crate::model::{UnitKind, UnixMicros};
 
 /// Malformed input from one source is logged at most once per this interval.
@@ -44,6 +45,8 @@ pub struct Decoded {
     pub outcome: Outcome,
     /// When the sender says it sent the message (its clock), if it says.
     pub sent_at: Option<UnixMicros>,
+    /// Whether it came as TAK Protocol (protobuf) rather than XML.
+    pub tak_protocol: bool,
 }
 
 impl From<Outcome> for Decoded {
@@ -51,6 +54,7 @@ impl From<Outcome> for Decoded {
         Self {
             outcome,
             sent_at: None,
+            tak_protocol: false,
         }
     }
 }
@@ -64,21 +68,63 @@ pub fn cot_to_events(bytes: &[u8], origin: &Origin, at: UnixMicros) -> Outcome {
 /// [`cot_to_events`], keeping the sender's `time` for [`FeedBook`]'s clock
 /// check.
 pub fn decode_cot(bytes: &[u8], origin: &Origin, at: UnixMicros) -> Decoded {
-    let event = match cot::parse(bytes) {
-        Ok(e) => e,
-        Err(e) => return Outcome::Malformed(e.to_string()).into(),
+    match cot::parse(bytes) {
+        Ok(event) => decoded_event(&event, origin, at),
+        Err(e) => Outcome::Malformed(e.to_string()).into(),
+    }
+}
+
+/// One datagram from a CoT UDP port: CoT XML, or TAK Protocol (mesh
+/// header, or streaming framing as some clients send it over unicast),
+/// told apart by the first byte.
+pub fn decode_datagram(bytes: &[u8], origin: &Origin, at: UnixMicros) -> Decoded {
+    if bytes.first() != Some(&tak::TAK_MAGIC) {
+        return decode_cot(bytes, origin, at);
+    }
+    match tak::parse_datagram(bytes) {
+        Ok(message) => decode_tak(message, origin, at),
+        Err(e) => Decoded {
+            tak_protocol: true,
+            ..Outcome::Malformed(e.to_string()).into()
+        },
+    }
+}
+
+/// One message cut from a CoT TCP stream, XML or TAK Protocol.
+pub fn decode_frame(frame: &Frame, origin: &Origin, at: UnixMicros) -> Decoded {
+    match frame {
+        Frame::Xml(bytes) => decode_cot(bytes, origin, at),
+        Frame::Tak(bytes) => decode_tak(bytes, origin, at),
+    }
+}
+
+/// One TAK Protocol `TakMessage` (without its framing) into events, as
+/// [`decode_cot`] does for XML: the same event gives the same envelope.
+pub fn decode_tak(message: &[u8], origin: &Origin, at: UnixMicros) -> Decoded {
+    let decoded = match tak::decode_message(message) {
+        Ok(TakPayload::Event(event)) => decoded_event(&event, origin, at),
+        Ok(TakPayload::Control(_)) => Outcome::Ignored.into(),
+        Err(e) => Outcome::Malformed(e.to_string()).into(),
     };
-    let outcome = match cot_event(&event, at) {
-        Some(event) => Outcome::Events(vec![Envelope {
+    Decoded {
+        tak_protocol: true,
+        ..decoded
+    }
+}
+
+fn decoded_event(event: &CotEvent, origin: &Origin, at: UnixMicros) -> Decoded {
+    let outcome = match cot_event(event, at) {
+        Some(e) => Outcome::Events(vec![Envelope {
             at,
             origin: origin.clone(),
-            event,
+            event: e,
         }]),
         None => Outcome::Ignored,
     };
     Decoded {
         outcome,
         sent_at: Some(event.time.timestamp_micros()),
+        tak_protocol: false,
     }
 }
 
@@ -141,55 +187,6 @@ pub fn mavlink_to_events(bytes: &[u8], origin: &Origin, at: UnixMicros) -> Outco
     }
 }
 
-/// Splits a CoT TCP stream into messages: each ends with `</event>`.
-/// Bytes before an `<event` or `<?xml` start are dropped; a message that
-/// grows past [`cot::MAX_MESSAGE_BYTES`] is discarded and reported.
-#[derive(Debug, Default)]
-pub struct CotStreamFramer {
-    buffer: Vec<u8>,
-    /// Bytes of `buffer` already searched for an end tag (less the tag's
-    /// length, which may straddle two reads): a sender trickling one byte
-    /// at a time costs a linear scan, not a quadratic one.
-    scanned: usize,
-}
-
-/// What the framer produced from a read.
-#[derive(Debug, Default, PartialEq)]
-pub struct Frames {
-    /// Complete messages.
-    pub messages: Vec<Vec<u8>>,
-    /// Messages thrown away for being too long.
-    pub oversized: usize,
-}
-
-impl CotStreamFramer {
-    /// Adds bytes read from the socket; returns the complete messages.
-    pub fn push(&mut self, bytes: &[u8]) -> Frames {
-        const END: &[u8] = b"</event>";
-        let mut frames = Frames::default();
-        self.buffer.extend_from_slice(bytes);
-        while let Some(end) = find(&self.buffer[self.scanned..], END).map(|i| i + self.scanned) {
-            let message: Vec<u8> = self.buffer.drain(..end + END.len()).collect();
-            self.scanned = 0;
-            let start = find(&message, b"<?xml")
-                .or_else(|| find(&message, b"<event"))
-                .unwrap_or(0);
-            frames.messages.push(message[start..].to_vec());
-        }
-        self.scanned = self.buffer.len().saturating_sub(END.len() - 1);
-        if self.buffer.len() > cot::MAX_MESSAGE_BYTES {
-            self.buffer.clear();
-            self.scanned = 0;
-            frames.oversized += 1;
-        }
-        frames
-    }
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
-}
-
 /// Counters of one feed source.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct FeedCounters {
@@ -201,6 +198,8 @@ pub struct FeedCounters {
     pub ignored: u64,
     /// Messages that did not decode.
     pub malformed: u64,
+    /// Messages in TAK Protocol (protobuf) rather than XML, of all above.
+    pub tak_protocol: u64,
     /// Arrival time of the last good message.
     pub last_good_at: Option<UnixMicros>,
 }
@@ -291,11 +290,24 @@ impl FeedBook {
         outcome: &Outcome,
         at: UnixMicros,
     ) -> Option<MalformedReport> {
+        self.record_as(source, outcome, false, at)
+    }
+
+    /// [`FeedBook::record`] for a message that came as TAK Protocol
+    /// (`tak_protocol`) or XML.
+    pub fn record_as(
+        &mut self,
+        source: &str,
+        outcome: &Outcome,
+        tak_protocol: bool,
+        at: UnixMicros,
+    ) -> Option<MalformedReport> {
         let (counters, log) = match self.sources.get_mut(source) {
             Some(entry) => entry,
             None => self.sources.entry(source.to_owned()).or_default(),
         };
         counters.received += 1;
+        counters.tak_protocol += u64::from(tak_protocol);
         match outcome {
             Outcome::Events(e) => {
                 counters.events += e.len() as u64;
@@ -383,6 +395,7 @@ impl FeedBook {
                 sum.events += c.events;
                 sum.ignored += c.ignored;
                 sum.malformed += c.malformed;
+                sum.tak_protocol += c.tak_protocol;
                 sum.last_good_at = sum.last_good_at.max(c.last_good_at);
                 sum
             })
@@ -414,6 +427,7 @@ mod tests {
             course_deg: Some(90.0),
             speed_mps: Some(12.0),
             emergency: None,
+            group: None,
         })
         .into_bytes()
     }
@@ -524,17 +538,21 @@ mod tests {
         stream.extend(b"\n");
         stream.extend(&two);
         for chunk in [1, 7, 100, stream.len()] {
-            let mut framer = CotStreamFramer::default();
+            let mut framer = tak::StreamFramer::default();
             let messages: Vec<Vec<u8>> = stream
                 .chunks(chunk)
                 .flat_map(|c| framer.push(c).messages)
+                .map(|f| match f {
+                    Frame::Xml(m) => m,
+                    Frame::Tak(_) => panic!("no TAK message was sent"),
+                })
                 .collect();
             assert_eq!(messages.len(), 2, "chunk {chunk}");
             assert_eq!(cot::parse(&messages[0]).expect("first").uid, "a");
             assert_eq!(cot::parse(&messages[1]).expect("second").uid, "b");
         }
         // A sender that never closes its event cannot grow the buffer forever.
-        let mut framer = CotStreamFramer::default();
+        let mut framer = tak::StreamFramer::default();
         let mut oversized = 0;
         for _ in 0..100 {
             oversized += framer.push(&[b'x'; 4096]).oversized;

@@ -6,3 +6,4 @@ pub mod cot;
 pub mod ingest;
 pub mod mavlink;
 pub mod ports;
+pub mod tak;

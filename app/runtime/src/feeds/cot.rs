@@ -1,13 +1,17 @@
-//! Cursor on Target listeners: one UDP socket (a datagram is a message) and
-//! one TCP listener (each connection a stream of `<event>…</event>`).
+//! Cursor on Target listeners: one UDP socket (a datagram is a message, CoT
+//! XML or TAK Protocol) and one TCP listener (each connection a stream of
+//! XML `<event>…</event>` and TAK Protocol streaming messages, negotiated as
+//! a TAK server does: the versions are announced on connect and a client
+//! that asks for protobuf is answered yes).
 
 use std::net::SocketAddr;
 
-use tokio::io::AsyncReadExt as _;
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpListener;
 use watchfloor_layers::event::Origin;
 use watchfloor_layers::feeds::cot::MAX_MESSAGE_BYTES;
-use watchfloor_layers::feeds::ingest::{CotStreamFramer, Outcome, decode_cot};
+use watchfloor_layers::feeds::ingest::{Outcome, decode_datagram, decode_frame};
+use watchfloor_layers::feeds::tak::{self, Frame, StreamFramer, control};
 
 use super::serve::{EventSender, forward};
 use super::stats::FeedStats;
@@ -22,14 +26,15 @@ pub(super) async fn start_udp(
     events: EventSender,
     stats: FeedStats,
 ) -> anyhow::Result<SocketAddr> {
-    // One byte over the limit, so an oversized datagram is seen as such.
+    // One byte over the limit (with a TAK mesh header), so an oversized
+    // datagram is seen as such.
     super::serve::serve_udp(
         addr,
         "cot/udp",
-        MAX_MESSAGE_BYTES + 1,
+        MAX_MESSAGE_BYTES + tak::MESH_HEADER.len() + 1,
         events,
         stats,
-        decode_cot,
+        decode_datagram,
     )
     .await
 }
@@ -80,7 +85,15 @@ async fn serve_stream(
     let source = format!("{feed} from {peer}");
     let origin = Origin::Feed(feed.to_owned());
     tracing::info!(%source, "CoT sender connected");
-    let mut framer = CotStreamFramer::default();
+    // As a TAK server does: say which TAK Protocol versions are spoken here.
+    if let Err(e) = stream
+        .write_all(control::announcement(chrono::Utc::now()).as_bytes())
+        .await
+    {
+        tracing::info!(%source, "CoT sender dropped: {e}");
+        return;
+    }
+    let mut framer = StreamFramer::default();
     let mut buf = vec![0_u8; 16 * 1024];
     loop {
         let n = match stream.read(&mut buf).await {
@@ -99,11 +112,30 @@ async fn serve_stream(
             stats.record(&source, &outcome.into(), at);
         }
         for message in complete.messages {
-            let decoded = decode_cot(&message, &origin, at);
+            if let Frame::Xml(xml) = &message
+                && let Some(control::Control::Request { version }) = control::parse(xml)
+            {
+                let granted = control::grants(version);
+                tracing::info!(%source, version, granted, "TAK Protocol requested");
+                let answer = control::response(granted, chrono::Utc::now());
+                if let Err(e) = stream.write_all(answer.as_bytes()).await {
+                    tracing::info!(%source, "CoT sender dropped: {e}");
+                    return;
+                }
+                stats.record(&source, &Outcome::Ignored.into(), at);
+                continue;
+            }
+            let decoded = decode_frame(&message, &origin, at);
             stats.record(&source, &decoded, at);
             if !forward(decoded.outcome, events).await {
                 return;
             }
+        }
+        if let Some(e) = complete.broken {
+            // The stream's framing is lost: nothing after this can be read.
+            stats.record(&source, &Outcome::Malformed(e.to_string()).into(), at);
+            tracing::warn!(%source, "CoT sender cut off: {e}");
+            return;
         }
     }
     tracing::info!(%source, "CoT sender disconnected");

@@ -1,5 +1,6 @@
-//! Feed listeners on the app's tokio runtime: Cursor on Target over UDP and
-//! TCP for units, MAVLink over UDP for drones, and the drone link watchdog.
+//! Feed listeners on the app's tokio runtime: Cursor on Target (XML and TAK
+//! Protocol) over UDP, TCP and TAK's SA mesh multicast for units, MAVLink
+//! over UDP for drones, and the drone link watchdog.
 //! Bytes go to the pure decoders in `watchfloor_layers::feeds::ingest`;
 //! events go to the world hub over a bounded channel. Hostile input is
 //! counted and logged once per source per interval; no task ever panics on
@@ -7,6 +8,7 @@
 
 mod cot;
 mod mavlink;
+mod mesh;
 mod serve;
 mod stats;
 mod watchdog;
@@ -55,6 +57,18 @@ impl FeedServer {
                 Some(addr) => Some(cot::start_tcp(addr, events.clone(), stats.clone()).await?),
                 None => None,
             };
+            // The mesh is joined where the network allows it; a host with no
+            // multicast route still runs its other feeds.
+            let sa_multicast = match ports.sa_multicast {
+                Some(group) => match mesh::start(group, events.clone(), stats.clone()) {
+                    Ok(group) => Some(group),
+                    Err(e) => {
+                        tracing::warn!("{e:#}");
+                        None
+                    }
+                },
+                None => None,
+            };
             let mavlink_udp = match ports.mavlink_udp {
                 Some(addr) => Some(
                     mavlink::start_udp(addr, events.clone(), stats.clone(), drones.clone()).await?,
@@ -65,6 +79,7 @@ impl FeedServer {
             anyhow::Ok(FeedPorts {
                 cot_udp,
                 cot_tcp,
+                sa_multicast,
                 mavlink_udp,
             })
         })?;

@@ -41,7 +41,27 @@ pub(super) async fn serve_udp(
         .await
         .map_err(|e| anyhow::anyhow!("{label} feed cannot listen on {addr}: {e}"))?;
     let bound = socket.local_addr()?;
-    let feed = format!("{label} {bound}");
+    serve_socket(
+        socket,
+        &format!("{label} {bound}"),
+        max_datagram,
+        events,
+        stats,
+        decode,
+    );
+    Ok(bound)
+}
+
+/// Serves a bound UDP socket as [`serve_udp`] does; `feed` names it.
+pub(super) fn serve_socket(
+    socket: tokio::net::UdpSocket,
+    feed: &str,
+    max_datagram: usize,
+    events: EventSender,
+    stats: FeedStats,
+    decode: impl Fn(&[u8], &watchfloor_layers::event::Origin, UnixMicros) -> Decoded + Send + 'static,
+) {
+    let feed = feed.to_owned();
     tokio::spawn(async move {
         let mut buf = vec![0_u8; max_datagram];
         let origin = watchfloor_layers::event::Origin::Feed(feed.clone());
@@ -61,5 +81,4 @@ pub(super) async fn serve_udp(
             }
         }
     });
-    Ok(bound)
 }

@@ -19,7 +19,10 @@ impl FeedStats {
             let skew = decoded
                 .sent_at
                 .and_then(|sent| book.record_clock(source, sent, at));
-            (book.record(source, &decoded.outcome, at), skew)
+            (
+                book.record_as(source, &decoded.outcome, decoded.tak_protocol, at),
+                skew,
+            )
         };
         if let Some(skew) = skew {
             tracing::warn!(
