@@ -93,7 +93,7 @@ if ! ls "$ort_dir"/libonnxruntime.so.* >/dev/null 2>&1 \
   log "ONNX Runtime in $ort_dir"
 fi
 
-# --- independent peers for the tests (pytak, takproto), project-local ---------
+# --- independent peers for the tests (pytak, takproto, pymavlink), project-local
 if (( want_test )); then
   "$root/scripts/peers.sh" >/dev/null
 fi

@@ -54,6 +54,7 @@ fn astana_world() -> LiveWorld {
                 sa_multicast: None,
                 mavlink_udp: None,
             },
+            drone_keys: None,
             simulate: false,
         },
         || {},

@@ -62,6 +62,7 @@ fn units_drones_and_alerts_show_and_operator_actions_become_events() {
                 sa_multicast: None,
                 mavlink_udp: None,
             },
+            drone_keys: None,
             simulate: false,
         },
         || {},

@@ -779,6 +779,7 @@ fn a_supervisor_exports_from_the_console_and_it_is_audited() {
                 sa_multicast: None,
                 mavlink_udp: None,
             },
+            drone_keys: None,
             simulate: false,
         },
         || {},

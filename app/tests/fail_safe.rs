@@ -55,6 +55,7 @@ fn world(site: Option<PathBuf>, cot_udp: Option<std::net::SocketAddr>) -> LiveWo
                 sa_multicast: None,
                 mavlink_udp: None,
             },
+            drone_keys: None,
             simulate: false,
         },
         || {},

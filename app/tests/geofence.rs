@@ -75,6 +75,7 @@ fn a_tracked_person_inside_an_emergency_ring_alerts_once() {
                 sa_multicast: None,
                 mavlink_udp: None,
             },
+            drone_keys: None,
             simulate: false,
         },
         || {},

@@ -118,6 +118,7 @@ fn start_live(journal: &Path) -> LiveWorld {
                 sa_multicast: None,
                 mavlink_udp: None,
             },
+            drone_keys: None,
             simulate: false,
         },
         || {},

@@ -48,6 +48,7 @@ fn start_world(ports: FeedPorts) -> (LiveWorld, FeedPorts) {
         journal: None,
         recordings: std::env::temp_dir().join("watchfloor-unused-recordings"),
         ports,
+        drone_keys: None,
         simulate: false,
     };
     let live = LiveWorld::start(options, || {}).expect("starts");

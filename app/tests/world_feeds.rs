@@ -41,6 +41,7 @@ fn simulated_fleet_reaches_the_console_over_real_protocols() {
         journal: Some(journal_dir.clone()),
         recordings: std::env::temp_dir().join("watchfloor-unused-recordings"),
         ports: FeedPorts::any_free(),
+        drone_keys: None,
         simulate: false,
     };
     let live = LiveWorld::start(options, || {}).expect("starts");

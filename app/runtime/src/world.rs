@@ -18,6 +18,7 @@ use watchfloor_layers::world::{Notice, World};
 
 use crate::feeds::{DroneClock, FeedPorts, FeedServer, FeedStats};
 use watchfloor_layers::clock::now_us;
+use watchfloor_layers::feeds::mavlink::DroneKeys;
 pub use watchfloor_layers::site::DEFAULT_ORIGIN;
 pub use watchfloor_layers::status::WorldStatus;
 
@@ -43,6 +44,8 @@ pub struct WorldOptions {
     pub recordings: PathBuf,
     /// Where the feeds listen.
     pub ports: FeedPorts,
+    /// The fleet's MAVLink signing keys (`drones.toml`), if any.
+    pub drone_keys: Option<PathBuf>,
     /// Start `watchfloor sim world` as a child, pointed at our feeds.
     pub simulate: bool,
 }
@@ -340,7 +343,18 @@ impl Hub {
         let Some(submit) = self.submit.take() else {
             return;
         };
-        match FeedServer::start(&options.ports, submit, drones) {
+        let keys = match &options.drone_keys {
+            Some(path) => {
+                let (keys, problems) = DroneKeys::load(path);
+                for p in problems {
+                    tracing::error!("drone signing keys: {p} (that drone's MAVLink is refused)");
+                }
+                tracing::info!(signing = ?keys.signing_systems(), "drone signing keys loaded");
+                keys
+            }
+            None => DroneKeys::default(),
+        };
+        match FeedServer::start(&options.ports, submit, drones, Arc::new(keys)) {
             Ok(feeds) => {
                 let bound = feeds.bound().clone();
                 let _ = self.stats.set(feeds.stats().clone());

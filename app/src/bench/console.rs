@@ -163,6 +163,7 @@ fn setup(
                 sa_multicast: None,
                 mavlink_udp: None,
             },
+            drone_keys: None,
             simulate: false,
         },
         || {},

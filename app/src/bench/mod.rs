@@ -5,6 +5,7 @@
 pub mod console;
 pub mod cpu;
 pub mod detect;
+pub mod feeds;
 pub mod layers;
 pub mod media;
 pub mod render;

@@ -179,3 +179,41 @@ pub struct SimWorldArgs {
     #[arg(long)]
     pub exit_on_stdin_eof: bool,
 }
+
+/// `watchfloor bench feeds` options.
+#[derive(Debug, clap::Args)]
+pub struct FeedsBenchArgs {
+    /// TAK clients on loopback TCP, each reporting once a second (half CoT
+    /// XML, half TAK Protocol after negotiation).
+    #[arg(long, default_value_t = 5000, value_parser = clap::value_parser!(u32).range(1..=9000))]
+    pub clients: u32,
+    /// Drones over MAVLink, once a second each.
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u8).range(0..=200))]
+    pub drones: u8,
+    /// Seconds measured (after every client is on the map and a warm-up).
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(2..=600))]
+    pub seconds: u64,
+    /// Print one JSON object as the last line of stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `watchfloor sim tak-clients` options.
+#[derive(Debug, clap::Args)]
+pub struct SimTakClientsArgs {
+    /// The receiver's CoT TCP port.
+    #[arg(long, default_value = "127.0.0.1:8087")]
+    pub cot_tcp: SocketAddr,
+    /// The receiver's MAVLink port.
+    #[arg(long, default_value = "127.0.0.1:14550")]
+    pub mavlink_udp: SocketAddr,
+    /// TAK clients (half XML, half TAK Protocol).
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=9000))]
+    pub clients: u32,
+    /// Drones.
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u8).range(0..=200))]
+    pub drones: u8,
+    /// Seconds each client reports for, once connected.
+    #[arg(long, default_value_t = 30.0)]
+    pub seconds: f64,
+}

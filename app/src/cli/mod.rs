@@ -80,6 +80,12 @@ pub struct Cli {
     #[arg(long)]
     pub no_sa: bool,
 
+    /// The fleet's MAVLink signing keys (`drones.toml`: `[[drone]]`
+    /// `system_id` with `passphrase` or `key`; `require_signing`). A drone
+    /// with a key is heard only through frames signed with it.
+    #[arg(long, value_name = "FILE")]
+    pub drones: Option<PathBuf>,
+
     /// The map's zoom at start (web-map levels: ~5 the region, 12.3 the
     /// whole city, 16 a street).
     #[arg(long, value_name = "ZOOM", default_value_t = 12.3, value_parser = parse_zoom)]
@@ -220,6 +226,9 @@ pub enum BenchCommand {
     Console(bench::ConsoleBenchArgs),
     /// Seeking in a 1-hour recording: map state and first video frames.
     Replay(bench::ReplayBenchArgs),
+    /// N TAK clients (TCP, XML and TAK Protocol) and drones into the
+    /// running world: messages applied per second, age, CPU, bare parse rate.
+    Feeds(bench::FeedsBenchArgs),
 }
 
 /// What to simulate.
@@ -231,6 +240,9 @@ pub enum SimCommand {
     /// Units on real roads, drones and one-click alarms, spoken over CoT and
     /// MAVLink to loopback.
     World(bench::SimWorldArgs),
+    /// N TAK clients on TCP reporting once a second (half XML, half TAK
+    /// Protocol) and M drones over MAVLink: the load `bench feeds` measures.
+    TakClients(bench::SimTakClientsArgs),
 }
 
 /// `watchfloor sim cameras` options.

@@ -73,6 +73,7 @@ pub fn world_options(cli: &Cli) -> WorldOptions {
         journal,
         recordings,
         ports,
+        drone_keys: cli.drones.clone(),
         simulate: cli.demo,
     }
 }
@@ -85,6 +86,9 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     }
     if let Some(Command::Sim(SimCommand::World(args))) = &cli.command {
         return sim_world::run(args);
+    }
+    if let Some(Command::Sim(SimCommand::TakClients(args))) = &cli.command {
+        return sim_world::tak_clients::run(args);
     }
     if let Some(Command::Bench(bench)) = &cli.command {
         run_bench(bench)?;
@@ -274,6 +278,7 @@ fn run_bench(bench: &BenchCommand) -> anyhow::Result<()> {
         BenchCommand::Detect(args) => bench::detect::run(args)?,
         BenchCommand::Layers(args) => bench::layers::run(args)?,
         BenchCommand::Replay(args) => bench::replay::run(args)?,
+        BenchCommand::Feeds(args) => bench::feeds::run(args)?,
     }
     Ok(())
 }

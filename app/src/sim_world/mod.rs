@@ -6,6 +6,7 @@
 //! press one-click alarms (TAK emergency CoT).
 
 mod drones;
+pub mod tak_clients;
 mod units;
 
 use crate::cli::bench::SimWorldArgs;

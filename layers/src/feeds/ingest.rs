@@ -166,9 +166,20 @@ fn cot_event(e: &CotEvent, at: UnixMicros) -> Option<Event> {
     }))
 }
 
-/// Turns one MAVLink datagram into events.
+/// Turns one MAVLink datagram into events (no signing keys).
 pub fn mavlink_to_events(bytes: &[u8], origin: &Origin, at: UnixMicros) -> Outcome {
-    match mavlink::parse_datagram(bytes) {
+    mavlink_to_events_signed(bytes, &mavlink::DroneKeys::default(), origin, at)
+}
+
+/// Turns one MAVLink datagram into events, each frame checked against the
+/// fleet's signing `keys` (refused frames give no events).
+pub fn mavlink_to_events_signed(
+    bytes: &[u8],
+    keys: &mavlink::DroneKeys,
+    origin: &Origin,
+    at: UnixMicros,
+) -> Outcome {
+    match mavlink::parse_datagram_signed(bytes, keys) {
         Ok(messages) if messages.is_empty() => Outcome::Ignored,
         Ok(messages) => Outcome::Events(
             messages

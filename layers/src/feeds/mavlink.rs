@@ -4,11 +4,16 @@
 //! message layouts come from the `mavlink` crate (common dialect); this
 //! module picks the messages that matter and converts units.
 //!
-//! A datagram may hold several frames; garbage and frames with a bad CRC are
-//! skipped by the reader, and a datagram with no valid frame is an error.
+//! A datagram may hold several frames, MAVLink 2 or 1; garbage and frames
+//! with a bad CRC are skipped by the reader, and a datagram with no valid
+//! frame is an error. Frames are checked against the fleet's signing keys
+//! ([`DroneKeys`]) before they are read.
 
+use mavlink::MavHeader;
+use mavlink::Message as _;
 use mavlink::dialects::common::MavMessage;
-use mavlink::{MavHeader, MavlinkVersion};
+
+pub use super::mavlink_signing::{DroneKeys, Refusal};
 
 /// Largest datagram accepted (a MAVLink 2 frame is at most 280 bytes).
 pub const MAX_DATAGRAM_BYTES: usize = 64 * 1024;
@@ -80,41 +85,71 @@ pub enum MavlinkError {
     /// Over [`MAX_DATAGRAM_BYTES`].
     #[error("MAVLink datagram of {0} bytes is over the {MAX_DATAGRAM_BYTES}-byte limit")]
     TooLarge(usize),
-    /// No CRC-valid MAVLink 2 frame in it.
-    #[error("no valid MAVLink 2 frame in {0} bytes")]
+    /// No CRC-valid MAVLink frame in it.
+    #[error("no valid MAVLink frame in {0} bytes")]
     NoFrame(usize),
+    /// Every valid frame in it was refused by the signing rules (the first
+    /// refusal, and how many).
+    #[error("{first} ({count} frame(s) in the datagram)")]
+    Refused {
+        /// Why the first frame was refused.
+        first: Refusal,
+        /// Frames refused.
+        count: usize,
+    },
 }
 
-/// Decodes every valid MAVLink 2 frame in a datagram; frames of messages the
-/// console does not use are dropped silently (they are valid, just not ours).
+/// Decodes every valid MAVLink frame in a datagram, with no signing keys
+/// (every drone unsigned); frames of messages the console does not use are
+/// dropped silently (they are valid, just not ours).
 pub fn parse_datagram(bytes: &[u8]) -> Result<Vec<DroneMessage>, MavlinkError> {
+    parse_datagram_signed(bytes, &DroneKeys::default())
+}
+
+/// [`parse_datagram`], each frame first checked against `keys`.
+pub fn parse_datagram_signed(
+    bytes: &[u8],
+    keys: &DroneKeys,
+) -> Result<Vec<DroneMessage>, MavlinkError> {
     if bytes.len() > MAX_DATAGRAM_BYTES {
         return Err(MavlinkError::TooLarge(bytes.len()));
     }
     let mut reader = mavlink::MavlinkReader::new(bytes);
     let mut frames = 0_usize;
+    let mut refused: Option<(Refusal, usize)> = None;
     let mut out = Vec::new();
     // Each successful read consumes at least a frame header, so this bound is never the limit.
     for _ in 0..=bytes.len() {
-        match reader.read_message::<MavMessage>(MavlinkVersion::V2) {
-            Ok((header, message)) => {
-                frames += 1;
-                if let Some(telemetry) = telemetry_of(&message) {
-                    out.push(DroneMessage {
-                        system_id: header.system_id,
-                        component_id: header.component_id,
-                        telemetry,
-                    });
-                }
-            }
+        let raw = match reader.read_any_raw_message::<MavMessage>() {
+            Ok(raw) => raw,
             Err(mavlink::error::MessageReadError::Io(_)) => break, // end of the datagram
-            Err(_) => {}                                           // skip a frame we cannot read
+            Err(_) => continue,                                    // skip a frame we cannot read
+        };
+        frames += 1;
+        if let Err(r) = keys.check(&raw) {
+            let count = refused.as_ref().map_or(0, |(_, n)| *n) + 1;
+            let first = refused.map_or(r, |(first, _)| first);
+            refused = Some((first, count));
+            continue;
+        }
+        let Ok(message) = MavMessage::parse(raw.version(), raw.message_id(), raw.payload()) else {
+            continue;
+        };
+        if let Some(telemetry) = telemetry_of(&message) {
+            out.push(DroneMessage {
+                system_id: raw.system_id(),
+                component_id: raw.component_id(),
+                telemetry,
+            });
         }
     }
     if frames == 0 {
         return Err(MavlinkError::NoFrame(bytes.len()));
     }
-    Ok(out)
+    match refused {
+        Some((first, count)) if count == frames => Err(MavlinkError::Refused { first, count }),
+        _ => Ok(out),
+    }
 }
 
 fn telemetry_of(message: &MavMessage) -> Option<DroneTelemetry> {

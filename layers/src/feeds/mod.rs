@@ -5,5 +5,6 @@
 pub mod cot;
 pub mod ingest;
 pub mod mavlink;
+mod mavlink_signing;
 pub mod ports;
 pub mod tak;

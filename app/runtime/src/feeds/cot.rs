@@ -17,8 +17,10 @@ use super::serve::{EventSender, forward};
 use super::stats::FeedStats;
 use watchfloor_layers::clock::now_us;
 
-/// Most TCP senders served at once; more are refused (and logged).
-const MAX_TCP_CLIENTS: usize = 256;
+/// Most TCP senders served at once; more are refused (and logged). A TAK
+/// server relays one connection, but a console may be the server for a
+/// fleet: `bench feeds` runs 5,000 (each takes a file descriptor).
+const MAX_TCP_CLIENTS: usize = 10_000;
 
 /// Binds the UDP socket and starts its task; returns the bound address.
 pub(super) async fn start_udp(

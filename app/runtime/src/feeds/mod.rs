@@ -36,11 +36,13 @@ impl std::fmt::Debug for FeedServer {
 impl FeedServer {
     /// Binds every configured port and starts listening. A port that cannot
     /// be bound is an error naming it; nothing is left running then.
-    /// `drones` lets the link watchdog see when each drone was last heard.
+    /// `drones` lets the link watchdog see when each drone was last heard;
+    /// `keys` are the fleet's MAVLink signing keys.
     pub fn start(
         ports: &FeedPorts,
         events: EventSender,
         drones: watchdog::DroneClock,
+        keys: std::sync::Arc<watchfloor_layers::feeds::mavlink::DroneKeys>,
     ) -> anyhow::Result<Self> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -71,7 +73,8 @@ impl FeedServer {
             };
             let mavlink_udp = match ports.mavlink_udp {
                 Some(addr) => Some(
-                    mavlink::start_udp(addr, events.clone(), stats.clone(), drones.clone()).await?,
+                    mavlink::start_udp(addr, events.clone(), stats.clone(), drones.clone(), keys)
+                        .await?,
                 ),
                 None => None,
             };
